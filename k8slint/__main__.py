@@ -1,0 +1,4 @@
+"""``python -m k8slint``."""
+from k8slint.cli import main
+
+raise SystemExit(main())

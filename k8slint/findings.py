@@ -1,0 +1,90 @@
+"""The values every stage passes on: severities, object references and findings."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import IntEnum
+from typing import Optional
+
+
+class Severity(IntEnum):
+    """Ordered so that ``finding.severity >= threshold`` answers "does it fail the run?"."""
+
+    INFO = 1
+    WARNING = 2
+    ERROR = 3
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, text: str) -> "Severity":
+        try:
+            return cls[text.upper()]
+        except KeyError:
+            raise ValueError(f"unknown severity {text!r}; use error, warning or info") from None
+
+
+@dataclass(frozen=True)
+class ObjectRef:
+    """Which Kubernetes object a finding belongs to."""
+
+    api_version: Optional[str]
+    kind: Optional[str]
+    namespace: Optional[str]
+    name: Optional[str]
+
+    def to_json(self) -> dict:
+        return {"apiVersion": self.api_version, "kind": self.kind, "namespace": self.namespace, "name": self.name}
+
+    def describe(self) -> str:
+        name = self.name or "<unnamed>"
+        if self.namespace:
+            name = f"{self.namespace}/{name}"
+        return f"{self.kind or '<no kind>'} {name}"
+
+
+@dataclass(frozen=True)
+class Span:
+    """1-based line and column of the first character; end is exclusive (like SARIF and LSP)."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+@dataclass
+class Finding:
+    file: str
+    span: Span
+    rule: str
+    name: str
+    severity: Severity
+    message: str
+    help: Optional[str] = None
+    object: Optional[ObjectRef] = None
+    path: Optional[str] = None
+    # Order of the source in the run, so that reports list files in the order they were given.
+    file_index: int = field(default=0, compare=False)
+
+    def sort_key(self) -> tuple:
+        s = self.span
+        return (self.file_index, self.file, s.line, s.column, self.rule, self.message)
+
+    def to_json(self) -> dict:
+        s = self.span
+        return {
+            "file": self.file,
+            "line": s.line,
+            "column": s.column,
+            "end_line": s.end_line,
+            "end_column": s.end_column,
+            "rule": self.rule,
+            "name": self.name,
+            "severity": self.severity.label,
+            "message": self.message,
+            "help": self.help,
+            "object": self.object.to_json() if self.object else None,
+            "path": self.path,
+        }

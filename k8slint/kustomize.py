@@ -1,0 +1,44 @@
+"""Find the files that a kustomization in the checked tree uses as patches.
+
+Patches are partial objects: k8slint checks the fields they contain but never reports the
+fields they leave out.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Iterable
+
+KUSTOMIZATION_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
+
+
+def patch_paths(kustomization: Path, data: Any) -> set[Path]:
+    """Resolved paths of the patch files one kustomization lists."""
+    if not isinstance(data, dict):
+        return set()
+    base = kustomization.parent
+    found: set[Path] = set()
+
+    def add(entry: Any) -> None:
+        if isinstance(entry, str) and "\n" not in entry and entry.strip():
+            found.add(Path(os.path.normpath(base / entry.strip())).resolve())
+        elif isinstance(entry, dict) and isinstance(entry.get("path"), str):
+            found.add(Path(os.path.normpath(base / entry["path"])).resolve())
+
+    for key in ("patchesStrategicMerge", "patches", "patchesJson6902"):
+        entries = data.get(key)
+        if isinstance(entries, list):
+            for entry in entries:
+                add(entry)
+    return found
+
+
+def is_kustomization(path: Path) -> bool:
+    return path.name in KUSTOMIZATION_NAMES
+
+
+def collect_patches(kustomizations: Iterable[tuple[Path, Any]]) -> set[Path]:
+    patches: set[Path] = set()
+    for path, data in kustomizations:
+        patches |= patch_paths(path, data)
+    return patches

@@ -1,0 +1,265 @@
+"""YAML/JSON text → documents that keep the position of every key and value.
+
+Documents are composed with ruamel.yaml's C parser (libyaml) into nodes that carry start and
+end marks; the nodes are kept so that any finding can be located later (see ``locate``).
+From the nodes we construct plain JSON-like data with Kubernetes' scalar rules (see
+``scalars``), reporting duplicate keys, invalid keys and unsupported tags as issues.
+A syntax error stops only the document it is in: parsing resumes at the next ``---``.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+from _ruamel_yaml import CParser  # ruamel.yaml.clib: libyaml bindings
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from k8slint import core_rules
+from k8slint.rule import Rule
+from k8slint.scalars import key_string, resolve_plain
+
+_YAML = "tag:yaml.org,2002:"
+_SCALAR_TAGS = {_YAML + t for t in ("str", "int", "float", "bool", "null", "binary", "timestamp")}
+_COLLECTION_TAGS = {_YAML + "map", _YAML + "seq", _YAML + "omap", "!"}
+# ruamel nodes wrap the tag in a Tag object; for nodes from the C composer the raw tag string
+# (or None when implicit) is Tag.suffix, which avoids building a string per node.
+_DOC_START = re.compile(r"^---(?=[ \t\r\n]|$)", re.M)
+
+
+class _Composer(CParser):  # type: ignore[misc]
+    """libyaml composer that leaves implicit tags unresolved: ``scalars`` resolves them."""
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> None:
+        return None
+
+    def descend_resolver(self, *args: Any) -> None:
+        pass
+
+    def ascend_resolver(self, *args: Any) -> None:
+        pass
+
+
+@dataclass
+class Issue:
+    """A problem found while reading, located at a node (or at a raw 0-based position)."""
+
+    rule: Rule
+    message: str
+    help: Optional[str] = None
+    node: Optional[Node] = None
+    line: int = 0
+    column: int = 0
+
+
+@dataclass
+class Document:
+    index: int  # 0-based position of the document in its file
+    root: Node
+    data: Any
+    issues: list[Issue] = field(default_factory=list)
+
+
+@dataclass
+class LoadedText:
+    documents: list[Document]
+    issues: list[Issue]  # syntax errors that belong to no document
+
+
+def _syntax_issue(err: Exception, text: str) -> Issue:
+    if isinstance(err, MarkedYAMLError) and err.problem_mark is not None:
+        mark = err.problem_mark
+        problem = err.problem or "invalid YAML"
+        message = f"YAML syntax error: {problem}"
+        help = None
+        if err.context and err.context_mark is not None:
+            ctx = err.context_mark
+            help = f"{err.context} that starts at line {ctx.line + 1}, column {ctx.column + 1}"
+        if "\t" in problem or "found character '\\t'" in problem:
+            help = "YAML does not allow tabs for indentation; use spaces"
+        return Issue(core_rules.YAML_SYNTAX, message, help, line=mark.line, column=mark.column)
+    position = getattr(err, "position", None)
+    line = column = 0
+    if isinstance(position, int) and 0 <= position <= len(text):
+        line = text.count("\n", 0, position)
+        column = position - (text.rfind("\n", 0, position) + 1)
+    reason = str(err).splitlines()[0] if str(err) else type(err).__name__
+    return Issue(core_rules.YAML_SYNTAX, f"YAML syntax error: {reason}", line=line, column=column)
+
+
+def _error_line(err: Exception) -> int:
+    mark = getattr(err, "problem_mark", None)
+    return mark.line if mark is not None else 0
+
+
+def compose(text: str) -> tuple[list[Node], list[Issue]]:
+    """Compose every document; after a syntax error resume at the next document start."""
+    nodes: list[Node] = []
+    issues: list[Issue] = []
+    chunk, chunk_line = text, 0
+    doc_starts: Optional[list[tuple[int, int]]] = None
+    while True:
+        parser = _Composer(chunk)
+        try:
+            while parser.check_node():
+                nodes.append(parser.get_node())
+            return nodes, issues
+        except (YAMLError, ValueError, UnboundLocalError, RecursionError) as err:
+            issues.append(_syntax_issue(err, text))
+            if doc_starts is None:
+                doc_starts = [(text.count("\n", 0, m.start()), m.start()) for m in _DOC_START.finditer(text)]
+            err_line = _error_line(err)
+            resume = next(
+                ((ln, off) for ln, off in doc_starts if ln > chunk_line and ln >= err_line), None
+            )
+            if resume is None:
+                return nodes, issues
+            chunk_line, offset = resume
+            # Pad with newlines so that marks keep their absolute line numbers.
+            chunk = "\n" * chunk_line + text[offset:]
+        finally:
+            parser.dispose()
+
+
+class _Constructor:
+    """Node tree → JSON-like data, reading scalars the way Kubernetes does."""
+
+    def __init__(self) -> None:
+        self.issues: list[Issue] = []
+        self._memo: dict[int, Any] = {}
+
+    def construct(self, node: Node) -> Any:
+        cls = node.__class__
+        if cls is ScalarNode:
+            if node.ctag.suffix is None:
+                return node.value if node.style else resolve_plain(node.value)
+            return self._tagged_scalar(node)
+        key = id(node)
+        if key in self._memo:
+            return self._memo[key]
+        if node.ctag.suffix is not None and node.ctag.suffix not in _COLLECTION_TAGS:
+            self._unsupported_tag(node)
+        if cls is MappingNode:
+            result: dict[str, Any] = {}
+            self._memo[key] = result
+            self._fill_mapping(node, result)
+            return result
+        items: list[Any] = []
+        self._memo[key] = items
+        construct = self.construct
+        for item in node.value:
+            items.append(construct(item))
+        return items
+
+    def _fill_mapping(self, node: MappingNode, result: dict[str, Any]) -> None:
+        seen: dict[str, Node] = {}
+        merges: list[Node] = []
+        construct = self.construct
+        for knode, vnode in node.value:
+            if knode.__class__ is ScalarNode and knode.ctag.suffix is None:
+                if knode.style:
+                    k = knode.value
+                else:
+                    if knode.value == "<<":
+                        merges.append(vnode)
+                        continue
+                    k = key_string(resolve_plain(knode.value))
+                    if k is None:
+                        self._invalid_key(knode, "null")
+            else:
+                k = self._complex_key(knode)
+            if k is None:
+                construct(vnode)
+                continue
+            if k in seen:
+                first = seen[k]
+                self.issues.append(Issue(
+                    core_rules.DUPLICATE_KEY,
+                    f'duplicate key "{k}" (first defined at line {first.start_mark.line + 1})',
+                    "YAML keeps only the last value; remove one of the two or merge them",
+                    node=knode,
+                ))
+            seen[k] = knode
+            result[k] = construct(vnode)
+        if merges:
+            merged: dict[str, Any] = {}
+            for mnode in merges:
+                sources = mnode.value if mnode.__class__ is SequenceNode else [mnode]
+                for src in reversed(sources):
+                    value = construct(src)
+                    if isinstance(value, dict):
+                        merged.update(value)
+            for k, v in merged.items():
+                result.setdefault(k, v)
+
+    def _complex_key(self, knode: Node) -> Optional[str]:
+        if knode.__class__ is ScalarNode:
+            k = key_string(self._tagged_scalar(knode))
+            if k is not None:
+                return k
+            what = "null"
+        else:
+            what = "a list" if knode.__class__ is SequenceNode else "a mapping"
+        self._invalid_key(knode, what)
+        return None
+
+    def _invalid_key(self, knode: Node, what: str) -> None:
+        self.issues.append(Issue(
+            core_rules.INVALID_KEY,
+            f"a mapping key is {what}; Kubernetes only accepts string keys",
+            "use a plain string as the key", node=knode,
+        ))
+
+    def _tagged_scalar(self, node: ScalarNode) -> Any:
+        tag = node.ctag.suffix
+        if tag == _YAML + "str" or tag == "!" or tag == _YAML + "binary" or tag == _YAML + "timestamp":
+            return node.value
+        if tag in _SCALAR_TAGS:
+            return resolve_plain(node.value)
+        self._unsupported_tag(node)
+        return node.value if node.style else resolve_plain(node.value)
+
+    def _unsupported_tag(self, node: Node) -> None:
+        tag = str(node.ctag.suffix)
+        shown = "!!" + tag[len(_YAML):] if tag.startswith(_YAML) else tag
+        self.issues.append(Issue(
+            core_rules.UNSUPPORTED_TAG,
+            f"YAML tag {shown} is not supported by Kubernetes",
+            "remove the tag and write the plain value; k8slint never constructs tagged values",
+            node=node,
+        ))
+
+
+def load_text(text: str) -> LoadedText:
+    nodes, issues = compose(text)
+    documents = []
+    for index, node in enumerate(nodes):
+        constructor = _Constructor()
+        try:
+            data = constructor.construct(node)
+        except RecursionError:
+            issues.append(Issue(
+                core_rules.YAML_SYNTAX, "document is nested too deeply to be read",
+                line=node.start_mark.line, column=node.start_mark.column,
+            ))
+            continue
+        documents.append(Document(index, node, data, constructor.issues))
+    return LoadedText(documents, issues)
+
+
+def decode(raw: bytes) -> tuple[Optional[str], Optional[Issue]]:
+    """Bytes → text (UTF-8, with or without BOM); invalid bytes become a located issue."""
+    try:
+        return raw.decode("utf-8-sig"), None
+    except UnicodeDecodeError as err:
+        start = err.start
+        prefix = raw[:start]
+        line = prefix.count(b"\n")
+        column = len(prefix[prefix.rfind(b"\n") + 1:].decode("utf-8", errors="replace"))
+        bad = raw[start:start + 1].hex()
+        return None, Issue(
+            core_rules.YAML_SYNTAX,
+            f"file is not valid UTF-8 (byte 0x{bad} at line {line + 1}, column {column + 1})",
+            "save the file as UTF-8", line=line, column=column,
+        )

@@ -1,0 +1,158 @@
+"""Documents → Kubernetes objects.
+
+A document is an object when it has both ``apiVersion`` and ``kind``; with neither it is not
+a Kubernetes document (kustomization.yaml, Helm values, CI files) and is skipped; with only
+one of them it is an error. ``kind: List`` (and any ``*List`` kind with ``items``) is expanded
+into its items, which are located inside the document.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+from ruamel.yaml.nodes import Node
+
+from k8slint import core_rules
+from k8slint.findings import ObjectRef
+from k8slint.loader import Document
+from k8slint.locate import PathElem, find_node, format_path, node_span
+
+
+@dataclass
+class K8sObject:
+    file: str
+    file_index: int
+    doc: Document
+    node: Node  # the object's own mapping node (a List item's node for List items)
+    data: dict[str, Any]
+    prefix: tuple[PathElem, ...] = ()  # where the object sits in its document ('items', 3)
+    partial: bool = False  # a kustomize patch: fields it leaves out are not reported
+
+    @property
+    def api_version(self) -> Any:
+        return self.data.get("apiVersion")
+
+    @property
+    def kind(self) -> Any:
+        return self.data.get("kind")
+
+    @property
+    def metadata(self) -> dict[str, Any]:
+        meta = self.data.get("metadata")
+        return meta if isinstance(meta, dict) else {}
+
+    @property
+    def name(self) -> Optional[str]:
+        name = self.metadata.get("name") or self.metadata.get("generateName")
+        return name if isinstance(name, str) else None
+
+    @property
+    def namespace(self) -> Optional[str]:
+        ns = self.metadata.get("namespace")
+        return ns if isinstance(ns, str) else None
+
+    def ref(self) -> ObjectRef:
+        av, kind = self.api_version, self.kind
+        return ObjectRef(
+            av if isinstance(av, str) else None,
+            kind if isinstance(kind, str) else None,
+            self.namespace,
+            self.name,
+        )
+
+
+@dataclass
+class Identified:
+    objects: list[K8sObject] = field(default_factory=list)
+    skipped: int = 0
+    # (rule, message, help, node, path) for documents that are neither objects nor skippable
+    problems: list[tuple[Any, str, Optional[str], Node, Optional[str], Optional[ObjectRef]]] = field(
+        default_factory=list
+    )
+
+
+# Files that are never Kubernetes objects, whatever they contain (Helm chart metadata).
+NOT_MANIFEST_NAMES = frozenset({"Chart.yaml", "Chart.yml", "requirements.yaml", "requirements.yml"})
+# apiVersions of tool configuration that looks like an object but is never applied to a
+# cluster: kustomizations, kustomize components and kustomize's builtin transformer configs.
+TOOL_CONFIG_GROUPS = frozenset({"kustomize.config.k8s.io", "builtin"})
+
+
+def is_tool_config(api_version: Any) -> bool:
+    if not isinstance(api_version, str):
+        return False
+    return api_version == "builtin" or api_version.rpartition("/")[0] in TOOL_CONFIG_GROUPS
+
+
+def _present(value: Any) -> bool:
+    return value is not None and value != ""
+
+
+def identify(doc: Document, file: str, file_index: int, partial: bool = False) -> Identified:
+    out = Identified()
+    if doc.data is None:
+        return out
+    _identify(doc, doc.root, doc.data, (), file, file_index, partial, out)
+    return out
+
+
+def _identify(
+    doc: Document, node: Node, data: Any, prefix: tuple[PathElem, ...], file: str, file_index: int,
+    partial: bool, out: Identified,
+) -> None:
+    if not isinstance(data, dict):
+        out.skipped += 1
+        return
+    if "apiVersion" not in data and "kind" not in data:
+        if prefix:  # a List item must be an object
+            out.problems.append((
+                core_rules.MISSING_TYPE_META, "list item has no apiVersion and no kind",
+                "every item of a List must be a complete Kubernetes object", node, format_path(prefix), None,
+            ))
+        else:
+            out.skipped += 1
+        return
+    if not prefix and is_tool_config(data.get("apiVersion")):
+        out.skipped += 1
+        return
+    obj = K8sObject(file, file_index, doc, node, data, prefix, partial)
+    missing = [k for k in ("apiVersion", "kind") if not _present(data.get(k))]
+    if missing:
+        if not partial:
+            out.problems.append((
+                core_rules.MISSING_TYPE_META, _type_meta_message(data, missing),
+                _type_meta_help(missing), _type_meta_node(node, data), format_path(prefix) or None, obj.ref(),
+            ))
+        return
+    kind = data.get("kind")
+    items = data.get("items")
+    if isinstance(kind, str) and kind.endswith("List") and isinstance(items, list):
+        items_node, depth = find_node(node, ("items",))
+        for i, item in enumerate(items):
+            item_node = items_node.value[i] if depth == 1 and i < len(items_node.value) else items_node
+            _identify(doc, item_node, item, prefix + ("items", i), file, file_index, partial, out)
+        return
+    out.objects.append(obj)
+
+
+def _type_meta_message(data: dict[str, Any], missing: list[str]) -> str:
+    parts = [f"an empty {k}" if k in data else f"no {k}" for k in missing]
+    present = [k for k in ("apiVersion", "kind") if k not in missing]
+    if present:
+        return f"document has a {present[0]} but {parts[0]}"
+    return "document has " + " and ".join(parts)
+
+
+def _type_meta_node(node: Node, data: dict[str, Any]) -> Node:
+    for key in ("kind", "apiVersion"):
+        if key in data:
+            return find_node(node, (key,), want_key=True)[0]
+    return node
+
+
+def _type_meta_help(missing: list[str]) -> str:
+    if missing == ["kind"]:
+        return 'add the kind of object this document describes, e.g. "kind: Deployment"'
+    if missing == ["apiVersion"]:
+        return 'add the apiVersion of this kind, e.g. "apiVersion: v1" for a Service or "apps/v1" for a Deployment'
+    return 'every Kubernetes object needs both, e.g. "apiVersion: apps/v1" and "kind: Deployment"'

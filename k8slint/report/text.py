@@ -1,0 +1,100 @@
+"""The human report: ``file:line:col: severity RULE message``, a code frame with a caret under
+the offending span, the help line, and a summary."""
+from __future__ import annotations
+
+from k8slint.findings import Finding, Severity
+from k8slint.report import ReportOptions
+from k8slint.run import RunResult, Summary
+
+_RESET = "\033[0m"
+_BOLD = "\033[1m"
+_DIM = "\033[2m"
+_COLORS = {Severity.ERROR: "\033[31m", Severity.WARNING: "\033[33m", Severity.INFO: "\033[36m"}
+_CYAN = "\033[36m"
+
+
+class _Style:
+    def __init__(self, enabled: bool):
+        self.enabled = enabled
+
+    def __call__(self, code: str, text: str) -> str:
+        return f"{code}{text}{_RESET}" if self.enabled and text else text
+
+
+def _lines(text: str) -> list[str]:
+    return [line.rstrip("\r") for line in text.split("\n")]
+
+
+def _frame(finding: Finding, lines: list[str], style: _Style) -> list[str]:
+    span = finding.span
+    if not lines or span.line > len(lines):
+        return []
+    first = span.line
+    last = min(span.end_line, first + 2, len(lines))
+    if span.end_line > first and span.end_column == 1:
+        last = max(first, min(last, span.end_line - 1))
+    start = first - 1 if first > 1 and lines[first - 2].strip() else first
+    width = len(str(last))
+    gutter = " " * width + " |"
+    out = [style(_DIM, gutter)]
+    for number in range(start, last + 1):
+        text = lines[number - 1].replace("\t", " ")
+        out.append(style(_DIM, f"{number:>{width}} |") + (" " + text if text else ""))
+        if number < first:
+            continue
+        begin = span.column if number == first else len(text) - len(text.lstrip()) + 1
+        if number == span.end_line:
+            end = span.end_column
+        else:
+            end = len(text) + 1
+        end = max(end, begin + 1)
+        caret = " " * (begin - 1) + "^" * (end - begin)
+        out.append(style(_DIM, gutter) + " " + style(_BOLD + _COLORS[finding.severity], caret))
+    return out
+
+
+def format_finding(finding: Finding, lines: list[str], style: _Style) -> list[str]:
+    s = finding.span
+    sev = finding.severity
+    head = (
+        style(_BOLD, f"{finding.file}:{s.line}:{s.column}:")
+        + " " + style(_BOLD + _COLORS[sev], sev.label)
+        + " " + style(_BOLD, finding.rule)
+        + " " + finding.message
+    )
+    out = [head]
+    out.extend(_frame(finding, lines, style))
+    if finding.help:
+        width = len(str(min(s.end_line, s.line + 2)))
+        out.append(" " * width + " " + style(_CYAN, "= help:") + " " + finding.help)
+    return out
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def summary_line(summary: Summary, version: str) -> str:
+    counted = (
+        f"{_plural(summary.files, 'file')}, {_plural(summary.documents, 'document')}, "
+        f"{_plural(summary.objects, 'object')}, {summary.skipped} skipped; Kubernetes {version} schema"
+    )
+    if not (summary.errors or summary.warnings or summary.infos):
+        return f"No problems found in {counted}."
+    return (
+        f"Found {_plural(summary.errors, 'error')}, {_plural(summary.warnings, 'warning')} and "
+        f"{_plural(summary.infos, 'info')} in {counted}."
+    )
+
+
+def render(result: RunResult, options: ReportOptions) -> str:
+    style = _Style(options.color)
+    out: list[str] = []
+    cache: dict[str, list[str]] = {}
+    for finding in result.findings:
+        if finding.file not in cache:
+            cache[finding.file] = _lines(result.texts.get(finding.file, ""))
+        out.extend(format_finding(finding, cache[finding.file], style))
+        out.append("")
+    out.append(style(_BOLD, summary_line(result.summary, result.kubernetes_version)))
+    return "\n".join(out) + "\n"

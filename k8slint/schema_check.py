@@ -1,0 +1,300 @@
+"""Validate objects against the Kubernetes schema and explain each failure at its position.
+
+One finding per problem, at the most precise node: an unknown key at the key, a bad value at
+the value, a missing field at its parent. jsonschema's raw messages are translated into what
+a person needs: the field, what was expected, what was found, and a did-you-mean.
+"""
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, Iterable, Optional, Sequence
+
+from ruamel.yaml.nodes import ScalarNode
+
+from k8slint import core_rules
+from k8slint.findings import Finding, Severity
+from k8slint.locate import PathElem, find_node, format_path, last_label, node_span
+from k8slint.objects import K8sObject
+from k8slint.rule import Rule
+from k8slint.scalars import YAML11_BOOL_WORDS
+from k8slint.schema_store import SchemaStore
+from k8slint.suggest import closest, did_you_mean
+
+_TYPE_NAMES = {
+    "object": "mapping", "array": "list", "string": "string", "integer": "integer",
+    "number": "number", "boolean": "boolean", "null": "null",
+}
+_VERSION = re.compile(r"v(\d+)(?:(alpha|beta)(\d+))?\Z")
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "list"
+    return "mapping"
+
+
+def _expected(types: Any) -> list[str]:
+    names = [types] if isinstance(types, str) else list(types)
+    return [_TYPE_NAMES.get(t, t) for t in names if t != "null"]
+
+
+def _short(value: Any, limit: int = 40) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _version_rank(api_version: str) -> tuple[int, int, int]:
+    m = _VERSION.match(api_version.rpartition("/")[2])
+    if not m:
+        return (0, 0, 0)
+    stability = {None: 2, "beta": 1, "alpha": 0}[m.group(2)]
+    return (stability, int(m.group(1)), int(m.group(3) or 0))
+
+
+def _kinds_help(api_version: str, kinds: set[str]) -> str:
+    if not kinds:
+        return "check the kind and the apiVersion"
+    listed = sorted(kinds)
+    if len(listed) > 10:
+        return "check the spelling; `kubectl api-resources` lists the kinds a cluster serves"
+    return f"the kinds of {api_version} are: " + ", ".join(listed)
+
+
+class SchemaChecker:
+    """Schema findings for objects; remembers which custom kinds it already reported."""
+
+    def __init__(self, store: SchemaStore, strict_kinds: bool = False):
+        self.store = store
+        self.strict_kinds = strict_kinds
+        self._no_schema_reported: set[tuple[str, str]] = set()
+
+    # -- entry point ---------------------------------------------------------------------
+    def check(self, obj: K8sObject) -> list[Finding]:
+        api_version, kind = obj.api_version, obj.kind
+        out: list[Finding] = []
+        for field, value in (("apiVersion", api_version), ("kind", kind)):
+            if not isinstance(value, str):
+                out.append(self._finding(
+                    core_rules.WRONG_TYPE, obj, (field,),
+                    f"{field}: expected string, got {_json_type(value)} {_short(value)}",
+                    f"write the {field} as a string",
+                ))
+        if out:
+            return out
+        def_name = self.store.lookup(api_version, kind)
+        if def_name is None:
+            return self._unknown_type(obj, api_version, kind)
+        if self.store.is_valid(def_name, obj.data, obj.partial):
+            return []
+        return self.explain(obj, self.store.iter_errors(def_name, obj.data, obj.partial))
+
+    # -- helpers -------------------------------------------------------------------------
+    def _finding(
+        self, rule: Rule, obj: K8sObject, path: Sequence[PathElem], message: str,
+        help: Optional[str] = None, want_key: bool = False, severity: Optional[Severity] = None,
+    ) -> Finding:
+        node, _ = find_node(obj.node, path, want_key)
+        finding = rule.finding(
+            obj.file, node_span(node), message, help, obj.ref(),
+            format_path(tuple(obj.prefix) + tuple(path)) or None, severity,
+        )
+        finding.file_index = obj.file_index
+        return finding
+
+    def _where(self, obj: K8sObject, path: Sequence[PathElem]) -> str:
+        kind = obj.kind if isinstance(obj.kind, str) else "object"
+        return f"{kind} {format_path(path)}" if path else kind
+
+    def _label(self, obj: K8sObject, path: Sequence[PathElem]) -> str:
+        return last_label(path) if path else (obj.kind if isinstance(obj.kind, str) else "object")
+
+    # -- apiVersion / kind -----------------------------------------------------------------
+    def _unknown_type(self, obj: K8sObject, api_version: str, kind: str) -> list[Finding]:
+        store = self.store
+        group = api_version.rpartition("/")[0]
+        served = store.api_versions_of(kind)
+        builtin_group = group in store.groups
+        k8s = f"Kubernetes {store.version}"
+        if served and (builtin_group or closest(group, store.groups)):
+            best = max(served, key=lambda av: (av.rpartition("/")[0] == group, _version_rank(av)))
+            others = [av for av in served if av != best]
+            help = f'use "apiVersion: {best}"'
+            if others:
+                help += " (also served: " + ", ".join(others) + ")"
+            return [self._finding(
+                core_rules.UNKNOWN_API_VERSION, obj, ("apiVersion",),
+                f"{kind} is not served as {api_version} in {k8s}", help,
+            )]
+        if builtin_group:
+            in_group = store.kinds_in_group(group)
+            hint = did_you_mean(kind, in_group)
+            if hint is None:
+                near = closest(kind, store.all_kinds())
+                if near:
+                    avs = store.api_versions_of(near[0])
+                    best = max(avs, key=_version_rank)
+                    hint = f'did you mean "{near[0]}" (apiVersion: {best})?'
+            shown_group = group or "the core API group (v1)"
+            return [self._finding(
+                core_rules.UNKNOWN_KIND, obj, ("kind",),
+                f'unknown kind "{kind}" in {shown_group} for {k8s}',
+                hint or _kinds_help(api_version, in_group),
+            )]
+        key = (api_version, kind)
+        if key in self._no_schema_reported:
+            return []
+        self._no_schema_reported.add(key)
+        severity = Severity.ERROR if self.strict_kinds else None
+        return [self._finding(
+            core_rules.NO_SCHEMA, obj, ("kind",),
+            f"no schema for {kind} ({api_version}); objects of this kind are not validated",
+            "k8slint bundles schemas for built-in Kubernetes kinds only; this is reported once per kind"
+            + ("" if self.strict_kinds else " (--strict-kinds makes it an error)"),
+            severity=severity,
+        )]
+
+    # -- schema errors ---------------------------------------------------------------------
+    def explain(self, obj: K8sObject, errors: Iterable[Any]) -> list[Finding]:
+        errors = sorted(errors, key=lambda e: (list(map(str, e.absolute_path)), str(e.validator)))
+        typed = {tuple(e.absolute_path) for e in errors if e.validator == "type"}
+        # A misspelt required field is one problem, not two: "contianers" is reported as an
+        # unknown field with its did-you-mean, and the missing "containers" is not reported.
+        misspelt: set[tuple] = set()
+        for e in errors:
+            if e.validator == "additionalProperties" and e.validator_value is False:
+                allowed = e.schema.get("properties", {})
+                for key in e.instance:
+                    if key not in allowed:
+                        for target in closest(key, allowed):
+                            misspelt.add((tuple(e.absolute_path), target))
+        out: list[Finding] = []
+        for err in errors:
+            path = tuple(err.absolute_path)
+            validator = err.validator
+            if validator == "additionalProperties" and err.validator_value is False:
+                out.extend(self._unknown_fields(obj, path, err))
+            elif validator == "required":
+                out.extend(self._missing(obj, path, err, misspelt))
+            elif validator == "type":
+                out.append(self._wrong_type(obj, path, err))
+            elif validator == "enum":
+                if path not in typed:
+                    out.append(self._bad_value(obj, path, err))
+            else:
+                out.append(self._finding(
+                    core_rules.SCHEMA_VIOLATION, obj, path,
+                    f"{self._label(obj, path)}: {err.message}",
+                    "see `kubectl explain` for the field's format",
+                ))
+        return out
+
+    def _unknown_fields(self, obj: K8sObject, path: tuple, err: Any) -> list[Finding]:
+        allowed = sorted(err.schema.get("properties", {}))
+        out = []
+        for key in err.instance:
+            if key in allowed or (obj.partial and key.startswith("$")):
+                continue  # "$patch", "$setElementOrder/..." are strategic-merge-patch directives
+            hint = did_you_mean(key, allowed)
+            message = f'unknown field "{key}" in {self._where(obj, path)}'
+            if hint:
+                message += f"; {hint}"
+                best = closest(key, allowed)[0]
+                help = f'rename "{key}" to "{best}"'
+            elif len(allowed) <= 12:
+                help = "remove it or check its indentation; the fields allowed here are: " + ", ".join(allowed)
+            else:
+                where = format_path(path) or "the top level"
+                help = f"remove it or check its indentation; see `kubectl explain` for the fields of {where}"
+            out.append(self._finding(core_rules.UNKNOWN_FIELD, obj, path + (key,), message, help, want_key=True))
+        return out
+
+    def _missing(self, obj: K8sObject, path: tuple, err: Any, misspelt: set[tuple]) -> list[Finding]:
+        instance = err.instance
+        out = []
+        for field in err.validator_value:
+            if not isinstance(instance, dict) or field in instance or (path, field) in misspelt:
+                continue
+            label = last_label(path) if path and isinstance(path[-1], int) else self._where(obj, path)
+            message = f'{label} has no "{field}"'
+            help = self._split_item_help(obj, path, field) or f'add the required field "{field}"'
+            out.append(self._finding(core_rules.MISSING_FIELD, obj, path, message, help))
+        return out
+
+    def _split_item_help(self, obj: K8sObject, path: tuple, field: str) -> Optional[str]:
+        """Explain `- name: X` / `- value: Y`: one list item accidentally split into two."""
+        if not path or not isinstance(path[-1], int) or path[-1] == 0:
+            return None
+        parent, _ = find_node(obj.node, path[:-1])
+        items = parent.value if hasattr(parent, "value") and isinstance(parent.value, list) else None
+        index = path[-1]
+        if not items or index >= len(items):
+            return None
+        data = obj.data
+        for elem in path[:-1]:
+            data = data[elem]
+        prev, cur = data[index - 1], data[index]
+        if not (isinstance(prev, dict) and isinstance(cur, dict)) or field not in prev:
+            return None
+        if set(prev) & set(cur):
+            return None
+        prev_line = items[index - 1].start_mark.line + 1
+        first_key = next(iter(cur))
+        return (
+            f'this looks like one item split in two: "{field}: {prev[field]}" (line {prev_line}) and '
+            f'"{first_key}" are separate list items; remove the "-" before "{first_key}" and indent it '
+            f'like "{field}" so that both belong to the same item'
+        )
+
+    def _wrong_type(self, obj: K8sObject, path: tuple, err: Any) -> Finding:
+        expected = _expected(err.validator_value)
+        value = err.instance
+        got = _json_type(value)
+        node, _ = find_node(obj.node, path)
+        source = node.value if node.__class__ is ScalarNode and not node.style else None
+        shown = _short(value)
+        note = ""
+        help: Optional[str] = None
+        if "string" in expected and source is not None and got in ("boolean", "integer", "number", "null"):
+            if source in YAML11_BOOL_WORDS and source not in ("true", "false"):
+                note = f" (unquoted {source} is a YAML 1.1 boolean)"
+            elif got == "integer" and re.fullmatch(r"[-+]?0[0-7]+", source.replace("_", "")):
+                note = f" (unquoted {source} is an octal number)"
+            elif source != shown:
+                note = f" (written {source})"
+            help = f'quote it: "{source}"'
+        elif got == "string" and ("integer" in expected or "number" in expected) and re.fullmatch(
+            r"[-+]?[0-9]+(\.[0-9]+)?", str(value)
+        ):
+            help = f"write the number without quotes: {value}"
+        elif "list" in expected and got == "mapping":
+            help = 'this field takes a list: start each item with "- "'
+        elif "mapping" in expected and got == "list":
+            help = 'this field takes a mapping of fields, not a list: remove the "- "'
+        elif "mapping" in expected and got in ("string", "integer", "number", "boolean"):
+            help = "this field takes nested fields (key: value pairs on the following lines), not a single value"
+        elif "list" in expected and got in ("string", "integer", "number", "boolean"):
+            help = 'this field takes a list; write the value as a list item: "- ..."'
+        elif "integer" in expected and got == "number":
+            help = "use a whole number"
+        message = f"{self._label(obj, path)}: expected {' or '.join(expected)}, got {got} {shown}{note}"
+        return self._finding(core_rules.WRONG_TYPE, obj, path, message, help)
+
+    def _bad_value(self, obj: K8sObject, path: tuple, err: Any) -> Finding:
+        allowed = [v for v in err.validator_value if v is not None]
+        shown = ", ".join(v if v else '""' for v in allowed)
+        value = err.instance
+        hint = did_you_mean(value, allowed) if isinstance(value, str) else None
+        message = f"{self._label(obj, path)}: invalid value {_short(value)}; must be one of {shown}"
+        help = hint or f"use one of {shown}"
+        return self._finding(core_rules.INVALID_VALUE, obj, path, message, help)
