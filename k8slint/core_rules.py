@@ -77,7 +77,7 @@ WRONG_TYPE = Rule(
 )
 INVALID_VALUE = Rule(
     "KL012", "invalid-value", E, "schema",
-    "A field that only takes a fixed set of values has another value.",
+    "A value that the field does not allow, such as a value outside its fixed set.",
     why="The API server rejects values outside the set (restartPolicy, imagePullPolicy, "
     "Service type, protocol, accessModes, ...). Most are typos or wrong capitalisation.",
     example="restartPolicy: Allways\n",
@@ -90,13 +90,6 @@ MISSING_FIELD = Rule(
     "two, so that the second has no `name`.",
     example="env:\n- name: AUTH_ADDRESS\n- value: auth-service:80\n",
     use_instead="env:\n- name: AUTH_ADDRESS\n  value: auth-service:80\n",
-)
-SCHEMA_VIOLATION = Rule(
-    "KL014", "schema-violation", E, "schema",
-    "The object breaks a constraint of the Kubernetes schema not covered by a more specific rule.",
-    why="The API server rejects objects that do not match its schema.",
-    example="# any other schema constraint\n",
-    use_instead="# follow the field's documented format\n",
 )
 UNKNOWN_API_VERSION = Rule(
     "KL020", "unknown-api-version", E, "schema",
@@ -126,6 +119,6 @@ NO_SCHEMA = Rule(
 
 CORE_RULES = (
     YAML_SYNTAX, DUPLICATE_KEY, MISSING_TYPE_META, HELM_TEMPLATE, UNSUPPORTED_TAG, INVALID_KEY,
-    UNKNOWN_FIELD, WRONG_TYPE, INVALID_VALUE, MISSING_FIELD, SCHEMA_VIOLATION,
+    UNKNOWN_FIELD, WRONG_TYPE, INVALID_VALUE, MISSING_FIELD,
     UNKNOWN_API_VERSION, UNKNOWN_KIND, NO_SCHEMA,
 )

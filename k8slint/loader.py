@@ -67,6 +67,15 @@ class LoadedText:
     issues: list[Issue]  # syntax errors that belong to no document
 
 
+def _char_at(text: str, line: int, column: int) -> str:
+    start = 0
+    for _ in range(line):
+        start = text.find("\n", start) + 1
+        if start == 0:
+            return ""
+    return text[start + column: start + column + 1]
+
+
 def _syntax_issue(err: Exception, text: str) -> Issue:
     if isinstance(err, MarkedYAMLError) and err.problem_mark is not None:
         mark = err.problem_mark
@@ -76,8 +85,13 @@ def _syntax_issue(err: Exception, text: str) -> Issue:
         if err.context and err.context_mark is not None:
             ctx = err.context_mark
             help = f"{err.context} that starts at line {ctx.line + 1}, column {ctx.column + 1}"
-        if "\t" in problem or "found character '\\t'" in problem:
+        if "tab" in problem or _char_at(text, mark.line, mark.column) == "\t":
             help = "YAML does not allow tabs for indentation; use spaces"
+        elif "mapping values are not allowed" in problem:
+            help = (
+                "check the indentation of this line against the lines above it; a value that "
+                'contains ": " must be quoted'
+            )
         return Issue(core_rules.YAML_SYNTAX, message, help, line=mark.line, column=mark.column)
     position = getattr(err, "position", None)
     line = column = 0

@@ -139,7 +139,8 @@ def _type_meta_message(data: dict[str, Any], missing: list[str]) -> str:
     parts = [f"an empty {k}" if k in data else f"no {k}" for k in missing]
     present = [k for k in ("apiVersion", "kind") if k not in missing]
     if present:
-        return f"document has a {present[0]} but {parts[0]}"
+        article = "an" if present[0] == "apiVersion" else "a"
+        return f"document has {article} {present[0]} but {parts[0]}"
     return "document has " + " and ".join(parts)
 
 

@@ -107,7 +107,8 @@ class SchemaStore:
         self._fast: dict[tuple[str, bool], Any] = {}
         self._full: dict[tuple[str, bool], Any] = {}
         self._partial_defs: Optional[dict[str, Any]] = None
-        self.groups = {av.rpartition("/")[0] for av in self.kinds} | REMOVED_GROUPS
+        self.groups = {av.rpartition("/")[0] for av in [*self.kinds, *_historic_api_versions(self.definitions)]}
+        self.groups |= REMOVED_GROUPS
 
     # -- kinds -----------------------------------------------------------------------------
     def lookup(self, api_version: str, kind: str) -> Optional[str]:
@@ -155,6 +156,13 @@ class SchemaStore:
             validator = jsonschema.Draft202012Validator(self._schema(def_name, partial))
             self._full[key] = validator
         return validator.iter_errors(data)
+
+
+def _historic_api_versions(definitions: dict[str, Any]) -> list[str]:
+    """Every apiVersion Kubernetes ever served, as listed in DeleteOptions' apiVersion enum."""
+    options = definitions.get("io.k8s.apimachinery.pkg.apis.meta.v1.DeleteOptions", {})
+    enum = options.get("properties", {}).get("apiVersion", {}).get("enum")
+    return [av for av in enum or [] if isinstance(av, str)]
 
 
 def _without_required(definitions: dict[str, Any]) -> dict[str, Any]:
