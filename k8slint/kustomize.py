@@ -33,6 +33,29 @@ def patch_paths(kustomization: Path, data: Any) -> set[Path]:
     return found
 
 
+def nearby_kustomizations(files: Iterable[Path], stop: Path) -> list[Path]:
+    """Kustomization files in the folders of ``files`` and their ancestors up to ``stop``.
+
+    So that a patch checked on its own (a pre-commit hook passes only changed files) is still
+    recognised as a patch of the kustomization beside or above it.
+    """
+    stop = stop.resolve()
+    found: list[Path] = []
+    seen: set[Path] = set()
+    for file in files:
+        folder = file.resolve().parent
+        while folder not in seen:
+            seen.add(folder)
+            for name in KUSTOMIZATION_NAMES:
+                candidate = folder / name
+                if candidate.is_file():
+                    found.append(candidate)
+            if folder == stop or stop not in folder.parents:
+                break
+            folder = folder.parent
+    return found
+
+
 def is_kustomization(path: Path) -> bool:
     return path.name in KUSTOMIZATION_NAMES
 

@@ -22,6 +22,7 @@ from k8slint.scalars import key_string, resolve_plain
 
 _YAML = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_YAML + t for t in ("str", "int", "float", "bool", "null", "binary", "timestamp")}
+_INFINITIES = (float("inf"), float("-inf"))
 _COLLECTION_TAGS = {_YAML + "map", _YAML + "seq", _YAML + "omap", "!"}
 # ruamel nodes wrap the tag in a Tag object; for nodes from the C composer the raw tag string
 # (or None when implicit) is Tag.suffix, which avoids building a string per node.
@@ -147,8 +148,16 @@ class _Constructor:
         cls = node.__class__
         if cls is ScalarNode:
             if node.ctag.suffix is None:
-                return node.value if node.style else resolve_plain(node.value)
-            return self._tagged_scalar(node)
+                if node.style:
+                    return node.value
+                value = resolve_plain(node.value)
+                if value.__class__ is float and (value != value or value in _INFINITIES):
+                    return self._not_finite(node)
+                return value
+            value = self._tagged_scalar(node)
+            if value.__class__ is float and (value != value or value in _INFINITIES):
+                return self._not_finite(node)
+            return value
         key = id(node)
         if key in self._memo:
             return self._memo[key]
@@ -233,6 +242,14 @@ class _Constructor:
             return resolve_plain(node.value)
         self._unsupported_tag(node)
         return node.value if node.style else resolve_plain(node.value)
+
+    def _not_finite(self, node: ScalarNode) -> None:
+        self.issues.append(Issue(
+            core_rules.WRONG_TYPE,
+            f"{node.value} is not a finite number; Kubernetes cannot represent it in JSON",
+            f'use a number, or quote it if you mean the text: "{node.value}"', node=node,
+        ))
+        return None
 
     def _unsupported_tag(self, node: Node) -> None:
         tag = str(node.ctag.suffix)

@@ -13,7 +13,7 @@ from k8slint import core_rules
 from k8slint.discover import InputError, Source, discover
 from k8slint.findings import Finding, Severity, Span
 from k8slint.helm import is_template
-from k8slint.kustomize import collect_patches, is_kustomization
+from k8slint.kustomize import collect_patches, is_kustomization, nearby_kustomizations
 from k8slint.loader import Issue, decode, load_text
 from k8slint.locate import format_path, node_span, path_to
 from k8slint.objects import NOT_MANIFEST_NAMES, identify
@@ -143,17 +143,21 @@ def run_check(options: CheckOptions, stdin: Optional[BinaryIO] = None) -> RunRes
     checker = Checker(options)
     raws: dict[int, bytes] = {}
     kustomizations = []
-    for source in sources:
-        if source.path is not None and is_kustomization(source.path):
-            try:
-                raws[source.index] = _read(source, stdin)
-            except OSError:
-                continue
-            text, _ = decode(raws[source.index])
-            if text is not None:
-                loaded = load_text(text)
-                for doc in loaded.documents:
-                    kustomizations.append((source.path.resolve(), doc.data))
+    files = [s.path for s in sources if s.path is not None]
+    known = {s.path.resolve(): s for s in sources if s.path is not None and is_kustomization(s.path)}
+    for path in nearby_kustomizations(files, Path.cwd()):
+        known.setdefault(path.resolve(), None)
+    for path, source in known.items():
+        try:
+            raw = _read(source, stdin) if source is not None else path.read_bytes()
+        except OSError:
+            continue
+        if source is not None:
+            raws[source.index] = raw
+        text, _ = decode(raw)
+        if text is not None:
+            for doc in load_text(text).documents:
+                kustomizations.append((path, doc.data))
     checker.partial_files = collect_patches(kustomizations)
 
     findings: list[Finding] = []

@@ -189,3 +189,20 @@ def test_partial_object_from_kustomize_patch(tmp_path):
     # Nothing is reported missing (no selector, no image), but what is there is checked.
     assert rules == [("patch.yaml", "KL012")]
     assert report["summary"]["skipped"] == 1  # the kustomization itself
+
+
+def test_patch_checked_alone_is_still_partial(tmp_path):
+    (tmp_path / "overlay").mkdir()
+    (tmp_path / "kustomization.yaml").write_text("resources: [deploy.yaml]\npatches:\n  - path: overlay/patch.yaml\n")
+    (tmp_path / "overlay" / "patch.yaml").write_text(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  replicas: 3\n"
+    )
+    code, report = run_json("overlay/patch.yaml", cwd=tmp_path)
+    assert code == 0 and report["findings"] == []
+    code, report = run_json(str(tmp_path / "overlay" / "patch.yaml"))  # from elsewhere: own folder only
+    assert {f["rule"] for f in report["findings"]} == {"KL013"}  # selector, template, spec.template.spec missing
+
+
+def test_non_finite_numbers_are_reported_once():
+    _, findings = check(DEPLOY + "          resources:\n            limits:\n              cpu: .inf\n")
+    assert one(findings)[:4] == ("KL011", 17, 20, ".inf is not a finite number; Kubernetes cannot represent it in JSON")
