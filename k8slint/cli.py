@@ -4,6 +4,9 @@
 1  at least one finding reaches it
 2  usage error, or input that could not be read (one line on stderr per path)
 3  internal error in k8slint (a bug; set K8SLINT_DEBUG=1 for the traceback)
+
+typer is imported only when needed: plain ``check`` command lines are parsed by ``fastargs``
+so that a pre-commit run does not pay for the CLI framework's import.
 """
 from __future__ import annotations
 
@@ -12,20 +15,8 @@ import sys
 from enum import Enum
 from typing import List, Optional
 
-import typer
-
 from k8slint import __version__
-
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
-
-app = typer.Typer(
-    name="k8slint",
-    help="Kubernetes manifest linter: every mistake at its exact file:line:column, with a fix.",
-    add_completion=False,
-    no_args_is_help=True,
-    rich_markup_mode=None,
-    pretty_exceptions_enable=False,
-)
+from k8slint.check_command import EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, CheckArgs
 
 
 class OutputFormat(str, Enum):
@@ -39,93 +30,96 @@ class FailOn(str, Enum):
     info = "info"
 
 
-def _version_callback(value: bool) -> None:
-    if value:
-        typer.echo(f"k8slint {__version__}")
-        raise typer.Exit(EXIT_OK)
+def _build_app():  # type: ignore[no-untyped-def]
+    import typer
 
+    from k8slint import check_command
 
-@app.callback()
-def _main(
-    version: bool = typer.Option(
-        False, "--version", callback=_version_callback, is_eager=True, help="Print the version and exit."
-    ),
-) -> None:
-    """Kubernetes manifest linter."""
-
-
-def _fail(message: str) -> "typer.Exit":
-    typer.echo(f"k8slint: error: {message}", err=True)
-    return typer.Exit(EXIT_USAGE)
-
-
-def _use_color(no_color: bool) -> bool:
-    if no_color or os.environ.get("NO_COLOR"):
-        return False
-    if os.environ.get("FORCE_COLOR"):
-        return True
-    return sys.stdout.isatty()
-
-
-@app.command()
-def check(
-    paths: List[str] = typer.Argument(
-        None, help="Files and directories to check (directories recursively); - reads stdin.", show_default=False
-    ),
-    output_format: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f", help="Report format."),
-    fail_on: FailOn = typer.Option(
-        FailOn.error, "--fail-on", help="Exit 1 when a finding of this severity or worse is found."
-    ),
-    kubernetes_version: Optional[str] = typer.Option(
-        None, "--kubernetes-version", "-k", metavar="X.Y",
-        help="Kubernetes version whose schema to validate against (default: the newest bundled).",
-    ),
-    strict_kinds: bool = typer.Option(
-        False, "--strict-kinds", help="Report kinds without a bundled schema (custom resources) as errors."
-    ),
-    exclude: List[str] = typer.Option(
-        None, "--exclude", metavar="GLOB", help="Skip matching files and directories (repeatable)."
-    ),
-    stdin_filename: Optional[str] = typer.Option(
-        None, "--stdin-filename", metavar="NAME", help="Name to report for input read from stdin."
-    ),
-    no_color: bool = typer.Option(False, "--no-color", help="Never colour the text report."),
-) -> None:
-    """Check Kubernetes manifests: YAML syntax, schema, and the mistakes behind them."""
-    from k8slint.findings import Severity
-    from k8slint.report import ReportOptions, render
-    from k8slint.run import CheckOptions, run_check
-    from k8slint.schema_store import UnknownVersion
-
-    if not paths:
-        raise _fail("give files or directories to check, or - to read stdin")
-    options = CheckOptions(
-        paths=list(paths), excludes=list(exclude or []), stdin_filename=stdin_filename,
-        kubernetes_version=kubernetes_version, strict_kinds=strict_kinds,
+    app = typer.Typer(
+        name="k8slint",
+        help="Kubernetes manifest linter: every mistake at its exact file:line:column, with a fix.",
+        add_completion=False,
+        no_args_is_help=True,
+        rich_markup_mode=None,
+        pretty_exceptions_enable=False,
     )
-    try:
-        result = run_check(options)
-    except UnknownVersion as err:
-        raise _fail(str(err)) from None
-    for problem in result.input_errors:
-        typer.echo(f"k8slint: error: cannot read {problem}", err=True)
-    report = render(output_format.value, result, ReportOptions(color=_use_color(no_color)))
-    sys.stdout.write(report)
-    sys.stdout.flush()
-    if result.input_errors:
-        raise typer.Exit(EXIT_USAGE)
-    worst = result.worst()
-    if worst is not None and worst >= Severity.parse(fail_on.value):
-        raise typer.Exit(EXIT_FINDINGS)
-    raise typer.Exit(EXIT_OK)
+
+    def version_callback(value: bool) -> None:
+        if value:
+            typer.echo(f"k8slint {__version__}")
+            raise typer.Exit(EXIT_OK)
+
+    @app.callback()
+    def _main(
+        version: bool = typer.Option(
+            False, "--version", callback=version_callback, is_eager=True, help="Print the version and exit."
+        ),
+    ) -> None:
+        """Kubernetes manifest linter."""
+
+    @app.command()
+    def check(
+        paths: List[str] = typer.Argument(
+            None, help="Files and directories to check (directories recursively); - reads stdin.",
+            show_default=False,
+        ),
+        output_format: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f", help="Report format."),
+        fail_on: FailOn = typer.Option(
+            FailOn.error, "--fail-on", help="Exit 1 when a finding of this severity or worse is found."
+        ),
+        kubernetes_version: Optional[str] = typer.Option(
+            None, "--kubernetes-version", "-k", metavar="X.Y",
+            help="Kubernetes version whose schema to validate against (default: the newest bundled).",
+        ),
+        strict_kinds: bool = typer.Option(
+            False, "--strict-kinds", help="Report kinds without a bundled schema (custom resources) as errors."
+        ),
+        exclude: List[str] = typer.Option(
+            None, "--exclude", metavar="GLOB", help="Skip matching files and directories (repeatable)."
+        ),
+        stdin_filename: Optional[str] = typer.Option(
+            None, "--stdin-filename", metavar="NAME", help="Name to report for input read from stdin."
+        ),
+        no_color: bool = typer.Option(False, "--no-color", help="Never colour the text report."),
+    ) -> None:
+        """Check Kubernetes manifests: YAML syntax, schema, and the mistakes behind them."""
+        args = CheckArgs(
+            paths=list(paths or []), output_format=output_format.value, fail_on=fail_on.value,
+            kubernetes_version=kubernetes_version, strict_kinds=strict_kinds, exclude=list(exclude or []),
+            stdin_filename=stdin_filename, no_color=no_color,
+        )
+        raise typer.Exit(check_command.run(args))
+
+    return app
 
 
-def main(argv: Optional[List[str]] = None) -> int:
+def _run_typer(argv: List[str]) -> int:
     try:
-        app(args=argv, prog_name="k8slint", standalone_mode=True)
+        _build_app()(args=argv, prog_name="k8slint", standalone_mode=True)
     except SystemExit as exit:
         code = exit.code
         return code if isinstance(code, int) else (0 if code is None else EXIT_USAGE)
+    return EXIT_OK
+
+
+def _dispatch(argv: List[str]) -> int:
+    if argv == ["--version"]:
+        sys.stdout.write(f"k8slint {__version__}\n")
+        return EXIT_OK
+    from k8slint.fastargs import parse_check
+
+    args = parse_check(argv)
+    if args is not None:
+        from k8slint import check_command
+
+        return check_command.run(args)
+    return _run_typer(argv)
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        return _dispatch(argv)
     except KeyboardInterrupt:
         sys.stderr.write("k8slint: interrupted\n")
         return 130
@@ -139,4 +133,3 @@ def main(argv: Optional[List[str]] = None) -> int:
             "(set K8SLINT_DEBUG=1 for the traceback and please report it)\n"
         )
         return EXIT_INTERNAL
-    return EXIT_OK

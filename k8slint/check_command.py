@@ -1,0 +1,69 @@
+"""What ``k8slint check`` does once its arguments are parsed: run, report, choose the exit code.
+
+Kept free of the CLI framework so that both the typer command and the fast argument parser
+(see ``fastargs``) end up here with the same ``CheckArgs``.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+from typing import Optional
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+FORMATS = ("text", "json")
+SEVERITIES = ("error", "warning", "info")
+
+
+@dataclass
+class CheckArgs:
+    paths: list[str] = field(default_factory=list)
+    output_format: str = "text"
+    fail_on: str = "error"
+    kubernetes_version: Optional[str] = None
+    strict_kinds: bool = False
+    exclude: list[str] = field(default_factory=list)
+    stdin_filename: Optional[str] = None
+    no_color: bool = False
+
+
+def usage_error(message: str) -> int:
+    sys.stderr.write(f"k8slint: error: {message}\n")
+    return EXIT_USAGE
+
+
+def use_color(no_color: bool) -> bool:
+    if no_color or os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return sys.stdout.isatty()
+
+
+def run(args: CheckArgs) -> int:
+    from k8slint.findings import Severity
+    from k8slint.report import ReportOptions, render
+    from k8slint.run import CheckOptions, run_check
+    from k8slint.schema_store import UnknownVersion
+
+    if not args.paths:
+        return usage_error("give files or directories to check, or - to read stdin")
+    options = CheckOptions(
+        paths=list(args.paths), excludes=list(args.exclude), stdin_filename=args.stdin_filename,
+        kubernetes_version=args.kubernetes_version, strict_kinds=args.strict_kinds,
+    )
+    try:
+        result = run_check(options)
+    except UnknownVersion as err:
+        return usage_error(str(err))
+    for problem in result.input_errors:
+        sys.stderr.write(f"k8slint: error: cannot read {problem}\n")
+    report = render(args.output_format, result, ReportOptions(color=use_color(args.no_color)))
+    sys.stdout.write(report)
+    sys.stdout.flush()
+    if result.input_errors:
+        return EXIT_USAGE
+    worst = result.worst()
+    if worst is not None and worst >= Severity.parse(args.fail_on):
+        return EXIT_FINDINGS
+    return EXIT_OK

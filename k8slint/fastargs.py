@@ -1,0 +1,64 @@
+"""A small parser for the common ``k8slint check ...`` command line.
+
+Importing the CLI framework (typer and click) costs more than checking a small file, and a
+pre-commit hook runs k8slint on every commit. This parser recognises the plain ``check``
+invocations and ``--version``; anything else (``--help``, an unknown option, a bad value)
+returns None and goes to typer, which owns help and error messages. A test checks that both
+parsers produce the same ``CheckArgs`` for the same arguments.
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+from k8slint.check_command import FORMATS, SEVERITIES, CheckArgs
+
+_VALUE_OPTIONS = {
+    "--format": "output_format", "-f": "output_format",
+    "--fail-on": "fail_on",
+    "--kubernetes-version": "kubernetes_version", "-k": "kubernetes_version",
+    "--exclude": "exclude",
+    "--stdin-filename": "stdin_filename",
+}
+_FLAGS = {"--strict-kinds": "strict_kinds", "--no-color": "no_color"}
+_CHOICES = {"output_format": FORMATS, "fail_on": SEVERITIES}
+
+
+def parse_check(argv: list[str]) -> Optional[CheckArgs]:
+    if not argv or argv[0] != "check":
+        return None
+    args = CheckArgs()
+    rest = argv[1:]
+    i = 0
+    only_paths = False
+    while i < len(rest):
+        arg = rest[i]
+        i += 1
+        if only_paths or arg == "-" or not arg.startswith("-"):
+            args.paths.append(arg)
+            continue
+        if arg == "--":
+            only_paths = True
+            continue
+        name, eq, inline = arg.partition("=")
+        if name in _FLAGS and not eq:
+            setattr(args, _FLAGS[name], True)
+            continue
+        if name not in _VALUE_OPTIONS:
+            return None  # --help, unknown options, combined short flags: typer decides
+        if eq:
+            if not name.startswith("--"):
+                return None
+            value = inline
+        else:
+            if i >= len(rest):
+                return None
+            value = rest[i]
+            i += 1
+        dest = _VALUE_OPTIONS[name]
+        if dest in _CHOICES and value not in _CHOICES[dest]:
+            return None
+        if dest == "exclude":
+            args.exclude.append(value)
+        else:
+            setattr(args, dest, value)
+    return args

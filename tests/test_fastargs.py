@@ -1,0 +1,59 @@
+"""The fast parser for plain `check` command lines must read them exactly as typer does."""
+import pytest
+
+from k8slint import check_command
+from k8slint.cli import _run_typer
+from k8slint.fastargs import parse_check
+
+SAME = [
+    ["check", "a.yaml"],
+    ["check", "-"],
+    ["check", "a.yaml", "dir/", "-"],
+    ["check", "--format", "json", "a.yaml"],
+    ["check", "-f", "json", "a.yaml"],
+    ["check", "--format=json", "a.yaml"],
+    ["check", "a.yaml", "--fail-on", "warning"],
+    ["check", "--fail-on=info", "a.yaml"],
+    ["check", "-k", "1.29", "a.yaml"],
+    ["check", "--kubernetes-version", "v1.30.2", "a.yaml"],
+    ["check", "--strict-kinds", "--no-color", "a.yaml"],
+    ["check", "--exclude", "charts/**", "--exclude=*.json", "a.yaml"],
+    ["check", "-", "--stdin-filename", "rendered.yaml"],
+    ["check", "--stdin-filename", "-", "-"],
+    ["check", "--", "--weird-file-name.yaml"],
+    ["check"],
+]
+DEFERRED = [
+    ["check", "--help"],
+    ["check", "--format", "xml", "a.yaml"],
+    ["check", "--fail-on", "fatal", "a.yaml"],
+    ["check", "--bogus", "a.yaml"],
+    ["check", "--format"],
+    ["check", "-fjson", "a.yaml"],
+    ["lint", "a.yaml"],
+    [],
+]
+
+
+def _typer_args(argv, monkeypatch):
+    captured = []
+    monkeypatch.setattr(check_command, "run", lambda args: captured.append(args) or 0)
+    code = _run_typer(argv)
+    return code, (captured[0] if captured else None)
+
+
+@pytest.mark.parametrize("argv", SAME, ids=" ".join)
+def test_fast_parser_agrees_with_typer(argv, monkeypatch):
+    fast = parse_check(argv)
+    assert fast is not None
+    code, slow = _typer_args(argv, monkeypatch)
+    assert code == 0
+    assert fast == slow
+
+
+@pytest.mark.parametrize("argv", DEFERRED, ids=lambda a: " ".join(a) or "(empty)")
+def test_anything_unusual_goes_to_typer(argv, monkeypatch, capsys):
+    assert parse_check(argv) is None
+    code, args = _typer_args(argv, monkeypatch)
+    if argv[:1] == ["check"] and "--help" not in argv and argv != ["check", "-fjson", "a.yaml"]:
+        assert code == 2 and args is None
