@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass, field
 from typing import Optional
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -15,16 +14,32 @@ FORMATS = ("text", "json")
 SEVERITIES = ("error", "warning", "info")
 
 
-@dataclass
 class CheckArgs:
-    paths: list[str] = field(default_factory=list)
-    output_format: str = "text"
-    fail_on: str = "error"
-    kubernetes_version: Optional[str] = None
-    strict_kinds: bool = False
-    exclude: list[str] = field(default_factory=list)
-    stdin_filename: Optional[str] = None
-    no_color: bool = False
+    """The parsed arguments of ``check``.
+
+    Plain classes rather than dataclasses on the start-up path: importing dataclasses (it
+    imports inspect) and building each dataclass costs more than a one-file check should.
+    """
+
+    def __init__(
+        self, paths: Optional[list[str]] = None, output_format: str = "text", fail_on: str = "error",
+        kubernetes_version: Optional[str] = None, strict_kinds: bool = False,
+        exclude: Optional[list[str]] = None, stdin_filename: Optional[str] = None, no_color: bool = False,
+    ):
+        self.paths = paths if paths is not None else []
+        self.output_format = output_format
+        self.fail_on = fail_on
+        self.kubernetes_version = kubernetes_version
+        self.strict_kinds = strict_kinds
+        self.exclude = exclude if exclude is not None else []
+        self.stdin_filename = stdin_filename
+        self.no_color = no_color
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, CheckArgs) and vars(self) == vars(other)
+
+    def __repr__(self) -> str:
+        return f"CheckArgs({vars(self)})"
 
 
 def usage_error(message: str) -> int:

@@ -10,10 +10,9 @@ from __future__ import annotations
 import os
 import re
 import stat
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Iterator, Optional
+from typing import Iterable, Iterator, NamedTuple, Optional
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 DEFAULT_EXCLUDES = (
@@ -24,15 +23,13 @@ DEFAULT_EXCLUDES = (
 STDIN = "-"
 
 
-@dataclass(frozen=True)
-class Source:
+class Source(NamedTuple):
     display: str  # the path as the user gave it (joined with the walked part), or the stdin name
     path: Optional[Path]  # None for stdin
     index: int  # position in the run, for deterministic report order
 
 
-@dataclass(frozen=True)
-class InputError:
+class InputError(NamedTuple):
     path: str
     reason: str
 

@@ -1,9 +1,8 @@
 """The values every stage passes on: severities, object references and findings."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from enum import IntEnum
-from typing import Optional
+from typing import NamedTuple, Optional
 
 
 class Severity(IntEnum):
@@ -25,8 +24,7 @@ class Severity(IntEnum):
             raise ValueError(f"unknown severity {text!r}; use error, warning or info") from None
 
 
-@dataclass(frozen=True)
-class ObjectRef:
+class ObjectRef(NamedTuple):
     """Which Kubernetes object a finding belongs to."""
 
     api_version: Optional[str]
@@ -44,8 +42,7 @@ class ObjectRef:
         return f"{self.kind or '<no kind>'} {name}"
 
 
-@dataclass(frozen=True)
-class Span:
+class Span(NamedTuple):
     """1-based line and column of the first character; end is exclusive (like SARIF and LSP)."""
 
     line: int
@@ -54,19 +51,30 @@ class Span:
     end_column: int
 
 
-@dataclass
 class Finding:
-    file: str
-    span: Span
-    rule: str
-    name: str
-    severity: Severity
-    message: str
-    help: Optional[str] = None
-    object: Optional[ObjectRef] = None
-    path: Optional[str] = None
-    # Order of the source in the run, so that reports list files in the order they were given.
-    file_index: int = field(default=0, compare=False)
+    """One problem at one place. (Plain class, not a dataclass: see check_command.)"""
+
+    __slots__ = ("file", "span", "rule", "name", "severity", "message", "help", "object", "path", "file_index")
+
+    def __init__(
+        self, file: str, span: Span, rule: str, name: str, severity: Severity, message: str,
+        help: Optional[str] = None, object: Optional[ObjectRef] = None, path: Optional[str] = None,
+        file_index: int = 0,
+    ):
+        self.file = file
+        self.span = span
+        self.rule = rule
+        self.name = name
+        self.severity = severity
+        self.message = message
+        self.help = help
+        self.object = object
+        self.path = path
+        # Order of the source in the run, so that reports list files in the order they were given.
+        self.file_index = file_index
+
+    def __repr__(self) -> str:
+        return f"Finding({self.file}:{self.span.line}:{self.span.column} {self.rule} {self.message!r})"
 
     def sort_key(self) -> tuple:
         s = self.span

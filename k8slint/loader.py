@@ -9,7 +9,6 @@ A syntax error stops only the document it is in: parsing resumes at the next ``-
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from _ruamel_yaml import CParser  # ruamel.yaml.clib: libyaml bindings
@@ -42,30 +41,39 @@ class _Composer(CParser):  # type: ignore[misc]
         pass
 
 
-@dataclass
 class Issue:
     """A problem found while reading, located at a node (or at a raw 0-based position)."""
 
-    rule: Rule
-    message: str
-    help: Optional[str] = None
-    node: Optional[Node] = None
-    line: int = 0
-    column: int = 0
+    __slots__ = ("rule", "message", "help", "node", "line", "column")
+
+    def __init__(
+        self, rule: Rule, message: str, help: Optional[str] = None, node: Optional[Node] = None,
+        line: int = 0, column: int = 0,
+    ):
+        self.rule = rule
+        self.message = message
+        self.help = help
+        self.node = node
+        self.line = line
+        self.column = column
 
 
-@dataclass
 class Document:
-    index: int  # 0-based position of the document in its file
-    root: Node
-    data: Any
-    issues: list[Issue] = field(default_factory=list)
+    __slots__ = ("index", "root", "data", "issues")
+
+    def __init__(self, index: int, root: Node, data: Any, issues: Optional[list[Issue]] = None):
+        self.index = index  # 0-based position of the document in its file
+        self.root = root
+        self.data = data
+        self.issues = issues if issues is not None else []
 
 
-@dataclass
 class LoadedText:
-    documents: list[Document]
-    issues: list[Issue]  # syntax errors that belong to no document
+    __slots__ = ("documents", "issues")
+
+    def __init__(self, documents: list[Document], issues: list[Issue]):
+        self.documents = documents
+        self.issues = issues  # syntax errors that belong to no document
 
 
 def _char_at(text: str, line: int, column: int) -> str:

@@ -7,7 +7,6 @@ into its items, which are located inside the document.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from ruamel.yaml.nodes import Node
@@ -18,15 +17,20 @@ from k8slint.loader import Document
 from k8slint.locate import PathElem, find_node, format_path, node_span
 
 
-@dataclass
 class K8sObject:
-    file: str
-    file_index: int
-    doc: Document
-    node: Node  # the object's own mapping node (a List item's node for List items)
-    data: dict[str, Any]
-    prefix: tuple[PathElem, ...] = ()  # where the object sits in its document ('items', 3)
-    partial: bool = False  # a kustomize patch: fields it leaves out are not reported
+    __slots__ = ("file", "file_index", "doc", "node", "data", "prefix", "partial")
+
+    def __init__(
+        self, file: str, file_index: int, doc: Document, node: Node, data: dict[str, Any],
+        prefix: tuple[PathElem, ...] = (), partial: bool = False,
+    ):
+        self.file = file
+        self.file_index = file_index
+        self.doc = doc
+        self.node = node  # the object's own mapping node (a List item's node for List items)
+        self.data = data
+        self.prefix = prefix  # where the object sits in its document ('items', 3)
+        self.partial = partial  # a kustomize patch: fields it leaves out are not reported
 
     @property
     def api_version(self) -> Any:
@@ -61,14 +65,14 @@ class K8sObject:
         )
 
 
-@dataclass
 class Identified:
-    objects: list[K8sObject] = field(default_factory=list)
-    skipped: int = 0
-    # (rule, message, help, node, path) for documents that are neither objects nor skippable
-    problems: list[tuple[Any, str, Optional[str], Node, Optional[str], Optional[ObjectRef]]] = field(
-        default_factory=list
-    )
+    __slots__ = ("objects", "skipped", "problems")
+
+    def __init__(self) -> None:
+        self.objects: list[K8sObject] = []
+        self.skipped = 0
+        # (rule, message, help, node, path, object) for documents that are not valid objects
+        self.problems: list[tuple[Any, str, Optional[str], Node, Optional[str], Optional[ObjectRef]]] = []
 
 
 # Files that are never Kubernetes objects, whatever they contain (Helm chart metadata).

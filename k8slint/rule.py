@@ -5,13 +5,12 @@ metadata; a rule's logic lives elsewhere and only refers to it by code.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from k8slint.findings import Finding, ObjectRef, Severity, Span
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
     code: str
     name: str
     severity: Severity

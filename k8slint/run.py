@@ -5,7 +5,6 @@ A run is a value passed through the stages; nothing here prints or knows the out
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Optional
 
@@ -21,36 +20,42 @@ from k8slint.schema_check import SchemaChecker
 from k8slint.schema_store import load_store
 
 
-@dataclass
 class CheckOptions:
-    paths: list[str]
-    excludes: list[str] = field(default_factory=list)
-    stdin_filename: Optional[str] = None
-    kubernetes_version: Optional[str] = None
-    strict_kinds: bool = False
+    def __init__(
+        self, paths: list[str], excludes: Optional[list[str]] = None, stdin_filename: Optional[str] = None,
+        kubernetes_version: Optional[str] = None, strict_kinds: bool = False,
+    ):
+        self.paths = paths
+        self.excludes = excludes if excludes is not None else []
+        self.stdin_filename = stdin_filename
+        self.kubernetes_version = kubernetes_version
+        self.strict_kinds = strict_kinds
 
 
-@dataclass
 class Summary:
-    files: int = 0
-    documents: int = 0
-    objects: int = 0
-    skipped: int = 0
-    errors: int = 0
-    warnings: int = 0
-    infos: int = 0
+    FIELDS = ("files", "documents", "objects", "skipped", "errors", "warnings", "infos")
+
+    def __init__(self) -> None:
+        self.files = self.documents = self.objects = self.skipped = 0
+        self.errors = self.warnings = self.infos = 0
 
     def to_json(self) -> dict:
-        return dict(self.__dict__)
+        return {name: getattr(self, name) for name in self.FIELDS}
+
+    def __repr__(self) -> str:
+        return f"Summary({self.to_json()})"
 
 
-@dataclass
 class RunResult:
-    findings: list[Finding]
-    summary: Summary
-    texts: dict[str, str]  # file → text, for the files that have findings (code frames)
-    input_errors: list[InputError]
-    kubernetes_version: str
+    def __init__(
+        self, findings: list[Finding], summary: Summary, texts: dict[str, str],
+        input_errors: list[InputError], kubernetes_version: str,
+    ):
+        self.findings = findings
+        self.summary = summary
+        self.texts = texts  # file → text, for the files that have findings (code frames)
+        self.input_errors = input_errors
+        self.kubernetes_version = kubernetes_version
 
     def worst(self) -> Optional[Severity]:
         return max((f.severity for f in self.findings), default=None)

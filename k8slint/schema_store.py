@@ -7,7 +7,6 @@ imported lazily because it is slow to import and only needed when something is w
 """
 from __future__ import annotations
 
-import copy
 import gzip
 import json
 import re
@@ -54,61 +53,34 @@ def latest_version() -> str:
     return available_versions()[-1]
 
 
-def _version_tuple(text: str) -> tuple[int, int]:
-    a, b = text.split(".")
-    return int(a), int(b)
-
-
-def _read_overlay() -> dict[str, dict[str, list[str]]]:
-    from k8slint.loader import load_text
-
-    text = (data_dir() / "schemas" / "overlay" / "enums.yaml").read_text(encoding="utf-8")
-    loaded = load_text(text)
-    return loaded.documents[0].data if loaded.documents else {}
-
-
-def apply_overlay(definitions: dict[str, Any], version: str, overlay: dict[str, Any]) -> int:
-    """Add the hand-kept enums to the definitions of one version; returns how many applied."""
-    applied = 0
-    current = _version_tuple(version)
-    for def_name, fields in overlay.items():
-        definition = definitions.get(def_name)
-        if not definition or not fields:
-            continue
-        props = definition.get("properties", {})
-        for field_name, values in fields.items():
-            is_list = field_name.endswith("[]")
-            prop = props.get(field_name[:-2] if is_list else field_name)
-            if prop is None:
-                continue
-            allowed: list[Any] = []
-            for value in values:
-                value, _, since = str(value).partition("@")
-                if not since or _version_tuple(since) <= current:
-                    allowed.append(value)
-            target = prop.get("items") if is_list else prop
-            if target is None:
-                continue
-            target["enum"] = allowed + [None]
-            applied += 1
-    return applied
-
-
 class SchemaStore:
     """The schemas of one Kubernetes version."""
 
     def __init__(self, version: Optional[str] = None):
         self.version = normalise_version(version) if version else latest_version()
         path = data_dir() / "schemas" / f"kubernetes-{self.version}.json.gz"
-        data = json.loads(gzip.decompress(path.read_bytes()))
-        self.kinds: dict[str, dict[str, str]] = data["kinds"]
-        self.definitions: dict[str, Any] = data["definitions"]
-        apply_overlay(self.definitions, self.version, _read_overlay())
+        text = gzip.decompress(path.read_bytes()).decode("utf-8")
+        header_text, _, body = text.partition("\n")
+        header = json.loads(header_text)
+        self.kinds: dict[str, dict[str, str]] = header["kinds"]
+        self.refs: dict[str, list[str]] = header["refs"]
+        self.groups = set(header["groups"]) | REMOVED_GROUPS
+        # Definitions stay JSON text until a kind that reaches them is validated.
+        self._raw: dict[str, str] = dict(line.split("\t", 1) for line in body.splitlines())
+        self._parsed: dict[str, Any] = {}
         self._fast: dict[tuple[str, bool], Any] = {}
         self._full: dict[tuple[str, bool], Any] = {}
-        self._partial_defs: Optional[dict[str, Any]] = None
-        self.groups = {av.rpartition("/")[0] for av in [*self.kinds, *_historic_api_versions(self.definitions)]}
-        self.groups |= REMOVED_GROUPS
+
+    def definition(self, name: str) -> Any:
+        parsed = self._parsed.get(name)
+        if parsed is None:
+            parsed = self._parsed[name] = json.loads(self._raw[name])
+        return parsed
+
+    @property
+    def definitions(self) -> dict[str, Any]:
+        """Every definition, parsed (for tests and tools; a run parses only what it needs)."""
+        return {name: self.definition(name) for name in self._raw}
 
     # -- kinds -----------------------------------------------------------------------------
     def lookup(self, api_version: str, kind: str) -> Optional[str]:
@@ -124,17 +96,28 @@ class SchemaStore:
         return {k for kinds in self.kinds.values() for k in kinds}
 
     # -- validation ------------------------------------------------------------------------
-    def _definitions(self, partial: bool) -> dict[str, Any]:
-        if not partial:
-            return self.definitions
-        if self._partial_defs is None:
-            self._partial_defs = _without_required(self.definitions)
-        return self._partial_defs
+    def reachable(self, name: str) -> list[str]:
+        """``name`` and every definition it refers to, directly or not."""
+        seen = {name}
+        todo = [name]
+        while todo:
+            for ref in self.refs.get(todo.pop(), ()):
+                if ref not in seen:
+                    seen.add(ref)
+                    todo.append(ref)
+        return sorted(seen)
 
     def _schema(self, def_name: str, partial: bool) -> dict[str, Any]:
-        """A schema for one kind holding only the definitions it reaches (compiles 3-30x faster)."""
-        definitions = self._definitions(partial)
-        return {"$ref": f"#/definitions/{def_name}", "definitions": _reachable(def_name, definitions)}
+        """A schema for one kind holding only the definitions it reaches (compiles 3-30x faster).
+
+        For partial objects (kustomize patches) nothing is required.
+        """
+        definitions = {name: self.definition(name) for name in self.reachable(def_name)}
+        if partial:
+            definitions = {
+                name: {k: v for k, v in d.items() if k != "required"} for name, d in definitions.items()
+            }
+        return {"$ref": f"#/definitions/{def_name}", "definitions": definitions}
 
     def is_valid(self, def_name: str, data: Any, partial: bool = False) -> bool:
         key = (def_name, partial)
@@ -158,45 +141,6 @@ class SchemaStore:
             validator = jsonschema.Draft202012Validator(self._schema(def_name, partial))
             self._full[key] = validator
         return validator.iter_errors(data)
-
-
-_REF_PREFIX = len("#/definitions/")
-
-
-def _reachable(name: str, definitions: dict[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    todo = [name]
-    while todo:
-        current = todo.pop()
-        if current in out:
-            continue
-        out[current] = definitions[current]
-        stack: list[Any] = [out[current]]
-        while stack:
-            node = stack.pop()
-            if isinstance(node, dict):
-                ref = node.get("$ref")
-                if ref is not None:
-                    todo.append(ref[_REF_PREFIX:])
-                stack.extend(v for v in node.values() if isinstance(v, (dict, list)))
-            elif isinstance(node, list):
-                stack.extend(node)
-    return out
-
-
-def _historic_api_versions(definitions: dict[str, Any]) -> list[str]:
-    """Every apiVersion Kubernetes ever served, as listed in DeleteOptions' apiVersion enum."""
-    options = definitions.get("io.k8s.apimachinery.pkg.apis.meta.v1.DeleteOptions", {})
-    enum = options.get("properties", {}).get("apiVersion", {}).get("enum")
-    return [av for av in enum or [] if isinstance(av, str)]
-
-
-def _without_required(definitions: dict[str, Any]) -> dict[str, Any]:
-    """A copy for partial objects (kustomize patches): nothing is required."""
-    stripped = copy.deepcopy(definitions)
-    for definition in stripped.values():
-        definition.pop("required", None)
-    return stripped
 
 
 @lru_cache(maxsize=4)

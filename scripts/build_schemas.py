@@ -8,11 +8,19 @@ Kubernetes minor version.  That package is a build-time dependency only:
     pip install kubernetes-validate==1.37.0
     python scripts/build_schemas.py
 
-For each minor version it writes ``schemas/kubernetes-<X.Y>.json.gz`` holding
+For each minor version it writes ``schemas/kubernetes-<X.Y>.json.gz``: a first line with a
+JSON header, then one line per definition, ``NAME<TAB>JSON``, sorted by name:
 
-    {"format": 1, "kubernetes": "1.37", "source": "kubernetes-validate 1.37.0",
+    {"format": 2, "kubernetes": "1.37", "source": "kubernetes-validate 1.37.0",
      "kinds": {"apps/v1": {"Deployment": "io.k8s.api.apps.v1.Deployment", ...}, ...},
-     "definitions": {"io.k8s.api.apps.v1.Deployment": {...}, ...}}
+     "refs": {"io.k8s.api.apps.v1.Deployment": ["io.k8s.api.apps.v1.DeploymentSpec", ...], ...},
+     "groups": ["", "apps", "extensions", ...]}
+    io.k8s.api.apps.v1.Deployment\t{"properties": {...}, ...}
+    ...
+
+so that a run parses only the definitions the kinds it meets reach (a one-file check needs a
+tenth of them). ``groups`` lists every API group Kubernetes ever served (from the
+DeleteOptions apiVersion enum), so removed groups are still recognised as built-in.
 
 What the build changes, and why:
 - descriptions and ``x-kubernetes-*`` annotations are dropped (not used to
@@ -23,7 +31,9 @@ What the build changes, and why:
   {type: [integer, null]}]`` to one ``type: [string, integer, null]``: upstream's
   oneOf rejects ``null`` (it matches both branches) and makes error messages noisy;
 - the ``apiVersion``/``kind`` enums of each kind are dropped: k8slint picks the
-  schema by apiVersion/kind, so they can never fail.
+  schema by apiVersion/kind, so they can never fail;
+- the hand-kept enums of ``schemas/overlay/enums.yaml`` are added (the published schemas
+  have none). Edit the overlay, then rerun this script; a test fails when they disagree.
 
 The output is deterministic (sorted keys, gzip mtime 0) so that a rebuild from
 the same package version gives byte-identical files.
@@ -40,6 +50,9 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from k8slint.schema_overlay import apply_overlay, read_overlay  # noqa: E402
+
 OUT = ROOT / "schemas"
 DROP_KEYS = {"description", "format"}
 INT_OR_STRING = "io.k8s.apimachinery.pkg.util.intstr.IntOrString"
@@ -85,7 +98,7 @@ def refs(node: Any) -> set[str]:
     return found
 
 
-def build_version(defs: dict[str, Any], minor: str, source: str) -> dict[str, Any]:
+def build_version(defs: dict[str, Any], minor: str, source: str) -> tuple[dict[str, Any], dict[str, Any]]:
     kinds: dict[str, dict[str, str]] = {}
     for name, definition in defs.items():
         gvks = definition.get("x-kubernetes-group-version-kind") or []
@@ -110,6 +123,12 @@ def build_version(defs: dict[str, Any], minor: str, source: str) -> dict[str, An
         cleaned[name] = definition
         todo.extend(sorted(refs(definition) - cleaned.keys()))
 
+    historic = (
+        defs.get("io.k8s.apimachinery.pkg.apis.meta.v1.DeleteOptions", {})
+        .get("properties", {}).get("apiVersion", {}).get("enum", [])
+    )
+    groups = sorted({av.rpartition("/")[0] for av in [*kinds, *historic]})
+    apply_overlay(cleaned, minor, read_overlay(ROOT / "schemas" / "overlay" / "enums.yaml"))
     if INT_OR_STRING in cleaned:
         cleaned[INT_OR_STRING] = {"type": ["string", "integer", "null"]}
     if QUANTITY in cleaned:
@@ -118,13 +137,22 @@ def build_version(defs: dict[str, Any], minor: str, source: str) -> dict[str, An
                 and n != "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps"]
     if leftover:
         raise SystemExit(f"unexpected combinators left in {minor}: {leftover}")
-    return {
-        "format": 1,
+    header = {
+        "format": 2,
         "kubernetes": minor,
         "source": source,
         "kinds": {av: dict(sorted(k.items())) for av, k in sorted(kinds.items())},
-        "definitions": dict(sorted(cleaned.items())),
+        "refs": {name: sorted(refs(cleaned[name])) for name in sorted(cleaned)},
+        "groups": groups,
     }
+    return header, dict(sorted(cleaned.items()))
+
+
+def serialise(header: dict[str, Any], definitions: dict[str, Any]) -> bytes:
+    lines = [json.dumps(header, separators=(",", ":"))]
+    for name, definition in definitions.items():
+        lines.append(name + "\t" + json.dumps(definition, separators=(",", ":"), sort_keys=True))
+    return ("\n".join(lines) + "\n").encode()
 
 
 def main() -> int:
@@ -144,12 +172,12 @@ def main() -> int:
     for folder in sorted(pkg.glob("v*-local-strict")):
         minor = re.match(r"v(\d+\.\d+)", folder.name).group(1)  # type: ignore[union-attr]
         defs = json.loads((folder / "_definitions.json").read_text())["$defs"]
-        data = build_version(defs, minor, source)
-        raw = json.dumps(data, sort_keys=False, separators=(",", ":")).encode()
+        header, definitions = build_version(defs, minor, source)
+        raw = serialise(header, definitions)
         target = args.out / f"kubernetes-{minor}.json.gz"
         with open(target, "wb") as fh, gzip.GzipFile(fileobj=fh, mode="wb", mtime=0, compresslevel=9, filename="") as gz:
             gz.write(raw)
-        written.append((minor, len(data["kinds"]), len(data["definitions"]), len(raw), target.stat().st_size))
+        written.append((minor, len(header["kinds"]), len(definitions), len(raw), target.stat().st_size))
     dist = Path(kubernetes_validate.__file__).parent.parent
     for lic in dist.glob("kubernetes_validate-*.dist-info/licenses/LICENSE"):
         shutil.copyfile(lic, args.out / "LICENSE.kubernetes-validate")

@@ -1,13 +1,12 @@
 """Reporters: one module per output format, each a function ``render(result, options) -> str``."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 FORMATS = ("text", "json")
 
 
-@dataclass(frozen=True)
-class ReportOptions:
+class ReportOptions(NamedTuple):
     color: bool = False
 
 
