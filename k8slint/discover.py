@@ -20,6 +20,7 @@ DEFAULT_EXCLUDES = (
     "__pycache__", ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache",
     ".terraform", ".k8slint_cache",
 )
+_DEFAULT_EXCLUDED = frozenset(DEFAULT_EXCLUDES)
 STDIN = "-"
 
 
@@ -105,7 +106,12 @@ def _inside(path: Path, root: Path) -> bool:
         return False
 
 
-def _walk(root: Path, display_root: str, excludes: list[str]) -> Iterator[tuple[str, Path]]:
+def _walk(root: Path, display_root: str, excludes: list[str]) -> Iterator[tuple[str, Path, str]]:
+    """(display path, path, identity) of every manifest under ``root``.
+
+    The identity (an absolute path, the target's for a symlink) lets a file reached twice be
+    checked once, without resolving every path (a syscall per path component).
+    """
     real_root = root.resolve()
     stack = [(root, "")]
     while stack:
@@ -117,7 +123,7 @@ def _walk(root: Path, display_root: str, excludes: list[str]) -> Iterator[tuple[
         subdirs = []
         for entry in entries:
             child_rel = f"{rel}/{entry.name}" if rel else entry.name
-            if excluded(child_rel, DEFAULT_EXCLUDES) or excluded(child_rel, excludes):
+            if entry.name in _DEFAULT_EXCLUDED or (excludes and excluded(child_rel, excludes)):
                 continue
             try:
                 is_link = entry.is_symlink()
@@ -130,6 +136,7 @@ def _walk(root: Path, display_root: str, excludes: list[str]) -> Iterator[tuple[
             if not entry.name.endswith(MANIFEST_SUFFIXES):
                 continue
             path = Path(entry.path)
+            identity = os.path.abspath(entry.path)
             if is_link:
                 try:
                     target = path.resolve(strict=True)
@@ -137,8 +144,9 @@ def _walk(root: Path, display_root: str, excludes: list[str]) -> Iterator[tuple[
                     continue  # dangling link or loop
                 if not _inside(target, real_root) or not target.is_file():
                     continue
+                identity = str(target)
             display = os.path.join(display_root, *child_rel.split("/"))
-            yield display, path
+            yield display, path, identity
         # Files of a folder first, then its subfolders depth-first in name order.
         stack.extend(reversed(subdirs))
 
@@ -158,8 +166,7 @@ def discover(
     errors: list[InputError] = []
     seen: set[str] = set()
 
-    def add(display: str, path: Optional[Path]) -> None:
-        key = str(path.resolve()) if path is not None else "\0stdin"
+    def add(display: str, path: Optional[Path], key: str) -> None:
         if key in seen:
             return
         seen.add(key)
@@ -167,7 +174,7 @@ def discover(
 
     for arg in paths:
         if arg == STDIN:
-            add(stdin_name, None)
+            add(stdin_name, None, "\0stdin")
             continue
         path = Path(arg)
         try:
@@ -179,12 +186,16 @@ def discover(
             errors.append(InputError(arg, err.strerror or str(err)))
             continue
         if stat.S_ISDIR(st.st_mode):
-            for display, child in _walk(path, arg, excludes):
-                add(display, child)
+            real_root = str(path.resolve())
+            for display, child, identity in _walk(path, arg, excludes):
+                # identities under a walked root are absolute but not resolved; make them
+                # comparable with explicitly given files by rebasing them on the real root
+                rel = os.path.relpath(identity, os.path.abspath(arg))
+                add(display, child, identity if rel.startswith("..") else os.path.join(real_root, rel))
         elif stat.S_ISREG(st.st_mode):
             if excludes and excluded(_relative_arg(arg), excludes):
                 continue
-            add(arg, path)
+            add(arg, path, str(path.resolve()))
         else:
             errors.append(InputError(arg, "not a regular file or directory"))
     return sources, errors

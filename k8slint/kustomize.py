@@ -42,8 +42,9 @@ def nearby_kustomizations(files: Iterable[Path], stop: Path) -> list[Path]:
     stop = stop.resolve()
     found: list[Path] = []
     seen: set[Path] = set()
-    for file in files:
-        folder = file.resolve().parent
+    folders = {os.path.dirname(os.path.abspath(file)) for file in files}
+    for start in sorted(folders):
+        folder = Path(start).resolve()
         while folder not in seen:
             seen.add(folder)
             for name in KUSTOMIZATION_NAMES:

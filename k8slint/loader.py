@@ -22,6 +22,9 @@ from k8slint.scalars import key_string, resolve_plain
 _YAML = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_YAML + t for t in ("str", "int", "float", "bool", "null", "binary", "timestamp")}
 _INFINITIES = (float("inf"), float("-inf"))
+# First characters of the plain scalars that may resolve to something other than the string
+# itself (numbers, booleans, null, .inf, the merge key); "" stands for the empty scalar.
+_MAYBE_NOT_STRING = frozenset("+-0123456789.yYnNtTfFoO~<") | {""}
 _COLLECTION_TAGS = {_YAML + "map", _YAML + "seq", _YAML + "omap", "!"}
 # ruamel nodes wrap the tag in a Tag object; for nodes from the C composer the raw tag string
 # (or None when implicit) is Tag.suffix, which avoids building a string per node.
@@ -145,6 +148,14 @@ def compose(text: str) -> tuple[list[Node], list[Issue]]:
             parser.dispose()
 
 
+def _plain_key(knode: Node) -> Optional[str]:
+    if knode.__class__ is not ScalarNode:
+        return None
+    if knode.style or knode.ctag.suffix is not None:
+        return knode.value
+    return key_string(resolve_plain(knode.value))
+
+
 class _Constructor:
     """Node tree → JSON-like data, reading scalars the way Kubernetes does."""
 
@@ -155,64 +166,74 @@ class _Constructor:
     def construct(self, node: Node) -> Any:
         cls = node.__class__
         if cls is ScalarNode:
-            if node.ctag.suffix is None:
-                if node.style:
-                    return node.value
-                value = resolve_plain(node.value)
-                if value.__class__ is float and (value != value or value in _INFINITIES):
-                    return self._not_finite(node)
-                return value
-            value = self._tagged_scalar(node)
-            if value.__class__ is float and (value != value or value in _INFINITIES):
-                return self._not_finite(node)
-            return value
+            return self._scalar(node)
         key = id(node)
-        if key in self._memo:
-            return self._memo[key]
-        if node.ctag.suffix is not None and node.ctag.suffix not in _COLLECTION_TAGS:
+        memo = self._memo
+        if key in memo:  # an alias of a collection composed before
+            return memo[key]
+        suffix = node.ctag.suffix
+        if suffix is not None and suffix not in _COLLECTION_TAGS:
             self._unsupported_tag(node)
         if cls is MappingNode:
             result: dict[str, Any] = {}
-            self._memo[key] = result
+            memo[key] = result
             self._fill_mapping(node, result)
             return result
         items: list[Any] = []
-        self._memo[key] = items
+        memo[key] = items
         construct = self.construct
+        scalar = self._scalar
         for item in node.value:
-            items.append(construct(item))
+            # Plain strings are most of a manifest: take them without a call.
+            if item.__class__ is ScalarNode and item.ctag.suffix is None and (
+                item.style or item.value[:1] not in _MAYBE_NOT_STRING
+            ):
+                items.append(item.value)
+            else:
+                items.append(construct(item) if item.__class__ is not ScalarNode else scalar(item))
         return items
 
+    def _scalar(self, node: ScalarNode) -> Any:
+        if node.ctag.suffix is None:
+            if node.style:
+                return node.value
+            value = resolve_plain(node.value)
+        else:
+            value = self._tagged_scalar(node)
+        if value.__class__ is float and (value != value or value in _INFINITIES):
+            return self._not_finite(node)
+        return value
+
     def _fill_mapping(self, node: MappingNode, result: dict[str, Any]) -> None:
-        seen: dict[str, Node] = {}
         merges: list[Node] = []
         construct = self.construct
+        scalar = self._scalar
         for knode, vnode in node.value:
             if knode.__class__ is ScalarNode and knode.ctag.suffix is None:
-                if knode.style:
-                    k = knode.value
-                else:
-                    if knode.value == "<<":
+                k = knode.value
+                if not knode.style and k[:1] in _MAYBE_NOT_STRING:
+                    if k == "<<":
                         merges.append(vnode)
                         continue
-                    k = key_string(resolve_plain(knode.value))
+                    k = key_string(resolve_plain(k))
                     if k is None:
                         self._invalid_key(knode, "null")
+                        construct(vnode)
+                        continue
             else:
                 k = self._complex_key(knode)
-            if k is None:
-                construct(vnode)
-                continue
-            if k in seen:
-                first = seen[k]
-                self.issues.append(Issue(
-                    core_rules.DUPLICATE_KEY,
-                    f'duplicate key "{k}" (first defined at line {first.start_mark.line + 1})',
-                    "YAML keeps only the last value; remove one of the two or merge them",
-                    node=knode,
-                ))
-            seen[k] = knode
-            result[k] = construct(vnode)
+                if k is None:
+                    construct(vnode)
+                    continue
+            if k in result:
+                self._duplicate(node, knode, k)
+            if vnode.__class__ is ScalarNode:
+                if vnode.ctag.suffix is None and (vnode.style or vnode.value[:1] not in _MAYBE_NOT_STRING):
+                    result[k] = vnode.value
+                else:
+                    result[k] = scalar(vnode)
+            else:
+                result[k] = construct(vnode)
         if merges:
             merged: dict[str, Any] = {}
             for mnode in merges:
@@ -223,6 +244,15 @@ class _Constructor:
                         merged.update(value)
             for k, v in merged.items():
                 result.setdefault(k, v)
+
+    def _duplicate(self, mapping: MappingNode, knode: Node, key: str) -> None:
+        first = next(kn for kn, _ in mapping.value if kn is knode or _plain_key(kn) == key)
+        self.issues.append(Issue(
+            core_rules.DUPLICATE_KEY,
+            f'duplicate key "{key}" (first defined at line {first.start_mark.line + 1})',
+            "YAML keeps only the last value; remove one of the two or merge them",
+            node=knode,
+        ))
 
     def _complex_key(self, knode: Node) -> Optional[str]:
         if knode.__class__ is ScalarNode:

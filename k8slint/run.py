@@ -130,7 +130,7 @@ class Checker:
             return [_issue_finding(problem, source.display, source.index)]
         if source.path is not None and source.path.suffix == ".json" and "\t" in text:
             text = text.replace("\t", " ")  # JSON allows tabs as whitespace; YAML does not
-        partial = source.path is not None and source.path.resolve() in self.partial_files
+        partial = bool(self.partial_files) and source.path is not None and source.path.resolve() in self.partial_files
         return self.check_text(text, source.display, source.index, partial)
 
 
