@@ -27,7 +27,7 @@ STDIN = "-"
 class Source(NamedTuple):
     display: str  # the path as the user gave it (joined with the walked part), or the stdin name
     path: Optional[Path]  # None for stdin
-    index: int  # position in the run, for deterministic report order
+    order: int  # position in the run, for deterministic report order
 
 
 class InputError(NamedTuple):

@@ -166,7 +166,7 @@ class _Constructor:
     def construct(self, node: Node) -> Any:
         cls = node.__class__
         if cls is ScalarNode:
-            return self._scalar(node)
+            return self._scalar(node)  # type: ignore[arg-type]
         key = id(node)
         memo = self._memo
         if key in memo:  # an alias of a collection composed before
@@ -177,7 +177,7 @@ class _Constructor:
         if cls is MappingNode:
             result: dict[str, Any] = {}
             memo[key] = result
-            self._fill_mapping(node, result)
+            self._fill_mapping(node, result)  # type: ignore[arg-type]
             return result
         items: list[Any] = []
         memo[key] = items

@@ -89,7 +89,7 @@ def node_span(node: Node) -> Span:
     line, col = start.line, start.column
     cls = node.__class__
     if cls is ScalarNode:
-        if node.style in ("|", ">"):
+        if getattr(node, "style", None) in ("|", ">"):
             return Span(line + 1, col + 1, line + 1, col + 2)
         if end.line == line and end.column == col:  # empty value: one-character caret
             return Span(line + 1, col + 1, line + 1, col + 2)

@@ -14,7 +14,7 @@ from ruamel.yaml.nodes import Node
 from k8slint import core_rules
 from k8slint.findings import ObjectRef
 from k8slint.loader import Document
-from k8slint.locate import PathElem, find_node, format_path, node_span
+from k8slint.locate import PathElem, find_node, format_path
 
 
 class K8sObject:

@@ -127,11 +127,11 @@ class Checker:
         text, problem = decode(raw)
         if text is None:
             assert problem is not None
-            return [_issue_finding(problem, source.display, source.index)]
+            return [_issue_finding(problem, source.display, source.order)]
         if source.path is not None and source.path.suffix == ".json" and "\t" in text:
             text = text.replace("\t", " ")  # JSON allows tabs as whitespace; YAML does not
         partial = bool(self.partial_files) and source.path is not None and source.path.resolve() in self.partial_files
-        return self.check_text(text, source.display, source.index, partial)
+        return self.check_text(text, source.display, source.order, partial)
 
 
 def _read(source: Source, stdin: Optional[BinaryIO]) -> bytes:
@@ -149,7 +149,9 @@ def run_check(options: CheckOptions, stdin: Optional[BinaryIO] = None) -> RunRes
     raws: dict[int, bytes] = {}
     kustomizations = []
     files = [s.path for s in sources if s.path is not None]
-    known = {s.path.resolve(): s for s in sources if s.path is not None and is_kustomization(s.path)}
+    known: dict[Path, Optional[Source]] = {
+        s.path.resolve(): s for s in sources if s.path is not None and is_kustomization(s.path)
+    }
     for path in nearby_kustomizations(files, Path.cwd()):
         known.setdefault(path.resolve(), None)
     for path, source in known.items():
@@ -158,7 +160,7 @@ def run_check(options: CheckOptions, stdin: Optional[BinaryIO] = None) -> RunRes
         except OSError:
             continue
         if source is not None:
-            raws[source.index] = raw
+            raws[source.order] = raw
         text, _ = decode(raw)
         if text is not None:
             for doc in load_text(text).documents:
@@ -169,7 +171,7 @@ def run_check(options: CheckOptions, stdin: Optional[BinaryIO] = None) -> RunRes
     texts: dict[str, str] = {}
     for source in sources:
         try:
-            raw = raws.pop(source.index) if source.index in raws else _read(source, stdin)
+            raw = raws.pop(source.order) if source.order in raws else _read(source, stdin)
         except OSError as err:
             input_errors.append(InputError(source.display, err.strerror or str(err)))
             continue

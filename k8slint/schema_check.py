@@ -239,7 +239,7 @@ class SchemaChecker:
         index = path[-1]
         if not items or index >= len(items):
             return None
-        data = obj.data
+        data: Any = obj.data
         for elem in path[:-1]:
             data = data[elem]
         prev, cur = data[index - 1], data[index]

@@ -11,7 +11,6 @@ import gzip
 import json
 import re
 from functools import lru_cache
-from pathlib import Path
 from typing import Any, Iterator, Optional
 
 from k8slint.paths import data_dir

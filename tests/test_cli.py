@@ -1,11 +1,10 @@
 """The command line as users and CI see it: exit codes, stdin, formats, discovery, errors."""
 import json
 import os
-import textwrap
 
 import pytest
 
-from tests.conftest import ROOT, run_cli, run_json, run_process
+from tests.conftest import run_cli, run_json, run_process
 
 VALID = b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  a: b\n"
 INVALID = b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  a: 1\n"

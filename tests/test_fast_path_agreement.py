@@ -66,7 +66,7 @@ def _objects() -> tuple[Item, ...]:
         variants = (False, True) if source.path.resolve() in patches else (False,)
         for doc in documents:
             for partial in variants:
-                for obj in identify(doc, source.display, source.index, partial).objects:
+                for obj in identify(doc, source.display, source.order, partial).objects:
                     where = f"{source.display} document {doc.index + 1}" + (" (partial)" if partial else "")
                     items.append(Item(where, obj))
     return tuple(items)
