@@ -119,19 +119,21 @@ class Checker:
                 findings.extend(self.schema.check(obj))
         return findings
 
-    def check_source(self, source: Source, raw: bytes) -> list[Finding]:
+    def check_source(self, source: Source, raw: bytes) -> tuple[list[Finding], Optional[str]]:
+        """The findings of one source, and its text (for code frames)."""
         self.summary.files += 1
         if source.path is not None and source.path.name in NOT_MANIFEST_NAMES:
             self.summary.skipped += 1
-            return []
+            return [], None
         text, problem = decode(raw)
         if text is None:
             assert problem is not None
-            return [_issue_finding(problem, source.display, source.order)]
+            return [_issue_finding(problem, source.display, source.order)], None
+        parsed = text
         if source.path is not None and source.path.suffix == ".json" and "\t" in text:
-            text = text.replace("\t", " ")  # JSON allows tabs as whitespace; YAML does not
+            parsed = text.replace("\t", " ")  # JSON allows tabs as whitespace; YAML does not
         partial = bool(self.partial_files) and source.path is not None and source.path.resolve() in self.partial_files
-        return self.check_text(text, source.display, source.order, partial)
+        return self.check_text(parsed, source.display, source.order, partial), text
 
 
 def _read(source: Source, stdin: Optional[BinaryIO]) -> bytes:
@@ -141,31 +143,35 @@ def _read(source: Source, stdin: Optional[BinaryIO]) -> bytes:
     return source.path.read_bytes()
 
 
-def run_check(options: CheckOptions, stdin: Optional[BinaryIO] = None) -> RunResult:
-    sources, input_errors = discover(
-        options.paths, options.excludes, options.stdin_filename or "<stdin>"
-    )
-    checker = Checker(options)
-    raws: dict[int, bytes] = {}
-    kustomizations = []
+def _patch_files(sources: list[Source], stdin: Optional[BinaryIO], raws: dict[int, bytes]) -> set[Path]:
+    """Files that the kustomizations among the sources, or beside and above them, use as patches."""
     files = [s.path for s in sources if s.path is not None]
     known: dict[Path, Optional[Source]] = {
         s.path.resolve(): s for s in sources if s.path is not None and is_kustomization(s.path)
     }
     for path in nearby_kustomizations(files, Path.cwd()):
         known.setdefault(path.resolve(), None)
+    kustomizations = []
     for path, source in known.items():
         try:
             raw = _read(source, stdin) if source is not None else path.read_bytes()
         except OSError:
-            continue
+            continue  # reported when the source itself is read
         if source is not None:
             raws[source.order] = raw
         text, _ = decode(raw)
         if text is not None:
-            for doc in load_text(text).documents:
-                kustomizations.append((path, doc.data))
-    checker.partial_files = collect_patches(kustomizations)
+            kustomizations.extend((path, doc.data) for doc in load_text(text).documents)
+    return collect_patches(kustomizations)
+
+
+def run_check(options: CheckOptions, stdin: Optional[BinaryIO] = None) -> RunResult:
+    sources, input_errors = discover(
+        options.paths, options.excludes, options.stdin_filename or "<stdin>"
+    )
+    checker = Checker(options)
+    raws: dict[int, bytes] = {}  # kustomizations among the sources, read once
+    checker.partial_files = _patch_files(sources, stdin, raws)
 
     findings: list[Finding] = []
     texts: dict[str, str] = {}
@@ -175,10 +181,9 @@ def run_check(options: CheckOptions, stdin: Optional[BinaryIO] = None) -> RunRes
         except OSError as err:
             input_errors.append(InputError(source.display, err.strerror or str(err)))
             continue
-        found = checker.check_source(source, raw)
+        found, text = checker.check_source(source, raw)
         if found:
             findings.extend(found)
-            text, _ = decode(raw)
             if text is not None:
                 texts[source.display] = text
     findings.sort(key=Finding.sort_key)
