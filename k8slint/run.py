@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import BinaryIO, Optional
+from typing import Any, BinaryIO, Optional
 
 from k8slint import core_rules
 from k8slint.discover import InputError, Source, discover
@@ -151,7 +151,7 @@ def _patch_files(sources: list[Source], stdin: Optional[BinaryIO], raws: dict[in
     }
     for path in nearby_kustomizations(files, Path.cwd()):
         known.setdefault(path.resolve(), None)
-    kustomizations = []
+    kustomizations: list[tuple[Path, Any]] = []
     for path, source in known.items():
         try:
             raw = _read(source, stdin) if source is not None else path.read_bytes()
