@@ -1,10 +1,11 @@
 """Benchmark ``k8slint check`` as a whole process against a parse-only floor and kubernetes-validate.
 
-    python bench/run.py                  # full run: (a) (b) (c), peer once on (c)
+    python bench/run.py                  # full run: (a) (e) (b) (c), peer once on (c)
     python bench/run.py --quick          # skip kubernetes-validate on (c) (it takes ~1.5 min a run)
     python bench/run.py --json out.json  # also save every raw measurement
 
-Scenarios: (a) one small file, (b) the whole ../shared/corpus/real, (c) a generated tree of
+Scenarios: (a) one small valid file, (e) one small file with errors, (b) the whole
+../shared/corpus/real, (c) a generated tree of
 10,000 valid documents (bench/make_tree.py; built on first use). In each repetition the commands
 run one after the other (k8slint, floor, floor-c, peer, k8slint, floor, ...), so that a noisy
 neighbour slows all of them alike. Each command is a fresh process, timed on the wall clock
