@@ -25,6 +25,9 @@ class CheckArgs:
         self, paths: Optional[list[str]] = None, output_format: str = "text", fail_on: str = "error",
         kubernetes_version: Optional[str] = None, strict_kinds: bool = False,
         exclude: Optional[list[str]] = None, stdin_filename: Optional[str] = None, no_color: bool = False,
+        config: Optional[str] = None, context: Optional[list[str]] = None,
+        rules_dir: Optional[list[str]] = None, select: Optional[list[str]] = None,
+        ignore: Optional[list[str]] = None,
     ):
         self.paths = paths if paths is not None else []
         self.output_format = output_format
@@ -34,12 +37,22 @@ class CheckArgs:
         self.exclude = exclude if exclude is not None else []
         self.stdin_filename = stdin_filename
         self.no_color = no_color
+        self.config = config
+        self.context = context if context is not None else []
+        self.rules_dir = rules_dir if rules_dir is not None else []
+        self.select = select  # None: as configured
+        self.ignore = ignore if ignore is not None else []
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, CheckArgs) and vars(self) == vars(other)
 
     def __repr__(self) -> str:
         return f"CheckArgs({vars(self)})"
+
+
+def split_codes(values: list[str]) -> list[str]:
+    """--select KL101,KL102 --select image-tag-typo → [KL101, KL102, image-tag-typo]."""
+    return [code.strip() for value in values for code in value.split(",") if code.strip()]
 
 
 def usage_error(message: str) -> int:
@@ -56,8 +69,11 @@ def use_color(no_color: bool) -> bool:
 
 
 def run(args: CheckArgs) -> int:
+    from k8slint.config import ConfigError
     from k8slint.findings import Severity
+    from k8slint.registry import UnknownRule
     from k8slint.report import ReportOptions, render
+    from k8slint.rule_packs import PackError
     from k8slint.run import CheckOptions, run_check
     from k8slint.schema_store import UnknownVersion
 
@@ -66,10 +82,12 @@ def run(args: CheckArgs) -> int:
     options = CheckOptions(
         paths=list(args.paths), excludes=list(args.exclude), stdin_filename=args.stdin_filename,
         kubernetes_version=args.kubernetes_version, strict_kinds=args.strict_kinds,
+        config=args.config, context=list(args.context), rules_dirs=list(args.rules_dir),
+        select=split_codes(args.select) if args.select is not None else None, ignore=split_codes(args.ignore),
     )
     try:
         result = run_check(options)
-    except UnknownVersion as err:
+    except (UnknownVersion, ConfigError, PackError, UnknownRule) as err:
         return usage_error(str(err))
     for problem in result.input_errors:
         sys.stderr.write(f"k8slint: error: cannot read {problem}\n")
@@ -81,4 +99,50 @@ def run(args: CheckArgs) -> int:
     worst = result.worst()
     if worst is not None and worst >= Severity.parse(args.fail_on):
         return EXIT_FINDINGS
+    return EXIT_OK
+
+
+def _registry(rules_dirs: list[str]):  # type: ignore[no-untyped-def]
+    from pathlib import Path
+
+    from k8slint.registry import load_registry
+
+    return load_registry([Path(d) for d in rules_dirs])
+
+
+def list_rules(rules_dirs: list[str], output_format: str = "text") -> int:
+    from k8slint.rule_packs import PackError
+
+    try:
+        registry = _registry(rules_dirs)
+    except PackError as err:
+        return usage_error(str(err))
+    rules = registry.rules
+    if output_format == "json":
+        import json
+
+        data = [
+            {"code": r.code, "name": r.name, "severity": r.severity.label, "category": r.category,
+             "default_enabled": r.default_enabled, "fixable": r.fixable, "summary": r.summary}
+            for r in rules
+        ]
+        sys.stdout.write(json.dumps(data, indent=2) + "\n")
+        return EXIT_OK
+    width = max(len(r.name) for r in rules)
+    for r in rules:
+        default = "" if r.default_enabled else "  (off by default)"
+        sys.stdout.write(f"{r.code}  {r.name:<{width}}  {r.severity.label:<7}  {r.summary}{default}\n")
+    return EXIT_OK
+
+
+def explain(code_or_name: str, rules_dirs: list[str]) -> int:
+    from k8slint.docs import render_rule
+    from k8slint.registry import UnknownRule
+    from k8slint.rule_packs import PackError
+
+    try:
+        rule = _registry(rules_dirs).get(code_or_name)
+    except (UnknownRule, PackError) as err:
+        return usage_error(str(err))
+    sys.stdout.write(render_rule(rule))
     return EXIT_OK

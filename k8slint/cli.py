@@ -81,14 +81,48 @@ def _build_app():  # type: ignore[no-untyped-def]
             None, "--stdin-filename", metavar="NAME", help="Name to report for input read from stdin."
         ),
         no_color: bool = typer.Option(False, "--no-color", help="Never colour the text report."),
+        config: Optional[str] = typer.Option(
+            None, "--config", metavar="FILE",
+            help="Configuration file (default: .k8slint.yaml or pyproject.toml found upward from the first path).",
+        ),
+        context: List[str] = typer.Option(
+            None, "--context", metavar="PATH",
+            help="Also read these files or directories for cross-object rules, without reporting on them (repeatable).",
+        ),
+        rules_dir: List[str] = typer.Option(
+            None, "--rules-dir", metavar="DIR", help="Load extra YAML rule packs from DIR (repeatable)."
+        ),
+        select: List[str] = typer.Option(
+            None, "--select", metavar="CODES", help="Run only these rules (codes or names, comma-separated; ALL for every rule)."
+        ),
+        ignore: List[str] = typer.Option(
+            None, "--ignore", metavar="CODES", help="Do not run these rules (codes or names, comma-separated)."
+        ),
     ) -> None:
         """Check Kubernetes manifests: YAML syntax, schema, and the mistakes behind them."""
         args = CheckArgs(
             paths=list(paths or []), output_format=output_format.value, fail_on=fail_on.value,
             kubernetes_version=kubernetes_version, strict_kinds=strict_kinds, exclude=list(exclude or []),
-            stdin_filename=stdin_filename, no_color=no_color,
+            stdin_filename=stdin_filename, no_color=no_color, config=config, context=list(context or []),
+            rules_dir=list(rules_dir or []), select=list(select) if select else None, ignore=list(ignore or []),
         )
         raise typer.Exit(check_command.run(args))
+
+    @app.command("rules")
+    def rules_command(
+        rules_dir: List[str] = typer.Option(None, "--rules-dir", metavar="DIR", help="Include YAML rule packs from DIR."),
+        output_format: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f", help="Output format."),
+    ) -> None:
+        """List every rule: code, name, default severity, category, whether it runs by default."""
+        raise typer.Exit(check_command.list_rules(list(rules_dir or []), output_format.value))
+
+    @app.command("explain")
+    def explain_command(
+        rule: str = typer.Argument(..., metavar="RULE", help="A rule code (KL301) or name (service-selector-mismatch)."),
+        rules_dir: List[str] = typer.Option(None, "--rules-dir", metavar="DIR", help="Include YAML rule packs from DIR."),
+    ) -> None:
+        """Print a rule's documentation: why it matters, an example, and what to write instead."""
+        raise typer.Exit(check_command.explain(rule, list(rules_dir or [])))
 
     return app
 

@@ -117,8 +117,19 @@ NO_SCHEMA = Rule(
     use_instead="# nothing to change; use --strict-kinds to require a schema for every kind\n",
 )
 
+UNUSED_SUPPRESSION = Rule(
+    "KL901", "unused-suppression", W, "suppression",
+    "A suppression (ignore comment or k8slint.io/ignore annotation) that suppresses nothing.",
+    why="Suppressions outlive the problems they hid: once the manifest is fixed or the rule "
+    "no longer fires, the comment only misleads readers and would hide a future, real "
+    "problem. Off by default; enable it with extend-select: [KL901].",
+    example="image: nginx:1.27  # k8slint: ignore[KL202]\n",
+    use_instead="image: nginx:1.27\n",
+    default_enabled=False,
+)
+
 CORE_RULES = (
     YAML_SYNTAX, DUPLICATE_KEY, MISSING_TYPE_META, HELM_TEMPLATE, UNSUPPORTED_TAG, INVALID_KEY,
     UNKNOWN_FIELD, WRONG_TYPE, INVALID_VALUE, MISSING_FIELD,
-    UNKNOWN_API_VERSION, UNKNOWN_KIND, NO_SCHEMA,
+    UNKNOWN_API_VERSION, UNKNOWN_KIND, NO_SCHEMA, UNUSED_SUPPRESSION,
 )

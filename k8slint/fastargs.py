@@ -18,7 +18,13 @@ _VALUE_OPTIONS = {
     "--kubernetes-version": "kubernetes_version", "-k": "kubernetes_version",
     "--exclude": "exclude",
     "--stdin-filename": "stdin_filename",
+    "--config": "config",
+    "--context": "context",
+    "--rules-dir": "rules_dir",
+    "--select": "select",
+    "--ignore": "ignore",
 }
+_REPEATABLE = {"exclude", "context", "rules_dir", "select", "ignore"}
 _FLAGS = {"--strict-kinds": "strict_kinds", "--no-color": "no_color"}
 _CHOICES = {"output_format": FORMATS, "fail_on": SEVERITIES}
 
@@ -57,8 +63,10 @@ def parse_check(argv: list[str]) -> Optional[CheckArgs]:
         dest = _VALUE_OPTIONS[name]
         if dest in _CHOICES and value not in _CHOICES[dest]:
             return None
-        if dest == "exclude":
-            args.exclude.append(value)
+        if dest in _REPEATABLE:
+            if getattr(args, dest) is None:
+                setattr(args, dest, [])
+            getattr(args, dest).append(value)
         else:
             setattr(args, dest, value)
     return args

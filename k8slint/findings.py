@@ -54,7 +54,10 @@ class Span(NamedTuple):
 class Finding:
     """One problem at one place. (Plain class, not a dataclass: see check_command.)"""
 
-    __slots__ = ("file", "span", "rule", "name", "severity", "message", "help", "object", "path", "file_index")
+    __slots__ = (
+        "file", "span", "rule", "name", "severity", "message", "help", "object", "path", "file_index",
+        "source", "folds",
+    )
 
     def __init__(
         self, file: str, span: Span, rule: str, name: str, severity: Severity, message: str,
@@ -72,6 +75,10 @@ class Finding:
         self.path = path
         # Order of the source in the run, so that reports list files in the order they were given.
         self.file_index = file_index
+        # Internal, never reported: the K8sObject it is about (for suppression by annotation)
+        # and the (path, code) findings of that object it replaces (see rule.Report.folds).
+        self.source: Optional[object] = None
+        self.folds: tuple = ()
 
     def __repr__(self) -> str:
         return f"Finding({self.file}:{self.span.line}:{self.span.column} {self.rule} {self.message!r})"

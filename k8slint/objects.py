@@ -18,11 +18,11 @@ from k8slint.locate import PathElem, find_node, format_path
 
 
 class K8sObject:
-    __slots__ = ("file", "file_index", "doc", "node", "data", "prefix", "partial")
+    __slots__ = ("file", "file_index", "doc", "node", "data", "prefix", "partial", "checked", "doc_index")
 
     def __init__(
         self, file: str, file_index: int, doc: Document, node: Node, data: dict[str, Any],
-        prefix: tuple[PathElem, ...] = (), partial: bool = False,
+        prefix: tuple[PathElem, ...] = (), partial: bool = False, checked: bool = True,
     ):
         self.file = file
         self.file_index = file_index
@@ -31,6 +31,10 @@ class K8sObject:
         self.data = data
         self.prefix = prefix  # where the object sits in its document ('items', 3)
         self.partial = partial  # a kustomize patch: fields it leaves out are not reported
+        self.checked = checked  # False for objects read only as context for cross-object rules
+        # Which document of the file; the nodes are released once the file is checked (see
+        # run.py) and composed again only for the few objects that get cross-object findings.
+        self.doc_index = doc.index
 
     @property
     def api_version(self) -> Any:

@@ -1,11 +1,17 @@
-"""What every rule declares once: code, name, severity, category, summary and docs.
+"""What every rule declares once, and what a rule's logic hands back.
 
-The catalog, ``k8slint rules``, ``k8slint explain`` and the generated docs all read this
-metadata; a rule's logic lives elsewhere and only refers to it by code.
+``Rule`` is the metadata: code, name, severity, category, summary, docs, fixability, and
+whether the rule runs by default. The catalog, ``k8slint rules``, ``k8slint explain`` and the
+generated docs all read it.
+
+A rule's logic never builds findings itself: it yields ``Report``s (a path inside an object,
+a message, a help line) and the engine locates them, attaches the object, applies the
+configured severity and suppressions. So a rule never opens files, never prints and never
+knows the output format.
 """
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Any, NamedTuple, Optional
 
 from k8slint.findings import Finding, ObjectRef, Severity, Span
 
@@ -20,6 +26,7 @@ class Rule(NamedTuple):
     example: str
     use_instead: str
     fixable: str = "never"  # never | sometimes | always
+    default_enabled: bool = True
 
     def finding(
         self,
@@ -42,3 +49,17 @@ class Rule(NamedTuple):
             object=obj,
             path=path,
         )
+
+
+class Report(NamedTuple):
+    """One problem a rule found, before it is located and turned into a finding."""
+
+    path: tuple  # where inside the object: keys and list indexes
+    message: str
+    help: Optional[str] = None
+    key: bool = False  # point at the key at ``path`` rather than its value
+    severity: Optional[Severity] = None  # a stronger or weaker case of the rule, if any
+    # (path, rule code) of findings on the same object that this report explains better and
+    # therefore replaces, e.g. the schema's "env[1] has no name" under a split env item.
+    folds: tuple[tuple[tuple, str], ...] = ()
+    obj: Optional[Any] = None  # index rules: the object reported on (a K8sObject)

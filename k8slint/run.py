@@ -1,35 +1,52 @@
-"""One ``k8slint check`` run: discover → load → identify → schema → findings and a summary.
+"""One ``k8slint check`` run.
 
-A run is a value passed through the stages; nothing here prints or knows the output format.
+discover → load → identify → schema → object rules → (context) → index → index rules →
+folds → suppressions → report. A run is a value passed through the stages; nothing here
+prints or knows the output format.
 """
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Any, BinaryIO, Optional
 
 from k8slint import core_rules
+from k8slint.config import Config, ConfigError, find_config, load_config, where
 from k8slint.discover import InputError, Source, discover
+from k8slint.engine import Engine, RuleContext, apply_folds
 from k8slint.findings import Finding, Severity, Span
 from k8slint.helm import is_template
+from k8slint.index import Index
 from k8slint.kustomize import collect_patches, is_kustomization, nearby_kustomizations
 from k8slint.loader import Issue, decode, load_text
-from k8slint.locate import format_path, node_span, path_to
-from k8slint.objects import NOT_MANIFEST_NAMES, identify
+from k8slint.locate import find_node, format_path, node_span, path_to
+from k8slint.objects import NOT_MANIFEST_NAMES, K8sObject, identify
+from k8slint.registry import Registry, UnknownRule, load_registry
 from k8slint.schema_check import SchemaChecker
 from k8slint.schema_store import load_store
+from k8slint.suppress import Suppressor
 
 
 class CheckOptions:
     def __init__(
         self, paths: list[str], excludes: Optional[list[str]] = None, stdin_filename: Optional[str] = None,
         kubernetes_version: Optional[str] = None, strict_kinds: bool = False,
+        config: Optional[str] = None, context: Optional[list[str]] = None,
+        rules_dirs: Optional[list[str]] = None, select: Optional[list[str]] = None,
+        ignore: Optional[list[str]] = None, use_config: bool = True,
     ):
         self.paths = paths
         self.excludes = excludes if excludes is not None else []
         self.stdin_filename = stdin_filename
         self.kubernetes_version = kubernetes_version
         self.strict_kinds = strict_kinds
+        self.config = config  # an explicit configuration file (--config)
+        self.context = context if context is not None else []
+        self.rules_dirs = rules_dirs if rules_dirs is not None else []
+        self.select = select  # replaces the configured selection
+        self.ignore = ignore if ignore is not None else []  # added to the configured ignores
+        self.use_config = use_config  # False: do not look for a configuration file
 
 
 class Summary:
@@ -71,24 +88,79 @@ def _issue_finding(issue: Issue, file: str, file_index: int, **extra: object) ->
     return finding
 
 
-class Checker:
-    """Checks sources one by one, keeping the state a run shares (schemas, reported kinds)."""
+class Settings:
+    """The options and the configuration merged, and everything derived from them once."""
 
     def __init__(self, options: CheckOptions):
         self.options = options
-        self.store = load_store(options.kubernetes_version)
-        self.schema = SchemaChecker(self.store, options.strict_kinds)
+        self.config = self._config(options)
+        config = self.config
+        self.kubernetes_version = options.kubernetes_version or config.kubernetes_version
+        self.strict_kinds = options.strict_kinds or config.strict_kinds
+        self.excludes = [*options.excludes, *config.exclude]
+        self.context = [*config.context, *map(Path, options.context)]
+        self.registry = load_registry([*config.rules_dirs, *map(Path, options.rules_dirs)])
+        self.enabled = self._enabled(self.registry, config, options)
+        self.severities = {}
+        for code, severity in config.severity.items():
+            self.severities[self._resolve(code, ("severity", code))] = Severity.parse(severity)
+
+    @staticmethod
+    def _config(options: CheckOptions) -> Config:
+        if options.config:
+            path = Path(options.config)
+            if not path.is_file():
+                raise ConfigError(f"{options.config}: configuration file not found")
+            return load_config(path)
+        found = find_config(options.paths) if options.use_config else None
+        return load_config(found) if found is not None else Config()
+
+    def _resolve(self, code: str, keys: tuple) -> str:
+        try:
+            return self.registry.resolve(code)
+        except UnknownRule as err:
+            raise ConfigError(f"{where(self.config, keys)}: {err}") from None
+
+    def _enabled(self, registry: Registry, config: Config, options: CheckOptions) -> set[str]:
+        for key, codes in (("select", config.select or []), ("extend-select", config.extend_select),
+                           ("ignore", config.ignore)):
+            for i, code in enumerate(codes):
+                if code.upper() != "ALL":
+                    self._resolve(code, (key, i))
+        try:
+            select = options.select if options.select is not None else config.select
+            return registry.enabled(select, config.extend_select, [*config.ignore, *options.ignore])
+        except UnknownRule as err:
+            raise ConfigError(str(err)) from None
+
+
+class Checker:
+    """Checks sources one by one, keeping the state a run shares (schemas, rules, objects)."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.store = load_store(settings.kubernetes_version)
+        self.schema = SchemaChecker(self.store, settings.strict_kinds)
+        self.ctx = RuleContext(settings.config.default_namespace, self.store.version)
+        self.engine = Engine(settings.registry, settings.enabled, settings.severities, self.ctx)
+        self.registry = settings.registry
+        self.suppressor = Suppressor(
+            settings.registry.resolve, settings.config.per_path_ignores, settings.config.root
+        )
         self.summary = Summary()
         self.partial_files: set[Path] = set()
+        self.objects: list[K8sObject] = []  # every object, for the index
+        self.lost_folders: set[str] = set()  # folders with documents that could not be read
 
     def check_text(self, text: str, file: str, file_index: int, partial: bool = False) -> list[Finding]:
         findings: list[Finding] = []
         loaded = load_text(text)
         if "{{" in text:
-            where = is_template(text, [d.root for d in loaded.documents], not loaded.issues)
-            if where is not None:
+            where_ = is_template(text, [d.root for d in loaded.documents], not loaded.issues)
+            if where_ is not None:
                 self.summary.skipped += 1
-                line, col = where
+                self.lost_folders.add(os.path.dirname(file))
+                line, col = where_
                 finding = core_rules.HELM_TEMPLATE.finding(
                     file, Span(line + 1, col + 1, line + 1, col + 3),
                     "file contains Helm/Go template syntax and was not checked",
@@ -96,8 +168,11 @@ class Checker:
                 )
                 finding.file_index = file_index
                 return [finding]
+        if loaded.issues:
+            self.lost_folders.add(os.path.dirname(file))
         for issue in loaded.issues:
             findings.append(_issue_finding(issue, file, file_index))
+        self.suppressor.add_file(text, file, file_index)
         for doc in loaded.documents:
             if doc.data is None:
                 continue
@@ -105,19 +180,42 @@ class Checker:
             found = identify(doc, file, file_index, partial)
             self.summary.skipped += found.skipped
             self.summary.objects += len(found.objects)
-            owner = found.objects[0].ref() if len(found.objects) == 1 else None
+            owner = found.objects[0] if len(found.objects) == 1 else None
             for issue in doc.issues:
                 path = path_to(doc.root, issue.node) if issue.node is not None else None
-                findings.append(_issue_finding(
-                    issue, file, file_index, obj=owner, path=format_path(path) if path else None
-                ))
+                finding = _issue_finding(
+                    issue, file, file_index, obj=owner.ref() if owner else None,
+                    path=format_path(path) if path else None,
+                )
+                finding.source = owner
+                findings.append(finding)
             for rule, message, help, node, path_text, ref in found.problems:
                 finding = rule.finding(file, node_span(node), message, help, ref, path_text)
                 finding.file_index = file_index
                 findings.append(finding)
             for obj in found.objects:
                 findings.extend(self.schema.check(obj))
-        return findings
+                findings.extend(self.engine.object_findings(obj))
+                self.suppressor.add_object(obj)
+                self.objects.append(obj)
+                obj.node = obj.doc = None  # located again from the text if an index rule needs it
+        return apply_folds(findings)
+
+    def read_context(self, text: str, file: str) -> None:
+        """Objects of a context file: indexed for cross-object rules, never reported on."""
+        loaded = load_text(text)
+        if "{{" in text and is_template(text, [d.root for d in loaded.documents], not loaded.issues):
+            self.lost_folders.add(os.path.dirname(file))
+            return
+        if loaded.issues:
+            self.lost_folders.add(os.path.dirname(file))
+        for doc in loaded.documents:
+            if doc.data is None:
+                continue
+            for obj in identify(doc, file, -1).objects:
+                obj.checked = False
+                obj.node = obj.doc = None
+                self.objects.append(obj)
 
     def check_source(self, source: Source, raw: bytes) -> tuple[list[Finding], Optional[str]]:
         """The findings of one source, and its text (for code frames)."""
@@ -129,11 +227,14 @@ class Checker:
         if text is None:
             assert problem is not None
             return [_issue_finding(problem, source.display, source.order)], None
-        parsed = text
-        if source.path is not None and source.path.suffix == ".json" and "\t" in text:
-            parsed = text.replace("\t", " ")  # JSON allows tabs as whitespace; YAML does not
         partial = bool(self.partial_files) and source.path is not None and source.path.resolve() in self.partial_files
-        return self.check_text(parsed, source.display, source.order, partial), text
+        return self.check_text(_parseable(source, text), source.display, source.order, partial), text
+
+
+def _parseable(source: Source, text: str) -> str:
+    if source.path is not None and source.path.suffix == ".json" and "\t" in text:
+        return text.replace("\t", " ")  # JSON allows tabs as whitespace; YAML does not
+    return text
 
 
 def _read(source: Source, stdin: Optional[BinaryIO]) -> bytes:
@@ -165,11 +266,38 @@ def _patch_files(sources: list[Source], stdin: Optional[BinaryIO], raws: dict[in
     return collect_patches(kustomizations)
 
 
+class _Relocator:
+    """Composes a file again to find the node of an object that an index rule reports on."""
+
+    def __init__(self, texts: dict[str, str]):
+        self.texts = texts
+        self._docs: dict[str, dict[int, Any]] = {}
+
+    def __call__(self, obj: K8sObject) -> Any:
+        docs = self._docs.get(obj.file)
+        if docs is None:
+            text = self.texts[obj.file]
+            if obj.file.endswith(".json"):
+                text = text.replace("\t", " ")
+            docs = self._docs[obj.file] = {d.index: d.root for d in load_text(text).documents}
+        root = docs[obj.doc_index]
+        node, _ = find_node(root, obj.prefix)
+        return node
+
+
+def _context_sources(settings: Settings, checked: list[Source]) -> list[Source]:
+    if not settings.context:
+        return []
+    seen = {str(s.path.resolve()) for s in checked if s.path is not None}
+    sources, _ = discover([str(p) for p in settings.context], settings.excludes)
+    return [s for s in sources if s.path is not None and str(s.path.resolve()) not in seen]
+
+
 def run_check(options: CheckOptions, stdin: Optional[BinaryIO] = None) -> RunResult:
-    sources, input_errors = discover(
-        options.paths, options.excludes, options.stdin_filename or "<stdin>"
-    )
-    checker = Checker(options)
+    """Raises ConfigError (and rule-pack errors) for problems that stop the run (exit 2)."""
+    settings = Settings(options)
+    sources, input_errors = discover(options.paths, settings.excludes, options.stdin_filename or "<stdin>")
+    checker = Checker(settings)
     raws: dict[int, bytes] = {}  # kustomizations among the sources, read once
     checker.partial_files = _patch_files(sources, stdin, raws)
 
@@ -182,11 +310,22 @@ def run_check(options: CheckOptions, stdin: Optional[BinaryIO] = None) -> RunRes
             input_errors.append(InputError(source.display, err.strerror or str(err)))
             continue
         found, text = checker.check_source(source, raw)
-        if found:
-            findings.extend(found)
-            if text is not None:
-                texts[source.display] = text
-    findings.sort(key=Finding.sort_key)
+        findings.extend(found)
+        if text is not None:
+            texts[source.display] = text
+
+    if checker.engine.index_rules:
+        for source in _context_sources(settings, sources):
+            try:
+                text, _ = decode(source.path.read_bytes())  # type: ignore[union-attr]
+            except OSError:
+                continue
+            if text is not None and source.path is not None and source.path.name not in NOT_MANIFEST_NAMES:
+                checker.read_context(_parseable(source, text), source.display)
+        index = Index(checker.objects, settings.config.default_namespace, checker.lost_folders)
+        findings.extend(apply_folds(checker.engine.index_findings(index, _Relocator(texts))))
+
+    findings = _finish(findings, checker, settings)
     summary = checker.summary
     for finding in findings:
         if finding.severity is Severity.ERROR:
@@ -195,4 +334,32 @@ def run_check(options: CheckOptions, stdin: Optional[BinaryIO] = None) -> RunRes
             summary.warnings += 1
         else:
             summary.infos += 1
-    return RunResult(findings, summary, texts, input_errors, checker.store.version)
+    shown = {f.file for f in findings}
+    return RunResult(findings, summary, {f: t for f, t in texts.items() if f in shown}, input_errors,
+                     checker.store.version)
+
+
+def _finish(findings: list[Finding], checker: Checker, settings: Settings) -> list[Finding]:
+    """Drop disabled rules and suppressed findings, apply configured severities, sort."""
+    enabled = settings.enabled
+    severities = settings.severities
+    kept = []
+    for finding in findings:
+        if finding.rule not in enabled or not checker.suppressor.keep(finding):
+            continue
+        if finding.rule in severities:
+            finding.severity = severities[finding.rule]
+        kept.append(finding)
+    if core_rules.UNUSED_SUPPRESSION.code in enabled:
+        rule = core_rules.UNUSED_SUPPRESSION
+        for directive in checker.suppressor.unused():
+            finding = rule.finding(
+                directive.file, directive.span, f"suppression {directive.text!r} suppresses nothing",
+                "remove it: the problem it hid is gone (or the rule does not fire here)",
+                directive.source.ref() if directive.source is not None else None,
+                severity=severities.get(rule.code),
+            )
+            finding.file_index = directive.file_index
+            kept.append(finding)
+    kept.sort(key=Finding.sort_key)
+    return kept

@@ -110,6 +110,7 @@ class SchemaChecker:
             format_path(tuple(obj.prefix) + tuple(path)) or None, severity,
         )
         finding.file_index = obj.file_index
+        finding.source = obj
         return finding
 
     def _where(self, obj: K8sObject, path: Sequence[PathElem]) -> str:
@@ -226,34 +227,9 @@ class SchemaChecker:
                 continue
             label = last_label(path) if path and isinstance(path[-1], int) else self._where(obj, path)
             message = f'{label} has no "{field}"'
-            help = self._split_item_help(obj, path, field) or f'add the required field "{field}"'
+            help = f'add the required field "{field}"'
             out.append(self._finding(core_rules.MISSING_FIELD, obj, path, message, help))
         return out
-
-    def _split_item_help(self, obj: K8sObject, path: tuple, field: str) -> Optional[str]:
-        """Explain `- name: X` / `- value: Y`: one list item accidentally split into two."""
-        if not path or not isinstance(path[-1], int) or path[-1] == 0:
-            return None
-        parent, _ = find_node(obj.node, path[:-1])
-        items = parent.value if hasattr(parent, "value") and isinstance(parent.value, list) else None
-        index = path[-1]
-        if not items or index >= len(items):
-            return None
-        data: Any = obj.data
-        for elem in path[:-1]:
-            data = data[elem]
-        prev, cur = data[index - 1], data[index]
-        if not (isinstance(prev, dict) and isinstance(cur, dict)) or field not in prev:
-            return None
-        if set(prev) & set(cur):
-            return None
-        prev_line = items[index - 1].start_mark.line + 1
-        first_key = next(iter(cur))
-        return (
-            f'this looks like one item split in two: "{field}: {prev[field]}" (line {prev_line}) and '
-            f'"{first_key}" are separate list items; remove the "-" before "{first_key}" and indent it '
-            f'like "{field}" so that both belong to the same item'
-        )
 
     def _wrong_type(self, obj: K8sObject, path: tuple, err: Any) -> Finding:
         expected = _expected(err.validator_value)

@@ -201,4 +201,4 @@ def test_internal_errors_are_one_line_not_a_traceback(monkeypatch):
 def test_readme_example_runs():
     code, out, err = run_cli("check", "--no-color", "examples/")
     assert code == 1
-    assert 'examples/web.yaml:23:15: error KL013 env[1] has no "name"' in out
+    assert 'examples/web.yaml:23:15: error KL101 env var "AUTH_ADDRESS" is split across two list items' in out

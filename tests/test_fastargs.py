@@ -21,6 +21,11 @@ SAME = [
     ["check", "-", "--stdin-filename", "rendered.yaml"],
     ["check", "--stdin-filename", "-", "-"],
     ["check", "--", "--weird-file-name.yaml"],
+    ["check", "--config", "ci/k8slint.yaml", "a.yaml"],
+    ["check", "--context", "deploy/", "--context=base/", "svc.yaml"],
+    ["check", "--rules-dir", "policies", "a.yaml"],
+    ["check", "--select", "KL101,KL102", "--select=image-tag-typo", "a.yaml"],
+    ["check", "--ignore", "KL202", "--ignore", "latest-tag", "a.yaml"],
     ["check"],
 ]
 DEFERRED = [

@@ -100,10 +100,15 @@ def test_missing_required_field_at_parent():
 
 def test_split_env_item_is_explained():
     _, findings = check(DEPLOY + "          env:\n            - name: AUTH\n            - value: x\n")
+    # KL101 explains the split once; the schema's "env[1] has no name" is folded into it.
     rule, line, col, message, help, path = one(findings)
-    assert (rule, line, col, message) == ("KL013", 17, 15, 'env[1] has no "name"')
-    assert help.startswith('this looks like one item split in two: "name: AUTH" (line 16)')
+    assert (rule, line, col) == ("KL101", 17, 15)
+    assert message == 'env var "AUTH" is split across two list items: env[0] has only "name" and env[1] only "value"'
+    assert help == 'remove the "-" before "value" and indent it like "name", so that both belong to one item'
     assert path == "spec.template.spec.containers[0].env[1]"
+    # With KL101 off, the schema finding is back.
+    _, findings = check(DEPLOY + "          env:\n            - name: AUTH\n            - value: x\n", "--ignore", "KL101")
+    assert [f["rule"] for f in findings] == ["KL102", "KL013"]
 
 
 def test_null_is_accepted_for_int_or_string():

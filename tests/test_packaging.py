@@ -117,10 +117,10 @@ def test_installed_cli_checks_the_example(site: Path, outside: Path) -> None:
     report = json.loads(proc.stdout)
     assert report["kubernetes_version"] == "1.37"
     assert report["summary"]["objects"] == 2
-    split = [f for f in report["findings"] if f["rule"] == "KL013" and f["line"] == 23]
+    split = [f for f in report["findings"] if f["rule"] == "KL101" and f["line"] == 23]
     assert len(split) == 1, report["findings"]
     finding = split[0]
     assert finding["file"] == "web.yaml"
     assert finding["column"] == 15 and finding["severity"] == "error"
     assert finding["path"] == "spec.template.spec.containers[0].env[1]"
-    assert "split" in finding["help"] and "line 22" in finding["help"]
+    assert "split" in finding["message"] and 'remove the "-" before "value"' in finding["help"]

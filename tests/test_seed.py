@@ -15,9 +15,9 @@ def test_practice2_example2_reports_the_split_env_item():
     assert len(errors) == 1
     (f,) = errors
     assert f.file.endswith("users-deployment.yaml")
-    assert (f.rule, f.span.line, f.span.column) == ("KL013", 23, 13)
-    assert f.message == 'env[1] has no "name"'
-    assert "split in two" in f.help and '"name: AUTH_ADDRESS" (line 22)' in f.help
+    assert (f.rule, f.span.line, f.span.column) == ("KL101", 23, 13)
+    assert f.message == 'env var "AUTH_ADDRESS" is split across two list items: env[0] has only "name" and env[1] only "value"'
+    assert 'remove the "-" before "value"' in f.help
 
 
 @needs_shared

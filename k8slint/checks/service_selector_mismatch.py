@@ -1,0 +1,56 @@
+"""KL301: a Service whose selector matches no pod template in its namespace."""
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from k8slint.findings import Severity
+from k8slint.rule import Report, Rule
+from k8slint.selectors import closeness, describe_map, map_matches
+from k8slint.workloads import as_dict
+
+RULE = Rule(
+    "KL301", "service-selector-mismatch", Severity.ERROR, "selectors",
+    "A Service selects no pod: no pod template in its namespace has all of its selector labels.",
+    why="A Service sends traffic to the pods whose labels contain its selector. When none "
+    "match (a typo, a renamed label, a different namespace) the Service has no endpoints and "
+    "every request fails, while kubectl apply succeeds. Objects in other files count when "
+    "they are checked too or given with --context.",
+    example="kind: Service\nspec:\n  selector: {app: web}\n---\nkind: Deployment\nspec:\n  template:\n"
+    "    metadata:\n      labels: {app: webapp}\n",
+    use_instead="kind: Service\nspec:\n  selector: {app: webapp}\n",
+)
+
+
+def check_index(index: Any, ctx: Any) -> Iterator[Report]:
+    for service in index.checked("Service"):
+        if index.may_miss(service):
+            continue  # the pods may be in a document beside it that could not be read
+        spec = as_dict(service.data.get("spec"))
+        selector = spec.get("selector")
+        if not isinstance(selector, dict) or not selector or spec.get("type") == "ExternalName":
+            continue
+        wanted = {k: v for k, v in selector.items() if isinstance(k, str) and isinstance(v, str)}
+        namespace = index.namespace(service)
+        templates = index.templates(namespace)
+        if any(map_matches(wanted, t.labels) for t in templates):
+            continue
+        message = (
+            f"Service {namespace}/{service.name} selects {describe_map(wanted)}, but no pod template "
+            f"in namespace {namespace} has those labels"
+        )
+        yield Report(("spec", "selector"), message, _suggest(wanted, templates, namespace), obj=service)
+
+
+def _suggest(wanted: dict[str, str], templates: list[Any], namespace: str) -> str:
+    if not templates:
+        return (
+            f"no workload of namespace {namespace} is in the checked files; if it is defined "
+            "elsewhere, add that file or folder with --context"
+        )
+    best = max(templates, key=lambda t: (closeness(wanted, t.labels), -len(t.labels)))
+    pairs, keys = closeness(wanted, best.labels)
+    if keys:
+        shown = {k: best.labels[k] for k in wanted if k in best.labels}
+    else:
+        shown = best.labels
+    return f"did you mean {describe_map(shown)} ({best.describe()})?"

@@ -1,0 +1,99 @@
+"""Runs the enabled rules and turns their reports into located findings.
+
+Object rules run on each checked object while its nodes are at hand; index rules run once
+over the index of every object (checked and context) and report only on checked objects.
+Reports are located here, given the object, the configured severity, and the folds that let
+a better explanation replace the findings it explains.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any, Callable, Iterable, Optional
+
+from k8slint.findings import Finding, Severity
+from k8slint.locate import find_node, format_path, node_span
+from k8slint.objects import K8sObject
+from k8slint.registry import Registry, RuleImpl
+from k8slint.rule import Report
+
+
+class RuleContext:
+    """What rules may know about the run besides the objects."""
+
+    def __init__(self, default_namespace: str = "default", kubernetes_version: str = ""):
+        self.default_namespace = default_namespace
+        self.kubernetes_version = kubernetes_version
+
+    def namespace(self, obj: K8sObject) -> Optional[str]:
+        from k8slint.workloads import namespace_of
+
+        return namespace_of(obj, self.default_namespace)
+
+
+class Engine:
+    def __init__(self, registry: Registry, enabled: set[str], severities: dict[str, Severity], ctx: RuleContext):
+        self.registry = registry
+        self.enabled = enabled
+        self.severities = severities
+        self.ctx = ctx
+        self._by_kind: dict[Optional[str], list[RuleImpl]] = defaultdict(list)
+        self.index_rules: list[RuleImpl] = []
+        for code in sorted(enabled):
+            impl = registry.impls[code]
+            if impl.check is not None:
+                for kind in impl.kinds or (None,):
+                    self._by_kind[kind].append(impl)
+            if impl.check_index is not None:
+                self.index_rules.append(impl)
+        self._any_kind = self._by_kind.get(None, [])
+
+    def severity(self, code: str, default: Severity) -> Severity:
+        return self.severities.get(code, default)
+
+    def object_findings(self, obj: K8sObject) -> list[Finding]:
+        kind = obj.kind
+        impls = self._by_kind.get(kind, []) + self._any_kind if isinstance(kind, str) else self._any_kind
+        findings: list[Finding] = []
+        for impl in impls:
+            for report in impl.check(obj, self.ctx):
+                findings.append(self.to_finding(impl, obj, report))
+        return findings
+
+    def index_findings(self, index: Any, locate: Callable[[K8sObject], Any]) -> list[Finding]:
+        findings: list[Finding] = []
+        for impl in self.index_rules:
+            for report in impl.check_index(index, self.ctx):
+                obj = report.obj
+                if obj is None or not obj.checked:
+                    continue
+                findings.append(self.to_finding(impl, obj, report, locate(obj)))
+        return findings
+
+    def to_finding(self, impl: RuleImpl, obj: K8sObject, report: Report, node: Any = None) -> Finding:
+        rule = impl.rule
+        root = node if node is not None else obj.node
+        target, _ = find_node(root, report.path, report.key)
+        finding = Finding(
+            obj.file, node_span(target), rule.code, rule.name,
+            self.severity(rule.code, report.severity or rule.severity), report.message, report.help,
+            obj.ref(), format_path(tuple(obj.prefix) + tuple(report.path)) or None, obj.file_index,
+        )
+        finding.source = obj
+        if report.folds:
+            finding.folds = tuple(
+                (format_path(tuple(obj.prefix) + tuple(path)) or None, code) for path, code in report.folds
+            )
+        return finding
+
+
+def apply_folds(findings: Iterable[Finding]) -> list[Finding]:
+    """Drop the findings that another finding on the same object explains (see Report.folds)."""
+    findings = list(findings)
+    folded: set[tuple[int, Optional[str], str]] = set()
+    for f in findings:
+        if f.folds and f.source is not None:
+            for path, code in f.folds:
+                folded.add((id(f.source), path, code))
+    if not folded:
+        return findings
+    return [f for f in findings if (id(f.source), f.path, f.rule) not in folded]

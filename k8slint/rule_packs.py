@@ -1,0 +1,239 @@
+"""Declarative rules: "the nodes at this path must satisfy this JSON Schema", in YAML packs.
+
+A pack is a YAML file with a list of rules::
+
+    rules:
+      - code: ACME001                 # your own prefix; KL codes are k8slint's
+        name: env-var-without-value   # kebab-case, unique
+        severity: warning             # error | warning | info
+        category: env
+        summary: An env var has neither value nor valueFrom.
+        why: ...
+        example: ...
+        use_instead: ...
+        match:
+          kinds: [Deployment]         # optional: only these kinds
+          pod: "{initContainers,containers}[*].env[*]"   # inside every pod spec, or
+          # path: "spec.ports[*]"     # from the object's root
+        require:                      # the JSON Schema every matched value must satisfy
+          anyOf: [{required: [value]}, {required: [valueFrom]}]
+        message: 'env var "{name}" has neither value nor valueFrom'
+        help: 'set "value:" or "valueFrom:"'
+
+Paths are dot-separated keys; ``key[*]`` is every item of a list, ``key[2]`` one item,
+``{a,b}`` either key, ``*`` every key of a mapping. ``{field}`` in the message and help is the
+matched mapping's field; ``{kind}``, ``{name}`` of the object are there too when the matched
+value has no such field, and ``{path}`` is where the value is.
+
+Packs are validated against ``PACK_SCHEMA`` when loaded; an invalid pack is an error that
+names its file, line and column.
+"""
+from __future__ import annotations
+
+import re
+import string
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Optional
+
+from k8slint.findings import Severity
+from k8slint.rule import Report, Rule
+
+PACK_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["rules"],
+    "properties": {"rules": {"type": "array", "items": {"$ref": "#/$defs/rule"}}},
+    "$defs": {
+        "text": {"type": "string", "minLength": 1},
+        "rule": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["code", "name", "severity", "category", "summary", "why", "example",
+                         "use_instead", "match", "require", "message"],
+            "properties": {
+                "code": {"type": "string", "pattern": "^[A-Z][A-Z0-9]*[0-9]{3}$"},
+                "name": {"type": "string", "pattern": "^[a-z][a-z0-9]*(-[a-z0-9]+)*$"},
+                "severity": {"enum": ["error", "warning", "info"]},
+                "category": {"$ref": "#/$defs/text"},
+                "summary": {"$ref": "#/$defs/text"},
+                "why": {"$ref": "#/$defs/text"},
+                "example": {"$ref": "#/$defs/text"},
+                "use_instead": {"$ref": "#/$defs/text"},
+                "default_enabled": {"type": "boolean"},
+                "match": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "properties": {
+                        "kinds": {"type": "array", "items": {"type": "string"}, "minItems": 1},
+                        "path": {"type": "string"},
+                        "pod": {"type": "string"},
+                    },
+                    "oneOf": [{"required": ["path"]}, {"required": ["pod"]}],
+                },
+                "require": {"type": ["object", "boolean"]},
+                "message": {"$ref": "#/$defs/text"},
+                "help": {"$ref": "#/$defs/text"},
+            },
+        },
+    },
+}
+
+_SEGMENT = re.compile(r"(\{[^}]*\}|\*|[^.\[\]{}*]+)((?:\[(?:\*|\d+)\])*)")
+
+
+class PackError(ValueError):
+    """An invalid rule pack; str() names the file, line and column."""
+
+
+def parse_path(text: str) -> list[tuple[tuple[str, ...], list[Optional[int]]]]:
+    """'spec.{a,b}[*].c' → [(('spec',), []), (('a', 'b'), [None]), (('c',), [])]."""
+    segments = []
+    for part in text.split("."):
+        m = _SEGMENT.fullmatch(part)
+        if not m:
+            raise ValueError(f"invalid path segment {part!r} in {text!r}")
+        key, indexes = m.group(1), m.group(2)
+        keys = tuple(k.strip() for k in key[1:-1].split(",")) if key.startswith("{") else (key,)
+        idx = [None if i == "*" else int(i) for i in re.findall(r"\[(\*|\d+)\]", indexes)]
+        segments.append((keys, idx))
+    return segments
+
+
+def walk(data: Any, base: tuple, segments: list) -> Iterator[tuple[tuple, Any]]:
+    """(path, value) for every value the path reaches."""
+    if not segments:
+        yield base, data
+        return
+    (keys, indexes), rest = segments[0], segments[1:]
+    if not isinstance(data, dict):
+        return
+    names = [k for k in data if isinstance(k, str)] if keys == ("*",) else [k for k in keys if k in data]
+    for name in names:
+        yield from _indexes(data[name], base + (name,), indexes, rest)
+
+
+def _indexes(value: Any, path: tuple, indexes: list, rest: list) -> Iterator[tuple[tuple, Any]]:
+    if not indexes:
+        yield from walk(value, path, rest)
+        return
+    if not isinstance(value, list):
+        return
+    first, more = indexes[0], indexes[1:]
+    positions = range(len(value)) if first is None else ([first] if first < len(value) else [])
+    for i in positions:
+        yield from _indexes(value[i], path + (i,), more, rest)
+
+
+class _Fields(dict):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+_FORMATTER = string.Formatter()
+
+
+def _format(template: str, fields: dict[str, Any]) -> str:
+    try:
+        return _FORMATTER.vformat(template, (), _Fields(fields))
+    except (ValueError, IndexError, AttributeError, KeyError):
+        return template
+
+
+class YamlRule:
+    """The logic of one declarative rule."""
+
+    def __init__(self, spec: dict[str, Any]):
+        import jsonschema_rs
+
+        match = spec["match"]
+        self.pod = "pod" in match
+        self.segments = parse_path(match["pod"] if self.pod else match["path"])
+        self.kinds = frozenset(match["kinds"]) if "kinds" in match else None
+        self.validator = jsonschema_rs.validator_for(spec["require"])
+        self.message = spec["message"]
+        self.help = spec.get("help")
+
+    def check(self, obj: Any, ctx: Any) -> Iterator[Report]:
+        from k8slint.workloads import pod_template
+
+        if self.pod:
+            template = pod_template(obj, "")
+            if template is None:
+                return
+            roots = [(template.spec_path, template.spec)]
+        else:
+            roots = [((), obj.data)]
+        for base, data in roots:
+            for path, value in walk(data, base, self.segments):
+                if self.validator.is_valid(value):
+                    continue
+                fields = {"kind": obj.kind, "name": obj.name, "path": ".".join(map(str, path))}
+                if isinstance(value, dict):
+                    fields.update({k: v for k, v in value.items() if isinstance(k, str)})
+                yield Report(path, _format(self.message, fields),
+                             _format(self.help, fields) if self.help else None)
+
+
+def _located_error(path: Path, root: Any, instance_path: Iterable[Any], message: str) -> PackError:
+    from k8slint.locate import find_node, node_span
+
+    node, _ = find_node(root, tuple(instance_path))
+    span = node_span(node)
+    return PackError(f"{path}:{span.line}:{span.column}: invalid rule pack: {message}")
+
+
+def load_pack(path: Path) -> list[Any]:
+    import jsonschema_rs
+
+    from k8slint.loader import decode, load_text
+    from k8slint.registry import RuleImpl
+    from k8slint.workloads import TEMPLATE_PATHS
+
+    try:
+        text, problem = decode(path.read_bytes())
+    except OSError as err:
+        raise PackError(f"{path}: cannot read rule pack: {err.strerror or err}") from None
+    if text is None:
+        raise PackError(f"{path}: {problem.message if problem else 'not UTF-8'}")
+    loaded = load_text(text)
+    if loaded.issues or any(d.issues for d in loaded.documents):
+        issue = (loaded.issues or [i for d in loaded.documents for i in d.issues])[0]
+        line = issue.node.start_mark.line if issue.node is not None else issue.line
+        column = issue.node.start_mark.column if issue.node is not None else issue.column
+        raise PackError(f"{path}:{line + 1}:{column + 1}: {issue.message}")
+    docs = [d for d in loaded.documents if d.data is not None]
+    if not docs:
+        return []
+    doc = docs[0]
+    validator = jsonschema_rs.validator_for(PACK_SCHEMA)
+    for error in validator.iter_errors(doc.data):
+        raise _located_error(path, doc.root, error.instance_path, error.message)
+    impls = []
+    for i, spec in enumerate(doc.data["rules"]):
+        try:
+            logic = YamlRule(spec)
+        except ValueError as err:  # an invalid path, or a "require" that is not a JSON Schema
+            raise _located_error(path, doc.root, ("rules", i, "match"), str(err).splitlines()[0]) from None
+        rule = Rule(
+            spec["code"], spec["name"], Severity.parse(spec["severity"]), spec["category"], spec["summary"],
+            spec["why"], spec["example"], spec["use_instead"], "never", spec.get("default_enabled", True),
+        )
+        kinds = logic.kinds
+        if logic.pod:
+            workload_kinds = frozenset(TEMPLATE_PATHS) | {"Pod"}
+            kinds = workload_kinds if kinds is None else kinds & workload_kinds
+        impls.append(RuleImpl(rule, kinds, logic.check, origin=str(path)))
+    return impls
+
+
+def load_packs(folders: Iterable[Path]) -> list[Any]:
+    impls: list[Any] = []
+    for folder in folders:
+        if folder.is_file():
+            impls.extend(load_pack(folder))
+            continue
+        if not folder.is_dir():
+            raise PackError(f"{folder}: rules directory not found")
+        for path in sorted(folder.glob("*.y*ml")):
+            impls.extend(load_pack(path))
+    return impls

@@ -1,0 +1,136 @@
+"""Where the pods of an object are described: pod templates, containers, replicas, namespaces.
+
+Rules ask these questions of many kinds (a Pod, a Deployment, a CronJob's job template, ...);
+the answers live here once. Every accessor tolerates objects with wrong types (they have
+already been reported by the schema check) by treating them as absent.
+"""
+from __future__ import annotations
+
+from typing import Any, Iterator, NamedTuple, Optional
+
+from k8slint.objects import K8sObject
+
+# Where each workload kind keeps its pod template (the mapping with metadata and spec).
+TEMPLATE_PATHS: dict[str, tuple[str, ...]] = {
+    "Deployment": ("spec", "template"),
+    "ReplicaSet": ("spec", "template"),
+    "StatefulSet": ("spec", "template"),
+    "DaemonSet": ("spec", "template"),
+    "Job": ("spec", "template"),
+    "ReplicationController": ("spec", "template"),
+    "DeploymentConfig": ("spec", "template"),  # OpenShift (apps.openshift.io)
+    "PodTemplate": ("template",),
+    "CronJob": ("spec", "jobTemplate", "spec", "template"),
+}
+CONTAINER_LISTS = ("initContainers", "containers", "ephemeralContainers")
+
+# Kinds whose objects live outside any namespace (the ones rules look up).
+CLUSTER_SCOPED = frozenset({
+    "Namespace", "Node", "PersistentVolume", "StorageClass", "ClusterRole", "ClusterRoleBinding",
+    "CustomResourceDefinition", "PriorityClass", "IngressClass", "RuntimeClass", "CSIDriver",
+    "CSINode", "VolumeAttachment", "APIService", "MutatingWebhookConfiguration",
+    "ValidatingWebhookConfiguration", "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding",
+    "MutatingAdmissionPolicy", "MutatingAdmissionPolicyBinding", "CertificateSigningRequest",
+    "FlowSchema", "PriorityLevelConfiguration", "ComponentStatus", "ClusterTrustBundle",
+    "DeviceClass", "ResourceSlice", "VolumeAttributesClass", "IPAddress", "ServiceCIDR",
+})
+
+
+def as_dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def get_path(data: Any, path: tuple) -> Any:
+    for elem in path:
+        if isinstance(elem, int):
+            if not isinstance(data, list) or not 0 <= elem < len(data):
+                return None
+            data = data[elem]
+        else:
+            if not isinstance(data, dict):
+                return None
+            data = data.get(elem)
+    return data
+
+
+def string_labels(value: Any) -> dict[str, str]:
+    """A label map with its non-string entries dropped (those are schema errors already)."""
+    return {k: v for k, v in as_dict(value).items() if isinstance(v, str)}
+
+
+class PodTemplate(NamedTuple):
+    obj: K8sObject
+    path: tuple  # to the template mapping (metadata + spec); () for a Pod
+    spec: dict[str, Any]
+    labels: dict[str, str]
+    namespace: str
+
+    @property
+    def spec_path(self) -> tuple:
+        return self.path + ("spec",)
+
+    @property
+    def labels_path(self) -> tuple:
+        return self.path + ("metadata", "labels") if self.path else ("metadata", "labels")
+
+    def describe(self) -> str:
+        """'Deployment default/web'."""
+        return f"{self.obj.kind} {self.namespace}/{self.obj.name or '<unnamed>'}"
+
+
+def pod_template(obj: K8sObject, namespace: str) -> Optional[PodTemplate]:
+    """The pod template of a workload, or the Pod itself; None for other kinds."""
+    kind = obj.kind
+    if kind == "Pod":
+        return PodTemplate(obj, (), as_dict(obj.data.get("spec")), string_labels(obj.metadata.get("labels")), namespace)
+    path = TEMPLATE_PATHS.get(kind) if isinstance(kind, str) else None
+    if path is None:
+        return None
+    template = as_dict(get_path(obj.data, path))
+    metadata = as_dict(template.get("metadata"))
+    return PodTemplate(obj, path, as_dict(template.get("spec")), string_labels(metadata.get("labels")), namespace)
+
+
+def containers(spec: dict[str, Any], base: tuple = ()) -> Iterator[tuple[tuple, dict[str, Any]]]:
+    """(path, container) for every container, init container and ephemeral container."""
+    for field in CONTAINER_LISTS:
+        for i, container in enumerate(as_list(spec.get(field))):
+            if isinstance(container, dict):
+                yield base + (field, i), container
+
+
+def replicas(obj: K8sObject) -> Optional[int]:
+    """How many pods the object runs at once: None when unbounded (DaemonSet) or unknown."""
+    kind = obj.kind
+    spec = as_dict(obj.data.get("spec"))
+    if kind == "Pod":
+        return 1
+    if kind in ("Deployment", "ReplicaSet", "StatefulSet", "ReplicationController", "DeploymentConfig"):
+        value = spec.get("replicas", 1)
+        return value if isinstance(value, int) and not isinstance(value, bool) else 1
+    if kind == "Job":
+        value = spec.get("parallelism", 1)
+        return value if isinstance(value, int) and not isinstance(value, bool) else 1
+    if kind == "CronJob":
+        value = get_path(spec, ("jobTemplate", "spec", "parallelism"))
+        return value if isinstance(value, int) and not isinstance(value, bool) else 1
+    return None  # DaemonSet: one per node; PodTemplate: not running
+
+
+def runs_many(obj: K8sObject) -> bool:
+    """Whether the object can run more than one pod at the same time."""
+    if obj.kind == "DaemonSet":
+        return True
+    count = replicas(obj)
+    return count is not None and count > 1
+
+
+def namespace_of(obj: K8sObject, default_namespace: str) -> Optional[str]:
+    """The object's namespace (the default one when unset); None for cluster-scoped kinds."""
+    if obj.kind in CLUSTER_SCOPED:
+        return None
+    return obj.namespace or default_namespace
