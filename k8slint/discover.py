@@ -145,7 +145,7 @@ def _walk(root: Path, display_root: str, excludes: list[str]) -> Iterator[tuple[
                 if not _inside(target, real_root) or not target.is_file():
                     continue
                 identity = str(target)
-            display = os.path.join(display_root, *child_rel.split("/"))
+            display = os.path.join(display_root, *child_rel.split("/")) if display_root not in (".", "./") else child_rel
             yield display, path, identity
         # Files of a folder first, then its subfolders depth-first in name order.
         stack.extend(reversed(subdirs))

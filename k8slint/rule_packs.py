@@ -85,6 +85,12 @@ class PackError(ValueError):
     """An invalid rule pack; str() names the file, line and column."""
 
 
+class PackFieldError(ValueError):
+    def __init__(self, keys: tuple, message: str):
+        super().__init__(message)
+        self.keys = keys
+
+
 def parse_path(text: str) -> list[tuple[tuple[str, ...], list[Optional[int]]]]:
     """'spec.{a,b}[*].c' → [(('spec',), []), (('a', 'b'), [None]), (('c',), [])]."""
     segments = []
@@ -143,13 +149,22 @@ class YamlRule:
     """The logic of one declarative rule."""
 
     def __init__(self, spec: dict[str, Any]):
+        """Raises PackFieldError naming the field (match.path, require) that is invalid."""
         import jsonschema_rs
 
         match = spec["match"]
         self.pod = "pod" in match
-        self.segments = parse_path(match["pod"] if self.pod else match["path"])
+        field = "pod" if self.pod else "path"
+        try:
+            self.segments = parse_path(match[field])
+        except ValueError as err:
+            raise PackFieldError(("match", field), str(err)) from None
         self.kinds = frozenset(match["kinds"]) if "kinds" in match else None
-        self.validator = jsonschema_rs.validator_for(spec["require"])
+        try:
+            self.validator = jsonschema_rs.validator_for(spec["require"])
+        except ValueError as err:
+            first = str(err).splitlines()[0]
+            raise PackFieldError(("require",), f"require is not a valid JSON Schema: {first}") from None
         self.message = spec["message"]
         self.help = spec.get("help")
 
@@ -174,10 +189,10 @@ class YamlRule:
                              _format(self.help, fields) if self.help else None)
 
 
-def _located_error(path: Path, root: Any, instance_path: Iterable[Any], message: str) -> PackError:
+def _located_error(path: Path, root: Any, instance_path: Iterable[Any], message: str, key: bool = False) -> PackError:
     from k8slint.locate import find_node, node_span
 
-    node, _ = find_node(root, tuple(instance_path))
+    node, _ = find_node(root, tuple(instance_path), want_key=key)
     span = node_span(node)
     return PackError(f"{path}:{span.line}:{span.column}: invalid rule pack: {message}")
 
@@ -207,13 +222,17 @@ def load_pack(path: Path) -> list[Any]:
     doc = docs[0]
     validator = jsonschema_rs.validator_for(PACK_SCHEMA)
     for error in validator.iter_errors(doc.data):
-        raise _located_error(path, doc.root, error.instance_path, error.message)
+        where = list(error.instance_path)
+        unexpected = getattr(error.kind, "unexpected", None)
+        if unexpected:  # point at the unknown key itself
+            where.append(unexpected[0])
+        raise _located_error(path, doc.root, where, error.message, key=bool(unexpected))
     impls = []
     for i, spec in enumerate(doc.data["rules"]):
         try:
             logic = YamlRule(spec)
-        except ValueError as err:  # an invalid path, or a "require" that is not a JSON Schema
-            raise _located_error(path, doc.root, ("rules", i, "match"), str(err).splitlines()[0]) from None
+        except PackFieldError as err:  # an invalid path, or a "require" that is not a JSON Schema
+            raise _located_error(path, doc.root, ("rules", i, *err.keys), str(err)) from None
         rule = Rule(
             spec["code"], spec["name"], Severity.parse(spec["severity"]), spec["category"], spec["summary"],
             spec["why"], spec["example"], spec["use_instead"], "never", spec.get("default_enabled", True),

@@ -4,7 +4,7 @@
   with a reason after a colon (``"KL301: the Deployment lives in another repository"``);
   ``*`` ignores every rule for that object;
 - a comment ``# k8slint: ignore[KL201]`` (several codes or names separated by commas) or a
-  bare ``# k8slint: ignore`` on the flagged line or on the line before it;
+  bare ``# k8slint: ignore`` at the end of the flagged line, or alone on the line before it;
 - configuration: ``ignore`` (whole rules, see the registry) and ``per-path-ignores``.
 
 Suppressions that suppress nothing are reported as KL901 unused-suppression when that rule
@@ -26,9 +26,12 @@ _COMMENT = re.compile(r"(?:^|\s)(#\s*k8slint:\s*ignore(?:\[([^\]]*)\])?)")
 class Directive:
     """One suppression as written, and whether anything used it."""
 
-    __slots__ = ("codes", "file", "span", "file_index", "source", "used", "text")
+    __slots__ = ("codes", "file", "span", "file_index", "source", "used", "text", "own_line")
 
-    def __init__(self, codes: Optional[set[str]], file: str, span: Span, file_index: int, source: Any, text: str):
+    def __init__(
+        self, codes: Optional[set[str]], file: str, span: Span, file_index: int, source: Any, text: str,
+        own_line: bool = False,
+    ):
         self.codes = codes  # None: every rule
         self.file = file
         self.span = span
@@ -36,6 +39,7 @@ class Directive:
         self.source = source  # the K8sObject of an annotation, None for a comment
         self.used = False
         self.text = text
+        self.own_line = own_line  # a comment alone on its line also covers the next line
 
     def covers(self, finding: Finding) -> bool:
         return self.codes is None or finding.rule in self.codes
@@ -66,7 +70,8 @@ def comment_directives(text: str, file: str, file_index: int, resolve: Callable[
             codes = _parse_codes(m.group(2), resolve) if m.group(2) is not None else None
             column = m.start(1) + 1
             span = Span(number, column, number, m.end(1) + 1)
-            out.setdefault(number, []).append(Directive(codes, file, span, file_index, None, m.group(1)))
+            own_line = not line[: m.start(1)].strip()
+            out.setdefault(number, []).append(Directive(codes, file, span, file_index, None, m.group(1), own_line))
     return out
 
 
@@ -117,6 +122,8 @@ class Suppressor:
         if lines:
             for line in (finding.span.line, finding.span.line - 1):
                 for directive in lines.get(line, ()):
+                    if line != finding.span.line and not directive.own_line:
+                        continue  # a trailing comment covers its own line only
                     if directive.covers(finding):
                         directive.used = True
                         suppressed = True
