@@ -10,6 +10,14 @@ from __future__ import annotations
 from typing import Any, Optional
 
 
+def _as_dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
 def map_matches(selector: dict[str, Any], labels: dict[str, str]) -> bool:
     return all(labels.get(k) == v for k, v in selector.items())
 
@@ -74,3 +82,55 @@ def closeness(selector: dict[str, Any], labels: dict[str, str]) -> tuple[int, in
 def differing(selector: dict[str, Any], labels: dict[str, str]) -> list[tuple[str, Any, Optional[str]]]:
     """(key, wanted value, actual value or None) for every selector pair the labels miss."""
     return [(k, v, labels.get(k)) for k, v in sorted(selector.items()) if labels.get(k) != v]
+
+
+def usable_selector(selector: Any) -> bool:
+    """A LabelSelector whose parts have the right types (others are schema errors)."""
+    if not isinstance(selector, dict):
+        return False
+    match_labels = selector.get("matchLabels")
+    if match_labels is not None and not (
+        isinstance(match_labels, dict) and all(isinstance(v, str) for v in match_labels.values())
+    ):
+        return False
+    exprs = selector.get("matchExpressions")
+    if exprs is None:
+        return True
+    return isinstance(exprs, list) and all(_usable_expression(e) for e in exprs)
+
+
+def _usable_expression(expr: Any) -> bool:
+    if not isinstance(expr, dict) or not isinstance(expr.get("key"), str):
+        return False
+    if expr.get("operator") not in ("In", "NotIn", "Exists", "DoesNotExist"):
+        return False
+    values = expr.get("values")
+    return values is None or (isinstance(values, list) and all(isinstance(v, str) for v in values))
+
+
+def selector_help(selector: dict[str, Any], templates: list[Any], namespace: str) -> str:
+    """Did-you-mean: the labels of the pod template that comes closest to the selector."""
+    if not templates:
+        return (
+            f"no workload of namespace {namespace} is in the checked files; if it is defined "
+            "elsewhere, add that file or folder with --context"
+        )
+    wanted = _as_dict(selector.get("matchLabels"))
+    exprs = _as_list(selector.get("matchExpressions"))
+
+    def score(t: Any) -> tuple[int, int, int]:
+        pairs, keys = closeness(wanted, t.labels)
+        passed = sum(1 for e in exprs if label_selector_matches({"matchExpressions": [e]}, t.labels))
+        return pairs + passed, keys, -len(t.labels)
+
+    best = max(templates, key=score)
+    pairs, keys = closeness(wanted, best.labels)
+    if wanted and pairs < len(wanted):
+        shown = {k: best.labels[k] for k in wanted if k in best.labels} if keys else best.labels
+        return f"did you mean {describe_map(shown)} ({best.describe()})?"
+    failing = [e for e in exprs if not label_selector_matches({"matchExpressions": [e]}, best.labels)]
+    shown_labels = describe_map(best.labels) if best.labels else "no labels"
+    return (
+        f"the closest pod template, {best.describe()}, has {shown_labels}, which does not satisfy "
+        f"{describe_selector({'matchExpressions': failing})[1:-1]}"
+    )

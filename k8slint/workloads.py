@@ -134,3 +134,16 @@ def namespace_of(obj: K8sObject, default_namespace: str) -> Optional[str]:
     if obj.kind in CLUSTER_SCOPED:
         return None
     return obj.namespace or default_namespace
+
+
+def claim_template_names(obj: Any) -> set[str]:
+    """Names of a StatefulSet's volumeClaimTemplates: each pod gets its own claim for them,
+    which replaces a pod volume of the same name."""
+    if obj.kind != "StatefulSet":
+        return set()
+    names = set()
+    for item in as_list(as_dict(obj.data.get("spec")).get("volumeClaimTemplates")):
+        name = as_dict(as_dict(item).get("metadata")).get("name")
+        if isinstance(name, str):
+            names.add(name)
+    return names

@@ -127,10 +127,10 @@ def test_discovery_order_excludes_and_default_excludes(tmp_path):
     for name in ["b.yaml", "a.yml", "c.json", "notes.txt", "sub/z.yaml", "sub/y/x.yaml",
                  ".git/config.yaml", "node_modules/m.yaml", "vendor/v.yaml", "skip/s.yaml"]:
         write(tmp_path, name, INVALID if not name.endswith(".json") else b'{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "j"}, "data": {"a": 1}}')
-    code, report = run_json(str(tmp_path), "--exclude", "skip")
+    code, report = run_json(str(tmp_path), "--exclude", "skip", "--select", "KL011")
     files = [os.path.relpath(f["file"], tmp_path) for f in report["findings"]]
     assert files == ["a.yml", "b.yaml", "c.json", "sub/z.yaml", "sub/y/x.yaml"]
-    code, report = run_json(str(tmp_path), "--exclude", "*.json", "--exclude", "sub/**")
+    code, report = run_json(str(tmp_path), "--exclude", "*.json", "--exclude", "sub/**", "--select", "KL011")
     files = [os.path.relpath(f["file"], tmp_path) for f in report["findings"]]
     assert files == ["a.yml", "b.yaml", "skip/s.yaml"]
 
@@ -174,10 +174,10 @@ def test_helm_templates_are_skipped_with_a_notice(tmp_path):
 
 
 def test_json_manifest_with_tabs(tmp_path):
-    write(tmp_path, "pod.json", b'{\n\t"apiVersion": "v1",\n\t"kind": "Pod",\n\t"metadata": {"name": "p"},\n\t"spec": {"containers": [{"name": "c", "image": "x", "imagePullPolicy": "Allways"}]}\n}\n')
+    write(tmp_path, "pod.json", b'{\n\t"apiVersion": "v1",\n\t"kind": "Pod",\n\t"metadata": {"name": "p"},\n\t"spec": {"containers": [{"name": "c", "image": "x:1", "imagePullPolicy": "Allways"}]}\n}\n')
     code, report = run_json(str(tmp_path / "pod.json"))
     (f,) = report["findings"]
-    assert (f["rule"], f["line"], f["column"]) == ("KL012", 5, 73)
+    assert (f["rule"], f["line"], f["column"]) == ("KL012", 5, 75)
 
 
 def test_syntax_error_is_a_finding_and_the_rest_is_checked(tmp_path):

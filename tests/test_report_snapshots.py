@@ -26,7 +26,7 @@ CASES = {
     "json_input": (
         "pod.json",
         '{\n  "apiVersion": "v1",\n  "kind": "Pod",\n  "metadata": {"name": "p"},\n'
-        '  "spec": {\n    "restartPolicy": "always",\n    "containers": [{"name": "c", "image": "x", "imagePullPolicy": null}]\n  }\n}\n',
+        '  "spec": {\n    "restartPolicy": "always",\n    "containers": [{"name": "c", "image": "x:1", "imagePullPolicy": null}]\n  }\n}\n',
     ),
 }
 

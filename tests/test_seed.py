@@ -20,11 +20,35 @@ def test_practice2_example2_reports_the_split_env_item():
     assert 'remove the "-" before "value"' in f.help
 
 
+# Everything each folder reports, checked on its own: (file, line, rule, severity).
+EXPECTED = {
+    "practice2-example1": [
+        ("users-auth-deployment.yaml", 20, "KL202", "warning"),  # users-api:latest
+        ("users-auth-deployment.yaml", 22, "KL202", "warning"),  # auth-api:latest
+    ],
+    "practice2-example2": [
+        ("auth-deployment.yaml", 20, "KL202", "warning"),
+        ("users-deployment.yaml", 20, "KL202", "warning"),
+        ("users-deployment.yaml", 23, "KL101", "error"),  # the split env item, reported once
+    ],
+    "practice3-example1": [("deployment.yaml", 18, "KL201", "error")],  # my-docker-hub/app:lastest
+    "practice3-example2": [
+        ("deployment.yaml", 18, "KL201", "error"),
+        ("deployment.yaml", 27, "KL407", "warning"),  # hostPath volume, 2 replicas
+    ],
+    "practice3-example3": [
+        ("deployment.yaml", 18, "KL201", "error"),
+        ("deployment.yaml", 28, "KL404", "warning"),  # ReadWriteOnce claim, 2 replicas
+    ],
+}
+
+
 @needs_shared
-@pytest.mark.parametrize("folder", [f for f in FOLDERS if f != "practice2-example2"])
-def test_other_seed_folders_have_no_schema_errors(folder):
+@pytest.mark.parametrize("folder", FOLDERS)
+def test_each_seed_folder_reports_exactly_its_mistakes(folder):
     result = run_check(CheckOptions(paths=[str(SEED / folder)]))
-    assert [f.to_json() for f in result.findings] == []
+    found = [(f.file.rsplit("/", 1)[-1], f.span.line, f.rule, f.severity.label) for f in result.findings]
+    assert found == EXPECTED[folder]
     assert result.summary.objects >= 1
 
 

@@ -5,7 +5,7 @@ from typing import Any, Iterator
 
 from k8slint.findings import Severity
 from k8slint.rule import Report, Rule
-from k8slint.selectors import closeness, describe_map, map_matches
+from k8slint.selectors import describe_map, map_matches, selector_help
 from k8slint.workloads import as_dict
 
 RULE = Rule(
@@ -38,19 +38,4 @@ def check_index(index: Any, ctx: Any) -> Iterator[Report]:
             f"Service {namespace}/{service.name} selects {describe_map(wanted)}, but no pod template "
             f"in namespace {namespace} has those labels"
         )
-        yield Report(("spec", "selector"), message, _suggest(wanted, templates, namespace), obj=service)
-
-
-def _suggest(wanted: dict[str, str], templates: list[Any], namespace: str) -> str:
-    if not templates:
-        return (
-            f"no workload of namespace {namespace} is in the checked files; if it is defined "
-            "elsewhere, add that file or folder with --context"
-        )
-    best = max(templates, key=lambda t: (closeness(wanted, t.labels), -len(t.labels)))
-    pairs, keys = closeness(wanted, best.labels)
-    if keys:
-        shown = {k: best.labels[k] for k in wanted if k in best.labels}
-    else:
-        shown = best.labels
-    return f"did you mean {describe_map(shown)} ({best.describe()})?"
+        yield Report(("spec", "selector"), message, selector_help({"matchLabels": wanted}, templates, namespace), obj=service)

@@ -1,0 +1,46 @@
+"""KL201: an image tag that is a misspelling of `latest` (`lastest`, `latset`, `Latest`)."""
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from k8slint.findings import Severity
+from k8slint.images import ImageRef, latest_typo, parse_image
+from k8slint.rule import Report, Rule
+from k8slint.workloads import TEMPLATE_PATHS, containers, pod_template
+
+RULE = Rule(
+    "KL201", "image-tag-typo", Severity.ERROR, "images",
+    "An image tag that is a misspelling of `latest`, such as `lastest` or `Latest`.",
+    why="Tags are case-sensitive names, not versions: `app:lastest` asks the registry for a "
+    "tag called \"lastest\", which almost certainly does not exist, so every pod fails with "
+    "ErrImagePull / ImagePullBackOff. The API server cannot know, and accepts it. A tag "
+    "counts as a misspelling when it is within two edits of `latest` (ignoring case) and "
+    "starts with \"l\" or ends with \"atest\"; English words that close (`late`, `last`, "
+    "`later`, `latex`, `latent`, ...) are taken as meant. A digest (`@sha256:...`) pins the "
+    "image whatever the tag says, so tags beside a digest are not checked.",
+    example="containers:\n  - name: app\n    image: my-docker-hub/app:lastest\n",
+    use_instead="containers:\n  - name: app\n    image: my-docker-hub/app:1.4.2\n",
+)
+KINDS = frozenset(TEMPLATE_PATHS) | {"Pod"}
+
+
+def check(obj: Any, ctx: Any) -> Iterator[Report]:
+    template = pod_template(obj, "")
+    if template is None:
+        return
+    for path, container in containers(template.spec, template.spec_path):
+        image = container.get("image")
+        if not isinstance(image, str):
+            continue
+        ref = parse_image(image)
+        if not isinstance(ref, ImageRef) or ref.tag is None or ref.digest is not None:
+            continue
+        if not latest_typo(ref.tag):
+            continue
+        case = " (tags are case-sensitive)" if ref.tag.lower() == "latest" else ""
+        yield Report(
+            path + ("image",),
+            f'image tag "{ref.tag}" of "{image}" is not "latest"{case}; no such tag is likely to exist',
+            f'did you mean "latest"? Better: pin a version ({ref.short_name}:1.4.2) or a digest, '
+            "so that every node runs the same image",
+        )

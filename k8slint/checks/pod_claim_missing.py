@@ -1,0 +1,72 @@
+"""KL403: a pod volume that uses a PersistentVolumeClaim not defined in its namespace."""
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from k8slint.findings import Severity
+from k8slint.rule import Report, Rule
+from k8slint.suggest import did_you_mean
+from k8slint.workloads import as_dict, as_list, claim_template_names, pod_template
+
+RULE = Rule(
+    "KL403", "pod-claim-missing", Severity.WARNING, "storage",
+    "A pod volume uses a PersistentVolumeClaim that is not in the checked files of its namespace.",
+    why="A pod whose `persistentVolumeClaim.claimName` names no claim of its own namespace is "
+    "never started: it stays Pending (\"persistentvolumeclaim not found\"), while kubectl apply "
+    "succeeds. Claims are namespaced, so a claim of the same name in another namespace does not "
+    "help. The claim may exist in the cluster already (it is then not a mistake), so this is a "
+    "warning; claims given with --context count. StatefulSet volumeClaimTemplates create their "
+    "own claims (and replace a pod volume of the same name), so those are not looked up.",
+    example="kind: Deployment\nspec:\n  template:\n    spec:\n      volumes:\n        - name: data\n"
+    "          persistentVolumeClaim:\n            claimName: web-dta\n---\n"
+    "kind: PersistentVolumeClaim\nmetadata:\n  name: web-data\n",
+    use_instead="      volumes:\n        - name: data\n          persistentVolumeClaim:\n"
+    "            claimName: web-data\n",
+)
+
+
+def check_index(index: Any, ctx: Any) -> Iterator[Report]:
+    for obj in index.objects:
+        if not obj.checked:
+            continue
+        namespace = index.namespace(obj)
+        template = pod_template(obj, namespace or index.default_namespace)
+        if template is None:
+            continue
+        volumes_path = template.spec_path + ("volumes",)
+        templated = claim_template_names(obj)
+        for i, volume in enumerate(as_list(template.spec.get("volumes"))):
+            if as_dict(volume).get("name") in templated:
+                continue  # the StatefulSet replaces it with the claim of each pod
+            claim = as_dict(as_dict(volume).get("persistentVolumeClaim")).get("claimName")
+            if not isinstance(claim, str) or not claim or index.get("PersistentVolumeClaim", namespace, claim):
+                continue
+            if index.may_miss(obj):
+                break  # the claim may be in a document beside it that could not be read
+            message = (
+                f'{template.describe()} uses PersistentVolumeClaim "{claim}", which is not in the '
+                f"checked files of namespace {namespace} (it may exist in the cluster)"
+            )
+            yield Report(
+                volumes_path + (i, "persistentVolumeClaim", "claimName"), message,
+                _suggest(index, claim, namespace), obj=obj,
+            )
+
+
+def _suggest(index: Any, claim: str, namespace: str) -> str:
+    claims = index.of_kind("PersistentVolumeClaim")
+    here = [c.name for c in claims if c.name and index.namespace(c) == namespace]
+    hint = did_you_mean(claim, here)
+    if hint is not None:
+        return hint
+    elsewhere = sorted({index.namespace(c) for c in claims if c.name == claim})
+    if elsewhere:
+        where = ("namespace " if len(elsewhere) == 1 else "namespaces ") + ", ".join(elsewhere)
+        return (
+            f"a claim of that name exists in {where}, but pods can only use claims of their "
+            f"own namespace: define it in namespace {namespace}, or move the workload"
+        )
+    return (
+        "if the claim is defined elsewhere, add that file or folder with --context; otherwise define "
+        f'a PersistentVolumeClaim "{claim}" in namespace {namespace}'
+    )

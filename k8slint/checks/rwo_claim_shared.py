@@ -1,0 +1,148 @@
+"""KL404: a ReadWriteOnce(Pod) PersistentVolumeClaim mounted by several pods at once."""
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from typing import Any, Iterator, Optional
+
+from k8slint.findings import Severity
+from k8slint.rule import Report, Rule
+from k8slint.workloads import as_dict, as_list, claim_template_names, get_path, pod_template, replicas, runs_many
+
+RULE = Rule(
+    "KL404", "rwo-claim-shared", Severity.WARNING, "storage",
+    "A ReadWriteOnce PersistentVolumeClaim is mounted by a workload that runs several pods, or by "
+    "several workloads.",
+    why="A ReadWriteOnce volume can be attached to one node at a time, a ReadWriteOncePod volume "
+    "to one pod. A Deployment with replicas > 1, a DaemonSet or a parallel Job that mounts such a "
+    "claim works only while all its pods land on the same node: the others hang in "
+    "ContainerCreating (\"Multi-Attach error\") or stay Pending, and node-local volumes (hostPath, "
+    "local) give each node its own data. The same holds for two different workloads of one "
+    "folder (what kubectl apply -f applies together) mounting one such claim, which is reported "
+    "too. Not reported: claims whose bound PersistentVolume (in the checked files) offers "
+    "ReadWriteMany or ReadOnlyMany, and pods pinned to one node (nodeName or a required "
+    "podAffinity).",
+    example="kind: Deployment\nspec:\n  replicas: 2\n  template:\n    spec:\n      volumes:\n"
+    "        - name: data\n          persistentVolumeClaim:\n            claimName: data\n---\n"
+    "kind: PersistentVolumeClaim\nmetadata:\n  name: data\nspec:\n  accessModes: [ReadWriteOnce]\n",
+    use_instead="kind: StatefulSet\nspec:\n  replicas: 2\n  volumeClaimTemplates:\n    - metadata:\n"
+    "        name: data\n      spec:\n        accessModes: [ReadWriteOnce]\n",
+)
+SINGLE_MODES = frozenset({"ReadWriteOnce", "ReadWriteOncePod"})
+SHARED_MODES = frozenset({"ReadWriteMany", "ReadOnlyMany"})
+
+
+def check_index(index: Any, ctx: Any) -> Iterator[Report]:
+    # (namespace, claim name) → the workloads that mount it, for the "several workloads" case.
+    users: dict[tuple, list[Any]] = defaultdict(list)
+    mounts: list[tuple[Any, Any, str, tuple]] = []
+    for obj in index.objects:
+        if obj.kind == "PodTemplate":
+            continue  # a template runs nothing by itself
+        namespace = index.namespace(obj)
+        template = pod_template(obj, namespace or index.default_namespace)
+        if template is None:
+            continue
+        templated = claim_template_names(obj)
+        for i, volume in enumerate(as_list(template.spec.get("volumes"))):
+            if as_dict(volume).get("name") in templated:
+                continue  # the StatefulSet gives each pod its own claim instead
+            claim = as_dict(as_dict(volume).get("persistentVolumeClaim")).get("claimName")
+            if not isinstance(claim, str) or not claim:
+                continue
+            if obj not in users[(namespace, claim)]:
+                users[(namespace, claim)].append(obj)
+            if obj.checked:
+                path = template.spec_path + ("volumes", i, "persistentVolumeClaim", "claimName")
+                mounts.append((obj, template, claim, path))
+
+    for obj, template, claim, path in mounts:
+        namespace = index.namespace(obj)
+        modes = _single_node_modes(index, namespace, claim)
+        if modes is None or _pinned(template.spec):
+            continue
+        shown = f"PersistentVolumeClaim {claim} ({', '.join(modes)})"
+        only_pod = modes == ["ReadWriteOncePod"]
+        if runs_many(obj):
+            message = f"{template.describe()} {_how_many(obj)} {shown}"
+            if only_pod:
+                help = "a ReadWriteOncePod volume serves one pod: the other pods stay Pending"
+            else:
+                help = ("a ReadWriteOnce volume is attached to one node at a time: pods on other nodes "
+                        "cannot mount it")
+            help += "; use ReadWriteMany storage, one replica, or a StatefulSet with volumeClaimTemplates"
+            yield Report(path, message, help, obj=obj)
+            continue
+        others = _others(obj, users[(namespace, claim)], index)
+        if not others:
+            continue
+        names = ", ".join(_describe(o, index) for o in others[:3])
+        if len(others) > 3:
+            names += f" and {len(others) - 3} more"
+        message = f"{template.describe()} mounts {shown}, which {names} also mount{'s' if len(others) == 1 else ''}"
+        if only_pod:
+            help = "a ReadWriteOncePod volume serves one pod at a time: the others stay Pending"
+        else:
+            help = ("a ReadWriteOnce volume is attached to one node at a time: pods of the other "
+                    "workload cannot start on another node")
+        help += "; use ReadWriteMany storage, give each workload its own claim, or pin them to one node"
+        yield Report(path, message, help, obj=obj)
+
+
+def _single_node_modes(index: Any, namespace: Optional[str], claim: str) -> Optional[list[str]]:
+    """The claim's access modes when all of them allow one node (or pod) only; else None."""
+    found = index.get("PersistentVolumeClaim", namespace, claim)
+    if not found:
+        return None  # KL403
+    spec = as_dict(found[0].data.get("spec"))
+    modes = [m for m in as_list(spec.get("accessModes")) if isinstance(m, str)]
+    if not modes or not set(modes) <= SINGLE_MODES:
+        return None
+    volume_name = spec.get("volumeName")
+    if isinstance(volume_name, str) and volume_name:
+        for volume in index.get("PersistentVolume", None, volume_name):
+            offered = as_list(as_dict(volume.data.get("spec")).get("accessModes"))
+            if any(m in SHARED_MODES for m in offered if isinstance(m, str)):
+                return None  # the attach controller goes by the volume's modes
+    return sorted(set(modes), key=modes.index)
+
+
+def _pinned(spec: dict) -> bool:
+    """Whether the pods are held on one node: nodeName, or a required pod affinity."""
+    if isinstance(spec.get("nodeName"), str) and spec["nodeName"]:
+        return True
+    return bool(get_path(spec, ("affinity", "podAffinity", "requiredDuringSchedulingIgnoredDuringExecution")))
+
+
+def _others(obj: Any, users: list[Any], index: Any) -> list[Any]:
+    """The other workloads among ``users`` in the folder of ``obj`` (what is applied together):
+    one each, never a copy of ``obj`` (KL501's case)."""
+    seen = {_describe(obj, index)}
+    folder = os.path.dirname(os.path.abspath(obj.file))
+    out = []
+    for other in users:
+        key = _describe(other, index)
+        if os.path.dirname(os.path.abspath(other.file)) != folder:
+            continue  # applied separately, maybe to another cluster
+        if key not in seen and not _pinned(_spec(other, index)):
+            seen.add(key)
+            out.append(other)
+    return out
+
+
+def _spec(obj: Any, index: Any) -> dict:
+    template = pod_template(obj, index.namespace(obj) or index.default_namespace)
+    return template.spec if template is not None else {}
+
+
+def _describe(obj: Any, index: Any) -> str:
+    return f"{obj.kind} {index.namespace(obj)}/{obj.name or '<unnamed>'}"
+
+
+def _how_many(obj: Any) -> str:
+    if obj.kind == "DaemonSet":
+        return "runs a pod on every node, and all of them mount"
+    count = replicas(obj)
+    if obj.kind in ("Job", "CronJob"):
+        return f"runs {count} pods in parallel that all mount"
+    return f"runs {count} replicas that all mount"
