@@ -11,11 +11,15 @@ Source documents: the documents of ../shared/corpus/real that
     kustomize/builtin tool configuration are left out).
 
 Each copy keeps its original text (comments, quoting, key order, YAML 1.1 scalars) byte for
-byte; only ``-NNNNN`` (the copy's number, unique in the tree) is spliced into metadata.name.
-JSON documents are re-emitted as indented JSON, which is valid YAML. Copies are laid out as
-multi-document files of 5 to 10 documents in nested directories (gNN/sN/mNNNNN.yaml), in a
-deterministic order given by --seed. The finished tree is checked with k8slint (it must report no
-error) and written atomically, with a tree.info file that records how it was made.
+byte, names included, so that the references between objects (Service → pods, HPA → target,
+PVC → PV) stay as valid as in the corpus. The tree is laid out in rounds: round NNN holds one
+copy of every source document (at most one object per kind and name, so no duplicates),
+shuffled by --seed, as multi-document files of 5 to 10 documents in rNNN/mNNNNN.yaml — like a
+repository with many environments side by side. JSON documents are re-emitted as indented
+JSON, which is valid YAML. Source documents that give an error next to the others (a Service
+whose pods were left out, say) are dropped until the pool is clean; the finished tree is
+checked with k8slint (it must report no error) and written atomically, with a tree.info file
+that records how it was made.
 """
 from __future__ import annotations
 
@@ -38,7 +42,6 @@ DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus" / "real"
 SUFFIXES = (".yaml", ".yml", ".json")
 NOT_MANIFESTS = {"kustomization.yaml", "kustomization.yml", "Kustomization", "Chart.yaml", "Chart.yml",
                  "requirements.yaml", "requirements.yml"}
-MAX_NAME = 63  # the shortest name limit among kinds (DNS-1123 label); keep every copy under it
 
 
 def k8slint_command() -> list[str]:
@@ -124,25 +127,36 @@ def json_templates(text: str) -> list[Template]:
     return [(doc.replace(json.dumps(marker)[1:-1], ""), at, name, data["kind"])]
 
 
-def instantiate(template: Template, number: int) -> str:
-    doc, at, name, _ = template
-    suffix = f"-{number:05d}"
-    cut = 0
-    if len(name) + len(suffix) > MAX_NAME:
-        keep = name[:MAX_NAME - len(suffix)].rstrip("-.")
-        cut = len(name) - len(keep)
-    return doc[:at - cut] + suffix + doc[at:]
+def instantiate(template: Template) -> str:
+    return template[0]
+
+
+def unique(pool: list[Template]) -> list[Template]:
+    """One document per kind and name, so that a round (one copy of each) has no duplicates."""
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for template in pool:
+        key = (template[3], template[2])
+        if key not in seen:
+            seen.add(key)
+            out.append(template)
+    return out
 
 
 def standalone_valid(pool: list[Template]) -> list[Template]:
-    """Keep the documents k8slint finds no error in on their own, away from the corpus: a file
-    that is valid in place may be a kustomize patch (partial) that its kustomization explains."""
-    with tempfile.TemporaryDirectory() as tmp:
-        for i, template in enumerate(pool):
-            Path(tmp, f"t{i:05d}.yaml").write_text(instantiate(template, 0), encoding="utf-8")
-        report = check_json([tmp])
-    bad = {Path(f["file"]).name for f in report["findings"] if f["severity"] == "error"}
-    return [t for i, t in enumerate(pool) if f"t{i:05d}.yaml" not in bad]
+    """Keep the documents k8slint finds no error in when they stand together away from the
+    corpus (a file valid in place may be a kustomize patch, or refer to a document left out):
+    drop the ones with errors until the pool is clean."""
+    for _ in range(10):
+        with tempfile.TemporaryDirectory() as tmp:
+            for i, template in enumerate(pool):
+                Path(tmp, f"t{i:05d}.yaml").write_text(instantiate(template), encoding="utf-8")
+            report = check_json([tmp])
+        bad = {Path(f["file"]).name for f in report["findings"] if f["severity"] == "error"}
+        if not bad:
+            return pool
+        pool = [t for i, t in enumerate(pool) if f"t{i:05d}.yaml" not in bad]
+    return pool
 
 
 def build(docs: int, out: Path, corpus: Path, seed: int) -> None:
@@ -159,30 +173,35 @@ def build(docs: int, out: Path, corpus: Path, seed: int) -> None:
         for template in json_templates(text) if f.suffix == ".json" else yaml_templates(text):
             pool.append(template)
             source[id(template)] = f
-    pool = standalone_valid(pool)
+    pool = standalone_valid(unique(pool))
     used_files = len({source[id(t)] for t in pool})
     if not pool:
         sys.exit(f"make_tree: no valid documents found under {corpus}")
 
     rng = random.Random(seed)
-    order: list[int] = []
-    while len(order) < docs:  # every source document used equally often, in shuffled rounds
+    rounds: list[list[int]] = []
+    total = 0
+    while total < docs:  # every source document used equally often, one copy per round
         rnd = list(range(len(pool)))
         rng.shuffle(rnd)
-        order += rnd
-    order = order[:docs]
+        rnd = rnd[:docs - total]
+        rounds.append(rnd)
+        total += len(rnd)
+    order = [i for rnd in rounds for i in rnd]
 
     tmp = out.with_name(out.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
-    number = file_index = 0
-    while number < docs:
-        count = min(rng.randint(5, 10), docs - number)
-        path = tmp / f"g{file_index // 100:02d}" / f"s{file_index // 10 % 10}" / f"m{file_index:05d}.yaml"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        parts = [instantiate(pool[order[number + i]], number + i) for i in range(count)]
-        path.write_text("---\n" + "---\n".join(parts), encoding="utf-8")
-        number += count
-        file_index += 1
+    file_index = 0
+    for number, rnd in enumerate(rounds):
+        folder = tmp / f"r{number:03d}"
+        folder.mkdir(parents=True, exist_ok=True)
+        at = 0
+        while at < len(rnd):
+            count = min(rng.randint(5, 10), len(rnd) - at)
+            parts = [instantiate(pool[i]) for i in rnd[at:at + count]]
+            (folder / f"m{file_index:05d}.yaml").write_text("---\n" + "---\n".join(parts), encoding="utf-8")
+            at += count
+            file_index += 1
 
     summary = check_json([str(tmp)])["summary"]
     if summary["errors"] or summary["documents"] != docs:

@@ -59,14 +59,27 @@ class Engine:
                 findings.append(self.to_finding(impl, obj, report))
         return findings
 
-    def index_findings(self, index: Any, locate: Callable[[K8sObject], Any]) -> list[Finding]:
-        findings: list[Finding] = []
+    def index_findings(self, index: Any, locate: Callable[[list[K8sObject]], list[Any]]) -> list[Finding]:
+        """Findings of the index rules; ``locate`` gives the nodes of objects whose nodes were
+        released, composing each file once (the reports are grouped by file for that)."""
+        reports: list[tuple[RuleImpl, K8sObject, Report]] = []
         for impl in self.index_rules:
             for report in impl.check_index(index, self.ctx):
                 obj = report.obj
-                if obj is None or not obj.checked:
-                    continue
-                findings.append(self.to_finding(impl, obj, report, locate(obj)))
+                if obj is not None and obj.checked:
+                    reports.append((impl, obj, report))
+        reports.sort(key=lambda r: r[1].file_index)
+        findings: list[Finding] = []
+        start = 0
+        while start < len(reports):
+            end = start
+            file = reports[start][1].file
+            while end < len(reports) and reports[end][1].file == file:
+                end += 1
+            batch = reports[start:end]
+            nodes = locate([obj for _, obj, _ in batch])
+            findings.extend(self.to_finding(impl, obj, report, node) for (impl, obj, report), node in zip(batch, nodes))
+            start = end
         return findings
 
     def to_finding(self, impl: RuleImpl, obj: K8sObject, report: Report, node: Any = None) -> Finding:

@@ -1,12 +1,17 @@
 """Every object of the lint set and its context, looked up the ways cross-object rules need:
-by kind, namespace and name, and by pod template (with its owner and labels)."""
+by kind, namespace and name, and pod templates by the labels a selector asks for.
+
+Lookups are dictionaries (label pairs → pod templates, kind and namespace → names), so that
+cross-object rules stay linear in the number of objects.
+"""
 from __future__ import annotations
 
 import os
 from collections import defaultdict
-from typing import Iterable, Optional
+from typing import Any, Callable, Iterable, Optional
 
 from k8slint.objects import K8sObject
+from k8slint.selectors import label_selector_matches
 from k8slint.workloads import PodTemplate, namespace_of, pod_template
 
 
@@ -22,7 +27,13 @@ class Index:
         self.objects: list[K8sObject] = []
         self._by_kind: dict[str, list[K8sObject]] = defaultdict(list)
         self._by_key: dict[tuple, list[K8sObject]] = defaultdict(list)
+        self._names: dict[tuple[str, Optional[str]], list[str]] = defaultdict(list)
+        self._by_name: dict[tuple[str, str], list[K8sObject]] = defaultdict(list)
         self._templates: dict[Optional[str], list[PodTemplate]] = defaultdict(list)
+        # (namespace, label key, label value) → positions in _templates[namespace]
+        self._by_label: dict[tuple, list[int]] = defaultdict(list)
+        self._by_label_key: dict[tuple, list[int]] = defaultdict(list)
+        self._memo: dict[Any, Any] = {}
         for obj in objects:
             self.add(obj)
 
@@ -33,12 +44,30 @@ class Index:
         self.objects.append(obj)
         self._by_kind[kind].append(obj)
         namespace = self.namespace(obj)
-        if obj.name:
-            self._by_key[(kind, namespace, obj.name)].append(obj)
+        name = obj.name
+        if name:
+            key = (kind, namespace, name)
+            if key not in self._by_key:
+                self._names[(kind, namespace)].append(name)
+            self._by_key[key].append(obj)
+            self._by_name[(kind, name)].append(obj)
         template = pod_template(obj, namespace or self.default_namespace)
         if template is not None:
-            self._templates[namespace].append(template)
+            templates = self._templates[namespace]
+            position = len(templates)
+            templates.append(template)
+            for label, value in template.labels.items():
+                self._by_label[(namespace, label, value)].append(position)
+                self._by_label_key[(namespace, label)].append(position)
 
+    def memo(self, key: Any, compute: Callable[[], Any]) -> Any:
+        """A value computed once per run (the index lives as long as the run), e.g. the ports
+        of a pod template that many Services select."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
+
+    # -- objects ---------------------------------------------------------------------------
     def may_miss(self, obj: K8sObject) -> bool:
         """Whether documents beside ``obj`` could not be read, so that something it refers to
         may exist unseen. Rules that report a missing object stay quiet then, rather than
@@ -67,9 +96,48 @@ class Index:
             out.extend(self._by_key.get((kind, namespace, name), ()))
         return out
 
+    def names(self, kind: str, namespace: Optional[str]) -> list[str]:
+        """Names of the objects of a kind in a namespace (candidates for a did-you-mean)."""
+        return self._names.get((kind, namespace), [])
+
+    def namespaces_of(self, kind: str, name: str) -> list[Optional[str]]:
+        """The namespaces in which an object of this kind and name exists."""
+        found = {self.namespace(obj) for obj in self._by_name.get((kind, name), ())}
+        return sorted(found, key=lambda ns: ns or "")
+
+    def keys(self) -> dict[tuple, list[K8sObject]]:
+        return self._by_key
+
+    # -- pod templates ---------------------------------------------------------------------
     def templates(self, namespace: Optional[str]) -> list[PodTemplate]:
         """Pod templates (of workloads and Pods) in a namespace."""
         return self._templates.get(namespace, [])
 
-    def keys(self) -> dict[tuple, list[K8sObject]]:
-        return self._by_key
+    def select(self, namespace: Optional[str], selector: dict[str, Any]) -> list[PodTemplate]:
+        """Pod templates whose labels contain every pair of a map selector (Services)."""
+        templates = self._templates.get(namespace, [])
+        if not selector:
+            return list(templates)
+        positions: Optional[set[int]] = None
+        for label, value in selector.items():
+            found = self._by_label.get((namespace, label, value))
+            if not found:
+                return []
+            positions = set(found) if positions is None else positions & set(found)
+            if not positions:
+                return []
+        return [templates[i] for i in sorted(positions or ())]
+
+    def select_labels(self, namespace: Optional[str], selector: Any) -> list[PodTemplate]:
+        """Pod templates a LabelSelector (matchLabels + matchExpressions) matches."""
+        match_labels = selector.get("matchLabels") if isinstance(selector, dict) else None
+        candidates = self.select(namespace, match_labels) if isinstance(match_labels, dict) else self.templates(namespace)
+        return [t for t in candidates if label_selector_matches(selector, t.labels)]
+
+    def sharing_keys(self, namespace: Optional[str], keys: Iterable[str]) -> list[PodTemplate]:
+        """Pod templates that have at least one of these label keys (did-you-mean candidates)."""
+        templates = self._templates.get(namespace, [])
+        positions: set[int] = set()
+        for key in keys:
+            positions.update(self._by_label_key.get((namespace, key), ()))
+        return [templates[i] for i in sorted(positions)]

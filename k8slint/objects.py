@@ -18,7 +18,10 @@ from k8slint.locate import PathElem, find_node, format_path
 
 
 class K8sObject:
-    __slots__ = ("file", "file_index", "doc", "node", "data", "prefix", "partial", "checked", "doc_index")
+    __slots__ = (
+        "file", "file_index", "doc", "node", "data", "prefix", "partial", "checked", "doc_index",
+        "name", "namespace", "templates",
+    )
 
     def __init__(
         self, file: str, file_index: int, doc: Document, node: Node, data: dict[str, Any],
@@ -35,6 +38,13 @@ class K8sObject:
         # Which document of the file; the nodes are released once the file is checked (see
         # run.py) and composed again only for the few objects that get cross-object findings.
         self.doc_index = doc.index
+        meta = data.get("metadata")
+        meta = meta if isinstance(meta, dict) else {}
+        name = meta.get("name") or meta.get("generateName")
+        self.name: Optional[str] = name if isinstance(name, str) else None
+        namespace = meta.get("namespace")
+        self.namespace: Optional[str] = namespace if isinstance(namespace, str) else None
+        self.templates: dict[str, Any] = {}  # see workloads.pod_template
 
     @property
     def api_version(self) -> Any:
@@ -48,16 +58,6 @@ class K8sObject:
     def metadata(self) -> dict[str, Any]:
         meta = self.data.get("metadata")
         return meta if isinstance(meta, dict) else {}
-
-    @property
-    def name(self) -> Optional[str]:
-        name = self.metadata.get("name") or self.metadata.get("generateName")
-        return name if isinstance(name, str) else None
-
-    @property
-    def namespace(self) -> Optional[str]:
-        ns = self.metadata.get("namespace")
-        return ns if isinstance(ns, str) else None
 
     def ref(self) -> ObjectRef:
         av, kind = self.api_version, self.kind

@@ -8,7 +8,7 @@ Which rules run is decided here too, from ``select``, ``extend-select`` and ``ig
 from __future__ import annotations
 
 import importlib
-import pkgutil
+import os
 from pathlib import Path
 from typing import Any, Callable, Iterable, Optional
 
@@ -44,15 +44,18 @@ def _python_rules() -> list[RuleImpl]:
     import k8slint.checks as package
 
     impls = []
-    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
-        module = importlib.import_module(f"{package.__name__}.{info.name}")
+    folder = os.path.dirname(package.__file__ or "")
+    # A directory listing, not pkgutil.iter_modules: that imports inspect (~10 ms at start-up).
+    names = sorted(n[:-3] for n in os.listdir(folder) if n.endswith(".py") and not n.startswith("_"))
+    for name in names:
+        module = importlib.import_module(f"{package.__name__}.{name}")
         rule = getattr(module, "RULE", None)
         if rule is None:
             continue
         kinds = getattr(module, "KINDS", None)
         impls.append(RuleImpl(
             rule, frozenset(kinds) if kinds else None, getattr(module, "check", None),
-            getattr(module, "check_index", None), origin=f"k8slint.checks.{info.name}",
+            getattr(module, "check_index", None), origin=f"k8slint.checks.{name}",
         ))
     return impls
 

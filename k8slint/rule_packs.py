@@ -150,8 +150,6 @@ class YamlRule:
 
     def __init__(self, spec: dict[str, Any]):
         """Raises PackFieldError naming the field (match.path, require) that is invalid."""
-        import jsonschema_rs
-
         match = spec["match"]
         self.pod = "pod" in match
         field = "pod" if self.pod else "path"
@@ -160,11 +158,20 @@ class YamlRule:
         except ValueError as err:
             raise PackFieldError(("match", field), str(err)) from None
         self.kinds = frozenset(match["kinds"]) if "kinds" in match else None
-        try:
-            self.validator = jsonschema_rs.validator_for(spec["require"])
-        except ValueError as err:
-            first = str(err).splitlines()[0]
-            raise PackFieldError(("require",), f"require is not a valid JSON Schema: {first}") from None
+        from k8slint.fastschema import compile_schema
+
+        require = spec["require"]
+        fast = compile_schema(require)
+        if fast is not None:  # common keywords: no need to import jsonschema-rs
+            self.is_valid = fast
+        else:
+            import jsonschema_rs
+
+            try:
+                self.is_valid = jsonschema_rs.validator_for(require).is_valid
+            except ValueError as err:
+                first = str(err).splitlines()[0]
+                raise PackFieldError(("require",), f"require is not a valid JSON Schema: {first}") from None
         self.message = spec["message"]
         self.help = spec.get("help")
 
@@ -180,7 +187,7 @@ class YamlRule:
             roots = [((), obj.data)]
         for base, data in roots:
             for path, value in walk(data, base, self.segments):
-                if self.validator.is_valid(value):
+                if self.is_valid(value):
                     continue
                 fields = {"kind": obj.kind, "name": obj.name, "path": ".".join(map(str, path))}
                 if isinstance(value, dict):
@@ -198,8 +205,6 @@ def _located_error(path: Path, root: Any, instance_path: Iterable[Any], message:
 
 
 def load_pack(path: Path) -> list[Any]:
-    import jsonschema_rs
-
     from k8slint.loader import decode, load_text
     from k8slint.registry import RuleImpl
     from k8slint.workloads import TEMPLATE_PATHS
@@ -220,8 +225,16 @@ def load_pack(path: Path) -> list[Any]:
     if not docs:
         return []
     doc = docs[0]
-    validator = jsonschema_rs.validator_for(PACK_SCHEMA)
-    for error in validator.iter_errors(doc.data):
+    from k8slint.fastschema import compile_schema
+
+    valid = compile_schema(PACK_SCHEMA)
+    if valid is None or not valid(doc.data):
+        import jsonschema_rs  # explains what is wrong (and validates if fastschema cannot)
+
+        errors = list(jsonschema_rs.validator_for(PACK_SCHEMA).iter_errors(doc.data))
+    else:
+        errors = []
+    for error in errors:
         where = list(error.instance_path)
         unexpected = getattr(error.kind, "unexpected", None)
         if unexpected:  # point at the unknown key itself

@@ -74,9 +74,10 @@ def _kinds_help(api_version: str, kinds: set[str]) -> str:
 class SchemaChecker:
     """Schema findings for objects; remembers which custom kinds it already reported."""
 
-    def __init__(self, store: SchemaStore, strict_kinds: bool = False):
+    def __init__(self, store: SchemaStore, strict_kinds: bool = False, engine: str = "python"):
         self.store = store
         self.strict_kinds = strict_kinds
+        self.engine = engine  # which fast validator answers "valid?" (see SchemaStore.is_valid)
         self._no_schema_reported: set[tuple[str, str]] = set()
 
     # -- entry point ---------------------------------------------------------------------
@@ -95,7 +96,7 @@ class SchemaChecker:
         def_name = self.store.lookup(api_version, kind)
         if def_name is None:
             return self._unknown_type(obj, api_version, kind)
-        if self.store.is_valid(def_name, obj.data, obj.partial):
+        if self.store.is_valid(def_name, obj.data, obj.partial, self.engine):
             return []
         return self.explain(obj, self.store.iter_errors(def_name, obj.data, obj.partial))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from k8slint.rule import Report
-from k8slint.selectors import describe_selector, is_empty_selector, label_selector_matches, selector_help, usable_selector
+from k8slint.selectors import describe_selector, is_empty_selector, selector_help, usable_selector
 
 
 def selects_nothing(index: Any, obj: Any, selector: Any, at: tuple, kind: str) -> Optional[Report]:
@@ -13,9 +13,10 @@ def selects_nothing(index: Any, obj: Any, selector: Any, at: tuple, kind: str) -
     if not usable_selector(selector) or is_empty_selector(selector) or index.may_miss(obj):
         return None
     namespace = index.namespace(obj)
-    templates = index.templates(namespace)
-    if any(label_selector_matches(selector, t.labels) for t in templates):
+    if index.select_labels(namespace, selector):
         return None
+    keys = [*(selector.get("matchLabels") or {}), *(e.get("key") for e in selector.get("matchExpressions") or [])]
+    templates = index.sharing_keys(namespace, keys) or index.templates(namespace)
     message = (
         f"{kind} {namespace}/{obj.name or '<unnamed>'} selects {describe_selector(selector)}, but no pod "
         f"template in namespace {namespace} has those labels"

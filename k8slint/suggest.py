@@ -31,6 +31,35 @@ def distance(a: str, b: str, limit: int = 3) -> int:
     return prev[-1]
 
 
+def levenshtein(a: str, b: str) -> int:
+    """Levenshtein distance, bit-parallel (Myers/Hyyrö): one pass over ``b``, a few integer
+    operations per character, so it can screen thousands of candidate names quickly."""
+    if not a:
+        return len(b)
+    m = len(a)
+    mask = (1 << m) - 1
+    last = 1 << (m - 1)
+    peq: dict[str, int] = {}
+    for i, c in enumerate(a):
+        peq[c] = peq.get(c, 0) | (1 << i)
+    pv, mv, score = mask, 0, m
+    for c in b:
+        eq = peq.get(c, 0)
+        xv = eq | mv
+        xh = (((eq & pv) + pv) ^ pv) | eq
+        ph = mv | (~(xh | pv) & mask)
+        mh = pv & xh
+        if ph & last:
+            score += 1
+        elif mh & last:
+            score -= 1
+        ph = ((ph << 1) | 1) & mask
+        mh = (mh << 1) & mask
+        pv = mh | (~(xv | ph) & mask)
+        mv = ph & xv
+    return score
+
+
 def max_distance(word: str) -> int:
     n = len(word)
     if n <= 2:
@@ -52,8 +81,16 @@ def closest(word: str, candidates: Iterable[str], limit: Optional[int] = None) -
         return same_case
     limit = max_distance(word) if limit is None else limit
     scored = []
+    size = len(lowered)
     for cand in pool:
-        d = distance(lowered, cand.lower(), limit)
+        if abs(len(cand) - size) > limit:
+            continue  # cheaper than calling distance() on each of thousands of names
+        other = cand.lower()
+        # A transposition costs 1 here and 2 in Levenshtein, so Levenshtein > 2*limit rules a
+        # candidate out; the fast bit-parallel screen spares the slow exact distance.
+        if levenshtein(lowered, other) > 2 * limit:
+            continue
+        d = distance(lowered, other, limit)
         if d <= limit:
             scored.append((d, cand))
     if not scored:

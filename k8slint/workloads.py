@@ -83,7 +83,17 @@ class PodTemplate(NamedTuple):
 
 
 def pod_template(obj: K8sObject, namespace: str) -> Optional[PodTemplate]:
-    """The pod template of a workload, or the Pod itself; None for other kinds."""
+    """The pod template of a workload, or the Pod itself; None for other kinds.
+
+    Many rules ask for it, so it is kept on the object (per namespace asked for)."""
+    cache = obj.templates
+    if namespace in cache:
+        return cache[namespace]
+    template = cache[namespace] = _pod_template(obj, namespace)
+    return template
+
+
+def _pod_template(obj: K8sObject, namespace: str) -> Optional[PodTemplate]:
     kind = obj.kind
     if kind == "Pod":
         return PodTemplate(obj, (), as_dict(obj.data.get("spec")), string_labels(obj.metadata.get("labels")), namespace)

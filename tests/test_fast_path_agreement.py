@@ -1,6 +1,7 @@
-"""The two schema paths must agree on every object we have.
+"""The schema paths must agree on every object we have.
 
-``SchemaStore.is_valid`` (jsonschema_rs) decides whether an object is valid; only when it says
+``SchemaStore.is_valid`` (k8slint.fastschema for small inputs, jsonschema_rs for large ones —
+both engines are compared here) decides whether an object is valid; only when it says
 no does ``SchemaStore.iter_errors`` (python jsonschema) explain why. If the fast path rejected
 an object that jsonschema accepts, k8slint would silently report nothing for it; if it
 accepted an object that jsonschema rejects, a real error would be missed. So for every
@@ -76,8 +77,9 @@ def _first_errors(errors: list[Any]) -> str:
     return "; ".join(f"{'/'.join(map(str, e.absolute_path)) or '<root>'}: {e.message[:100]}" for e in errors[:3])
 
 
+@pytest.mark.parametrize("engine", ["python", "rust"])
 @pytest.mark.parametrize("version", [None, "1.25"], ids=["default", "1.25"])
-def test_fast_path_agrees_with_explaining_path(version: str | None) -> None:
+def test_fast_path_agrees_with_explaining_path(version: str | None, engine: str) -> None:
     store = load_store(version)
     compared = invalid = partial = 0
     disagreements = []
@@ -88,14 +90,14 @@ def test_fast_path_agrees_with_explaining_path(version: str | None) -> None:
         def_name = store.lookup(obj.api_version, obj.kind)
         if def_name is None:
             continue  # no bundled schema (custom resource, removed API): not validated at all
-        fast = store.is_valid(def_name, obj.data, obj.partial)
+        fast = store.is_valid(def_name, obj.data, obj.partial, engine)
         errors = list(store.iter_errors(def_name, obj.data, obj.partial))
         compared += 1
         invalid += bool(errors)
         partial += obj.partial
         if fast != (not errors):
             disagreements.append(
-                f"{item.where}: {obj.kind} {obj.name}: is_valid={fast}, iter_errors="
+                f"{item.where}: {obj.kind} {obj.name}: {engine} is_valid={fast}, iter_errors="
                 + (_first_errors(errors) or "none")
             )
     print(f"\nKubernetes {store.version}: {compared} objects compared "

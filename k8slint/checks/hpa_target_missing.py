@@ -44,17 +44,13 @@ def check_index(index: Any, ctx: Any) -> Iterator[Report]:
 
 
 def _help(index: Any, kind: str, name: str, namespace: str) -> str:
-    same_kind = [o.name for o in index.of_kind(kind) if o.name and index.namespace(o) == namespace]
-    hint = did_you_mean(name, same_kind)
+    hint = did_you_mean(name, index.names(kind, namespace))
     if hint:
         return hint
-    other_kinds = sorted({
-        o.kind for o in index.objects
-        if o.name == name and o.kind != kind and index.namespace(o) == namespace and isinstance(o.kind, str)
-    } & SCALABLE)
+    other_kinds = sorted(k for k in SCALABLE if k != kind and index.get(k, namespace, name))
     if other_kinds:
         return f'{other_kinds[0]} {namespace}/{name} exists: did you mean kind: {other_kinds[0]}?'
-    elsewhere = sorted({index.namespace(o) for o in index.of_kind(kind) if o.name == name} - {None})
+    elsewhere = [ns for ns in index.namespaces_of(kind, name) if ns is not None]
     if elsewhere:
         return (
             f"{kind} {name} is in namespace {', '.join(elsewhere)}: an HPA scales only objects of "

@@ -145,11 +145,10 @@ def _name_help(name: str, names: list[str], ports: list[dict[str, Any]]) -> str:
 
 
 def _missing_help(index: Any, name: str, namespace: str) -> str:
-    names = [s.name for s in index.of_kind("Service") if s.name and index.namespace(s) == namespace]
-    hint = did_you_mean(name, names)
+    hint = did_you_mean(name, index.names("Service", namespace))
     if hint:
         return hint
-    elsewhere = sorted({index.namespace(s) for s in index.of_kind("Service") if s.name == name})
+    elsewhere = index.namespaces_of("Service", name)
     if elsewhere:
         return (
             f"Service {name} is in namespace {', '.join(elsewhere)}: an Ingress routes only to Services "

@@ -54,12 +54,10 @@ def check_index(index: Any, ctx: Any) -> Iterator[Report]:
 
 
 def _suggest(index: Any, claim: str, namespace: str) -> str:
-    claims = index.of_kind("PersistentVolumeClaim")
-    here = [c.name for c in claims if c.name and index.namespace(c) == namespace]
-    hint = did_you_mean(claim, here)
+    hint = did_you_mean(claim, index.names("PersistentVolumeClaim", namespace))
     if hint is not None:
         return hint
-    elsewhere = sorted({index.namespace(c) for c in claims if c.name == claim})
+    elsewhere = [ns for ns in index.namespaces_of("PersistentVolumeClaim", claim) if ns is not None]
     if elsewhere:
         where = ("namespace " if len(elsewhere) == 1 else "namespaces ") + ", ".join(elsewhere)
         return (

@@ -4,7 +4,6 @@ from __future__ import annotations
 from typing import Any, Iterator, Optional
 
 from k8slint.findings import Severity
-from k8slint.quantity import parse_quantity
 from k8slint.rule import Report, Rule
 from k8slint.workloads import as_dict, as_list
 
@@ -67,6 +66,8 @@ def _mismatches(
     # Requested storage against the volume's capacity, exactly.
     requested = as_dict(as_dict(spec.get("resources")).get("requests")).get("storage")
     offered = as_dict(pv_spec.get("capacity")).get("storage")
+    from k8slint.quantity import parse_quantity  # fractions: imported only when needed
+
     want, have = parse_quantity(requested), parse_quantity(offered)
     if want is not None and have is not None and want > have:
         shown_want, shown_have = str(requested), str(offered)

@@ -30,7 +30,7 @@ def check_index(index: Any, ctx: Any) -> Iterator[Report]:
         if index.may_miss(claim):
             continue  # the volume may be in a document beside it that could not be read
         if volumes is None:
-            volumes = [v.name for v in index.of_kind("PersistentVolume") if v.name]
+            volumes = index.names("PersistentVolume", None)
         namespace = index.namespace(claim)
         message = (
             f'PersistentVolumeClaim {namespace}/{claim.name or "<unnamed>"} binds to PersistentVolume '

@@ -5,7 +5,7 @@ from typing import Any, Iterator
 
 from k8slint.findings import Severity
 from k8slint.rule import Report, Rule
-from k8slint.selectors import describe_map, map_matches, selector_help
+from k8slint.selectors import describe_map, selector_help
 from k8slint.workloads import as_dict
 
 RULE = Rule(
@@ -31,9 +31,9 @@ def check_index(index: Any, ctx: Any) -> Iterator[Report]:
             continue
         wanted = {k: v for k, v in selector.items() if isinstance(k, str) and isinstance(v, str)}
         namespace = index.namespace(service)
-        templates = index.templates(namespace)
-        if any(map_matches(wanted, t.labels) for t in templates):
+        if index.select(namespace, wanted):
             continue
+        templates = index.sharing_keys(namespace, wanted) or index.templates(namespace)
         message = (
             f"Service {namespace}/{service.name} selects {describe_map(wanted)}, but no pod template "
             f"in namespace {namespace} has those labels"

@@ -5,7 +5,6 @@ from typing import Any, Iterator, NamedTuple, Optional
 
 from k8slint.findings import Severity
 from k8slint.rule import Report, Rule
-from k8slint.selectors import map_matches
 from k8slint.suggest import closest
 from k8slint.workloads import as_dict, as_list, containers
 
@@ -48,10 +47,10 @@ def check_index(index: Any, ctx: Any) -> Iterator[Report]:
             continue
         wanted = {k: v for k, v in selector.items() if isinstance(k, str) and isinstance(v, str)}
         namespace = index.namespace(service)
-        selected = [t for t in index.templates(namespace) if map_matches(wanted, t.labels)]
+        selected = index.select(namespace, wanted)
         if not selected:
             continue  # KL301 reports a Service that selects nothing
-        declared = _declared_ports(selected)
+        declared = _declared_ports(index, selected)
         who = f"Service {namespace}/{service.name}"
         for i, port in enumerate(as_list(spec.get("ports"))):
             port = as_dict(port)
@@ -120,11 +119,22 @@ def _check_name(
     yield Report(at, message, help, severity=Severity.ERROR, obj=service)
 
 
-def _declared_ports(templates: list[Any]) -> list[Declared]:
+def _declared_ports(index: Any, templates: list[Any]) -> list[Declared]:
     out: list[Declared] = []
     seen: set[tuple] = set()
     for template in templates:
-        for path, container in containers(template.spec):
+        # Many Services select the same templates: compute each template's ports once a run.
+        for d in index.memo(("KL303 ports", id(template.obj)), lambda: _template_ports(template)):
+            if (d.number, d.name, d.protocol) not in seen:
+                seen.add((d.number, d.name, d.protocol))
+                out.append(d)
+    return out
+
+
+def _template_ports(template: Any) -> list[Declared]:
+    """The ports one pod template declares."""
+    out: list[Declared] = []
+    for path, container in containers(template.spec):
             if not _serves(path[0], container):
                 continue
             cname = container.get("name") if isinstance(container.get("name"), str) else "<unnamed>"
@@ -137,10 +147,7 @@ def _declared_ports(templates: list[Any]) -> list[Declared]:
                     number if _is_int(number) else None, name if isinstance(name, str) else None,
                     protocol if isinstance(protocol, str) else "TCP", cname, template.describe(),
                 )
-                if d.number is None and d.name is None:
-                    continue
-                if (d.number, d.name, d.protocol) not in seen:
-                    seen.add((d.number, d.name, d.protocol))
+                if d.number is not None or d.name is not None:
                     out.append(d)
     return out
 

@@ -62,14 +62,14 @@ def check_index(index: Any, ctx: Any) -> Iterator[Report]:
 
 
 def _missing_help(index: Any, sts: Any, name: str, namespace: str) -> str:
-    services = [s for s in index.of_kind("Service") if s.name and index.namespace(s) == namespace]
-    hint = did_you_mean(name, [s.name for s in services])
+    hint = did_you_mean(name, index.names("Service", namespace))
     if hint:
         return hint
     template = pod_template(sts, namespace)
     labels = template.labels if template is not None else {}
     headless = sorted({
-        s.name for s in services if _is_headless(s) and _selects(s, labels)
+        s.name for n in index.names("Service", namespace) for s in index.get("Service", namespace, n)
+        if _is_headless(s) and _selects(s, labels)
     })
     if headless:
         return f'did you mean "{headless[0]}" (a headless Service that selects these pods)?'
