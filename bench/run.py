@@ -36,6 +36,7 @@ SUFFIXES = (".yaml", ".yml", ".json")
 KUBERNETES_VERSION = "1.37"
 TARGET_TREE_RATIO = 2.0  # (c): k8slint wall time at most 2.0x the parse-only floor
 TARGET_SMALL_SECONDS = 0.15  # (a): under 0.15 s
+SCHEMA_RULES = "KL001,KL002,KL003,KL004,KL005,KL006,KL010,KL011,KL012,KL013,KL020,KL021,KL022"
 
 
 @dataclass
@@ -232,6 +233,11 @@ def targets(scenarios: list[Scenario], summaries: dict[str, dict]) -> dict[str, 
                 "ratio": r, "target": TARGET_TREE_RATIO, "met": r <= TARGET_TREE_RATIO,
                 "paired_median": median(paired), "paired_min": min(paired), "paired_max": max(paired),
             }
+    for key, summary in summaries.items():
+        all_rules, schema_only = summary.get("k8slint"), summary.get("k8slint-schema")
+        if all_rules and schema_only:
+            share = 1 - schema_only["median_s"] / all_rules["median_s"]
+            result[f"{key}_rules_share"] = {"share": share}
     a = summaries.get("a", {})
     if "k8slint" in a:
         t = a["k8slint"]["median_s"]
@@ -253,6 +259,10 @@ def print_targets(result: dict[str, dict]) -> None:
         r = result["a_seconds"]
         print(f"  (a) k8slint wall time < {r['target']:.2f} s: {r['seconds']:.3f} s -> "
               f"{'MET' if r['met'] else 'NOT MET'}")
+    shares = [(k[0], v["share"]) for k, v in result.items() if k.endswith("_rules_share")]
+    if shares:
+        print("  correctness rules' share of k8slint's wall time (1 - schema-only / all rules): "
+              + ", ".join(f"({key}) {share:.0%}" for key, share in shares))
 
 
 def versions() -> dict[str, str]:
@@ -297,6 +307,10 @@ def main() -> int:
              (0, 1)),
         Tool("floor", [sys.executable, str(BENCH / "parse_floor.py")], (0,)),
         Tool("floor-c", [sys.executable, str(BENCH / "parse_floor.py"), "--c-only"], (0,)),
+        # The same run with only the reading and schema rules (KL0xx): the difference is what
+        # the correctness rules cost.
+        Tool("k8slint-schema", ([k8slint] if k8slint else [sys.executable, "-m", "k8slint"])
+             + ["check", "--format", "json", "--select", SCHEMA_RULES], (0, 1)),
     ]
     peer_bin = bin_next_to_python("kubernetes-validate")
     if args.no_peer:
