@@ -15,6 +15,7 @@ IPv6 registry hosts (``[::1]:5000/app``) are accepted without a closer look.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import NamedTuple, Optional, Union
 
 DEFAULT_REGISTRY = "docker.io"
@@ -86,6 +87,7 @@ class InvalidImage(NamedTuple):
 ParsedImage = Union[ImageRef, InvalidImage]
 
 
+@lru_cache(maxsize=4096)
 def parse_image(ref: str) -> ParsedImage:
     """An ``ImageRef`` for a well-formed reference, else an ``InvalidImage`` saying why."""
     if ref == "":

@@ -34,7 +34,8 @@ SHARED_MODES = frozenset({"ReadWriteMany", "ReadOnlyMany"})
 
 def check_index(index: Any, ctx: Any) -> Iterator[Report]:
     # (namespace, claim name) → the workloads that mount it, for the "several workloads" case.
-    users: dict[tuple, list[Any]] = defaultdict(list)
+    # (namespace, claim name, folder) → the workloads that mount it (by identity, in order)
+    users: dict[tuple, dict[int, Any]] = defaultdict(dict)
     mounts: list[tuple[Any, Any, str, tuple]] = []
     for obj in index.objects:
         if obj.kind == "PodTemplate":
@@ -50,8 +51,7 @@ def check_index(index: Any, ctx: Any) -> Iterator[Report]:
             claim = as_dict(as_dict(volume).get("persistentVolumeClaim")).get("claimName")
             if not isinstance(claim, str) or not claim:
                 continue
-            if obj not in users[(namespace, claim)]:
-                users[(namespace, claim)].append(obj)
+            users[(namespace, claim, os.path.dirname(os.path.abspath(obj.file)))].setdefault(id(obj), obj)
             if obj.checked:
                 path = template.spec_path + ("volumes", i, "persistentVolumeClaim", "claimName")
                 mounts.append((obj, template, claim, path))
@@ -73,7 +73,8 @@ def check_index(index: Any, ctx: Any) -> Iterator[Report]:
             help += "; use ReadWriteMany storage, one replica, or a StatefulSet with volumeClaimTemplates"
             yield Report(path, message, help, obj=obj)
             continue
-        others = _others(obj, users[(namespace, claim)], index)
+        folder = os.path.dirname(os.path.abspath(obj.file))
+        others = _others(obj, list(users[(namespace, claim, folder)].values()), index)
         if not others:
             continue
         names = ", ".join(_describe(o, index) for o in others[:3])

@@ -50,7 +50,8 @@ def check_index(index: Any, ctx: Any) -> Iterator[Report]:
         selected = index.select(namespace, wanted)
         if not selected:
             continue  # KL301 reports a Service that selects nothing
-        declared = _declared_ports(index, selected)
+        key = ("KL303 declared", namespace, tuple(sorted(wanted.items())))
+        declared = index.memo(key, lambda: _declared_ports(index, selected))
         who = f"Service {namespace}/{service.name}"
         for i, port in enumerate(as_list(spec.get("ports"))):
             port = as_dict(port)
