@@ -55,7 +55,7 @@ class Engine:
         impls = self._by_kind.get(kind, []) + self._any_kind if isinstance(kind, str) else self._any_kind
         findings: list[Finding] = []
         for impl in impls:
-            for report in impl.check(obj, self.ctx):
+            for report in impl.check(obj, self.ctx):  # type: ignore[misc]
                 findings.append(self.to_finding(impl, obj, report))
         return findings
 
@@ -64,7 +64,7 @@ class Engine:
         released, composing each file once (the reports are grouped by file for that)."""
         reports: list[tuple[RuleImpl, K8sObject, Report]] = []
         for impl in self.index_rules:
-            for report in impl.check_index(index, self.ctx):
+            for report in impl.check_index(index, self.ctx):  # type: ignore[misc]
                 obj = report.obj
                 if obj is not None and obj.checked:
                     reports.append((impl, obj, report))

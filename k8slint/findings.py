@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from enum import IntEnum
-from typing import NamedTuple, Optional
+from typing import Any, NamedTuple, Optional
 
 
 class Severity(IntEnum):
@@ -77,7 +77,7 @@ class Finding:
         self.file_index = file_index
         # Internal, never reported: the K8sObject it is about (for suppression by annotation)
         # and the (path, code) findings of that object it replaces (see rule.Report.folds).
-        self.source: Optional[object] = None
+        self.source: Any = None
         self.folds: tuple = ()
 
     def __repr__(self) -> str:

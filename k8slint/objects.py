@@ -29,8 +29,9 @@ class K8sObject:
     ):
         self.file = file
         self.file_index = file_index
-        self.doc = doc
-        self.node = node  # the object's own mapping node (a List item's node for List items)
+        self.doc: Optional[Document] = doc
+        # The object's own mapping node (a List item's node for List items); None once released.
+        self.node: Optional[Node] = node
         self.data = data
         self.prefix = prefix  # where the object sits in its document ('items', 3)
         self.partial = partial  # a kustomize patch: fields it leaves out are not reported

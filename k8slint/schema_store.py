@@ -69,7 +69,7 @@ class SchemaStore:
         # Definitions stay JSON text until a kind that reaches them is validated.
         self._raw: dict[str, str] = dict(line.split("\t", 1) for line in body.splitlines())
         self._parsed: dict[str, Any] = {}
-        self._fast: dict[tuple[str, bool], Any] = {}
+        self._fast: dict[tuple[str, bool, str], Any] = {}
         self._full: dict[tuple[str, bool], Any] = {}
 
     def definition(self, name: str) -> Any:
