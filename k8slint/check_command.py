@@ -27,7 +27,8 @@ class CheckArgs:
         exclude: Optional[list[str]] = None, stdin_filename: Optional[str] = None, no_color: bool = False,
         config: Optional[str] = None, context: Optional[list[str]] = None,
         rules_dir: Optional[list[str]] = None, select: Optional[list[str]] = None,
-        ignore: Optional[list[str]] = None,
+        ignore: Optional[list[str]] = None, profile: Optional[list[str]] = None,
+        complete: bool = False, schema_location: Optional[list[str]] = None,
     ):
         self.paths = paths if paths is not None else []
         self.output_format = output_format
@@ -42,6 +43,9 @@ class CheckArgs:
         self.rules_dir = rules_dir if rules_dir is not None else []
         self.select = select  # None: as configured
         self.ignore = ignore if ignore is not None else []
+        self.profile = profile if profile is not None else []
+        self.complete = complete
+        self.schema_location = schema_location if schema_location is not None else []
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, CheckArgs) and vars(self) == vars(other)
@@ -84,6 +88,8 @@ def run(args: CheckArgs) -> int:
         kubernetes_version=args.kubernetes_version, strict_kinds=args.strict_kinds,
         config=args.config, context=list(args.context), rules_dirs=list(args.rules_dir),
         select=split_codes(args.select) if args.select is not None else None, ignore=split_codes(args.ignore),
+        profiles=split_codes(args.profile), assume_complete=args.complete,
+        schema_locations=list(args.schema_location),
     )
     try:
         result = run_check(options)
@@ -123,14 +129,18 @@ def list_rules(rules_dirs: list[str], output_format: str = "text") -> int:
 
         data = [
             {"code": r.code, "name": r.name, "severity": r.severity.label, "category": r.category,
-             "default_enabled": r.default_enabled, "fixable": r.fixable, "summary": r.summary}
+             "default_enabled": r.default_enabled and r.profile is None, "profile": r.profile,
+             "fixable": r.fixable, "summary": r.summary}
             for r in rules
         ]
         sys.stdout.write(json.dumps(data, indent=2) + "\n")
         return EXIT_OK
     width = max(len(r.name) for r in rules)
     for r in rules:
-        default = "" if r.default_enabled else "  (off by default)"
+        if r.profile:
+            default = f"  (profile {r.profile})"
+        else:
+            default = "" if r.default_enabled else "  (off by default)"
         sys.stdout.write(f"{r.code}  {r.name:<{width}}  {r.severity.label:<7}  {r.summary}{default}\n")
     return EXIT_OK
 

@@ -98,6 +98,18 @@ def _build_app():  # type: ignore[no-untyped-def]
         ignore: List[str] = typer.Option(
             None, "--ignore", metavar="CODES", help="Do not run these rules (codes or names, comma-separated)."
         ),
+        profile: List[str] = typer.Option(
+            None, "--profile", metavar="NAME",
+            help="Also run the rules of these profiles (pss-baseline, pss-restricted, best-practices; repeatable).",
+        ),
+        complete: bool = typer.Option(
+            False, "--complete",
+            help="The files and the context hold every object: references to missing objects are errors.",
+        ),
+        schema_location: List[str] = typer.Option(
+            None, "--schema-location", metavar="DIR",
+            help="JSON schemas for custom resources, laid out as {group}/{kind}_{version}.json (repeatable).",
+        ),
     ) -> None:
         """Check Kubernetes manifests: YAML syntax, schema, and the mistakes behind them."""
         args = CheckArgs(
@@ -105,6 +117,7 @@ def _build_app():  # type: ignore[no-untyped-def]
             kubernetes_version=kubernetes_version, strict_kinds=strict_kinds, exclude=list(exclude or []),
             stdin_filename=stdin_filename, no_color=no_color, config=config, context=list(context or []),
             rules_dir=list(rules_dir or []), select=list(select) if select else None, ignore=list(ignore or []),
+            profile=list(profile or []), complete=complete, schema_location=list(schema_location or []),
         )
         raise typer.Exit(check_command.run(args))
 

@@ -16,6 +16,9 @@ column, and the run exits 2.
     context: [deploy/]                  # read for cross-object rules, not reported on
     exclude: ["charts/**"]
     strict-kinds: false
+    profiles: [pss-baseline]            # rule profiles to enable (k8slint rules lists them)
+    assume-complete: false              # references to objects not in the files are errors
+    schema-locations: [schemas/crds]    # JSON schemas for custom resources ({group}/{kind}_{version}.json)
 """
 from __future__ import annotations
 
@@ -27,6 +30,7 @@ KEYS = {
     "select": "list", "extend-select": "list", "ignore": "list", "severity": "map",
     "per-path-ignores": "map", "kubernetes-version": "str", "default-namespace": "str",
     "rules-dirs": "list", "context": "list", "exclude": "list", "strict-kinds": "bool",
+    "profiles": "list", "assume-complete": "bool", "schema-locations": "list",
 }
 SEVERITY_NAMES = ("error", "warning", "info")
 
@@ -50,6 +54,9 @@ class Config:
         self.context: list[Path] = []
         self.exclude: list[str] = []
         self.strict_kinds = False
+        self.profiles: list[str] = []
+        self.assume_complete = False
+        self.schema_locations: list[Path] = []
         self.located: Optional[_Located] = None  # where the settings are written
 
 
@@ -169,6 +176,9 @@ def _build(path: Path, data: dict[str, Any], located: _Located) -> Config:
     config.context = [config.root / str(p) for p in data.get("context", [])]
     config.exclude = [str(p) for p in data.get("exclude", [])]
     config.strict_kinds = bool(data.get("strict-kinds", False))
+    config.profiles = [str(p) for p in data.get("profiles", [])]
+    config.assume_complete = bool(data.get("assume-complete", False))
+    config.schema_locations = [config.root / str(p) for p in data.get("schema-locations", [])]
     config.located = located
     return config
 

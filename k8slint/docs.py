@@ -23,7 +23,10 @@ def page_name(rule: Rule) -> str:
 
 
 def render_rule(rule: Rule) -> str:
-    default = "yes" if rule.default_enabled else "no (enable with `extend-select`)"
+    if rule.profile:
+        default = f"no: part of the profile `{rule.profile}` (enable with `--profile {rule.profile}`)"
+    else:
+        default = "yes" if rule.default_enabled else "no (enable with `extend-select`)"
     return (
         f"# {rule.code} {rule.name}\n\n"
         f"{rule.summary}\n\n"
@@ -45,7 +48,7 @@ def render_index(rules: list[Rule]) -> str:
         "|---|---|---|---|---|---|",
     ]
     for rule in rules:
-        default = "on" if rule.default_enabled else "off"
+        default = f"profile {rule.profile}" if rule.profile else ("on" if rule.default_enabled else "off")
         lines.append(
             f"| [{rule.code}]({page_name(rule)}) | {rule.name} | {rule.severity.label} | {rule.category} "
             f"| {default} | {rule.summary} |"

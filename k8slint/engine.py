@@ -20,9 +20,12 @@ from k8slint.rule import Report
 class RuleContext:
     """What rules may know about the run besides the objects."""
 
-    def __init__(self, default_namespace: str = "default", kubernetes_version: str = ""):
+    def __init__(self, default_namespace: str = "default", kubernetes_version: str = "", assume_complete: bool = False):
         self.default_namespace = default_namespace
         self.kubernetes_version = kubernetes_version
+        # --complete / assume-complete: the checked files and the context hold every object,
+        # so a reference to an object that is not there is an error, not a warning.
+        self.assume_complete = assume_complete
 
     def namespace(self, obj: K8sObject) -> Optional[str]:
         from k8slint.workloads import namespace_of

@@ -23,9 +23,11 @@ _VALUE_OPTIONS = {
     "--rules-dir": "rules_dir",
     "--select": "select",
     "--ignore": "ignore",
+    "--profile": "profile",
+    "--schema-location": "schema_location",
 }
-_REPEATABLE = {"exclude", "context", "rules_dir", "select", "ignore"}
-_FLAGS = {"--strict-kinds": "strict_kinds", "--no-color": "no_color"}
+_REPEATABLE = {"exclude", "context", "rules_dir", "select", "ignore", "profile", "schema_location"}
+_FLAGS = {"--strict-kinds": "strict_kinds", "--no-color": "no_color", "--complete": "complete"}
 _CHOICES = {"output_format": FORMATS, "fail_on": SEVERITIES}
 
 

@@ -93,15 +93,34 @@ class Registry:
     def get(self, code_or_name: str) -> Rule:
         return self.impls[self.resolve(code_or_name)].rule
 
-    def enabled(self, select: Optional[list[str]], extend: list[str], ignore: list[str]) -> set[str]:
-        """Codes of the rules that run; ``ALL`` in select means every rule."""
+    @property
+    def profiles(self) -> list[str]:
+        return sorted({impl.rule.profile for impl in self.impls.values() if impl.rule.profile})
+
+    def resolve_profile(self, name: str) -> str:
+        if name in self.profiles:
+            return name
+        from k8slint.suggest import did_you_mean
+
+        hint = did_you_mean(name, self.profiles) or "the profiles are: " + ", ".join(self.profiles)
+        raise UnknownRule(f"unknown profile {name!r}; {hint}")
+
+    def enabled(
+        self, select: Optional[list[str]], extend: list[str], ignore: list[str], profiles: Iterable[str] = (),
+    ) -> set[str]:
+        """Codes of the rules that run; ``ALL`` in select means every rule (profiles included)."""
+        wanted = {self.resolve_profile(p) for p in profiles}
         if select is None:
-            chosen = {code for code, impl in self.impls.items() if impl.rule.default_enabled}
+            chosen = {
+                code for code, impl in self.impls.items()
+                if impl.rule.default_enabled and impl.rule.profile is None
+            }
         elif any(s.upper() == "ALL" for s in select):
             chosen = set(self.impls)
         else:
             chosen = {self.resolve(s) for s in select}
         chosen |= {self.resolve(s) for s in extend}
+        chosen |= {code for code, impl in self.impls.items() if impl.rule.profile in wanted}
         chosen -= {self.resolve(s) for s in ignore}
         return chosen
 

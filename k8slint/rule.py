@@ -27,6 +27,9 @@ class Rule(NamedTuple):
     use_instead: str
     fixable: str = "never"  # never | sometimes | always
     default_enabled: bool = True
+    # A named set of rules enabled together (--profile pss-baseline); such rules are off
+    # unless their profile (or the rule itself) is selected.
+    profile: Optional[str] = None
 
     def finding(
         self,

@@ -19,6 +19,7 @@ A pack is a YAML file with a list of rules::
           anyOf: [{required: [value]}, {required: [valueFrom]}]
         message: 'env var "{name}" has neither value nor valueFrom'
         help: 'set "value:" or "valueFrom:"'
+        profile: my-team                # optional: off unless --profile my-team (or selected)
 
 Paths are dot-separated keys; ``key[*]`` is every item of a list, ``key[2]`` one item,
 ``{a,b}`` either key, ``*`` every key of a mapping. ``{field}`` in the message and help is the
@@ -60,6 +61,7 @@ PACK_SCHEMA: dict[str, Any] = {
                 "example": {"$ref": "#/$defs/text"},
                 "use_instead": {"$ref": "#/$defs/text"},
                 "default_enabled": {"type": "boolean"},
+                "profile": {"type": "string", "pattern": "^[a-z][a-z0-9]*(-[a-z0-9]+)*$"},
                 "match": {
                     "type": "object",
                     "additionalProperties": False,
@@ -249,6 +251,7 @@ def load_pack(path: Path) -> list[Any]:
         rule = Rule(
             spec["code"], spec["name"], Severity.parse(spec["severity"]), spec["category"], spec["summary"],
             spec["why"], spec["example"], spec["use_instead"], "never", spec.get("default_enabled", True),
+            spec.get("profile"),
         )
         kinds = logic.kinds
         if logic.pod:

@@ -35,6 +35,8 @@ class CheckOptions:
         config: Optional[str] = None, context: Optional[list[str]] = None,
         rules_dirs: Optional[list[str]] = None, select: Optional[list[str]] = None,
         ignore: Optional[list[str]] = None, use_config: bool = True,
+        profiles: Optional[list[str]] = None, assume_complete: bool = False,
+        schema_locations: Optional[list[str]] = None,
     ):
         self.paths = paths
         self.excludes = excludes if excludes is not None else []
@@ -47,6 +49,9 @@ class CheckOptions:
         self.select = select  # replaces the configured selection
         self.ignore = ignore if ignore is not None else []  # added to the configured ignores
         self.use_config = use_config  # False: do not look for a configuration file
+        self.profiles = profiles if profiles is not None else []  # added to the configured ones
+        self.assume_complete = assume_complete  # references to absent objects are errors
+        self.schema_locations = schema_locations if schema_locations is not None else []
 
 
 class Summary:
@@ -100,6 +105,8 @@ class Settings:
         self.excludes = [*options.excludes, *config.exclude]
         self.context = [*config.context, *map(Path, options.context)]
         self.registry = load_registry([*config.rules_dirs, *map(Path, options.rules_dirs)])
+        self.assume_complete = options.assume_complete or config.assume_complete
+        self.schema_locations = [*config.schema_locations, *map(Path, options.schema_locations)]
         self.enabled = self._enabled(self.registry, config, options)
         self.severities = {}
         for code, severity in config.severity.items():
@@ -127,9 +134,17 @@ class Settings:
             for i, code in enumerate(codes):
                 if code.upper() != "ALL":
                     self._resolve(code, (key, i))
+        for i, profile in enumerate(config.profiles):
+            try:
+                registry.resolve_profile(profile)
+            except UnknownRule as err:
+                raise ConfigError(f"{where(config, ('profiles', i))}: {err}") from None
         try:
             select = options.select if options.select is not None else config.select
-            return registry.enabled(select, config.extend_select, [*config.ignore, *options.ignore])
+            return registry.enabled(
+                select, config.extend_select, [*config.ignore, *options.ignore],
+                [*config.profiles, *options.profiles],
+            )
         except UnknownRule as err:
             raise ConfigError(str(err)) from None
 
@@ -157,7 +172,7 @@ class Checker:
         self.store = load_store(settings.kubernetes_version)
         engine = "rust" if input_bytes > RUST_VALIDATION_BYTES else "python"
         self.schema = SchemaChecker(self.store, settings.strict_kinds, engine)
-        self.ctx = RuleContext(settings.config.default_namespace, self.store.version)
+        self.ctx = RuleContext(settings.config.default_namespace, self.store.version, settings.assume_complete)
         self.engine = Engine(settings.registry, settings.enabled, settings.severities, self.ctx)
         self.registry = settings.registry
         self.suppressor = Suppressor(

@@ -131,3 +131,27 @@ def test_missing_explicit_config_is_an_error(tmp_path):
     write(tmp_path, "bad.yaml", BAD)
     code, out, err = run_cli("check", "bad.yaml", "--config", "nope.yaml", cwd=tmp_path)
     assert code == 2 and "nope.yaml: configuration file not found" in err
+
+
+def test_profiles_are_validated(tmp_path):
+    write(tmp_path, "bad.yaml", BAD)
+    code, out, err = run_cli("check", "bad.yaml", "--profile", "no-such-profile", cwd=tmp_path)
+    assert code == 2 and "unknown profile 'no-such-profile'" in err
+    write(tmp_path, ".k8slint.yaml", "profiles: [nope]\n")
+    code, out, err = run_cli("check", "bad.yaml", cwd=tmp_path)
+    assert code == 2 and ".k8slint.yaml:1:12: unknown profile 'nope'" in err
+
+
+def test_profile_rules_run_only_when_their_profile_is_enabled(tmp_path):
+    (tmp_path / "policies").mkdir()
+    (tmp_path / "policies" / "team.yaml").write_text(
+        "rules:\n  - code: TEAM001\n    name: no-default-namespace\n    severity: warning\n    category: policy\n"
+        "    summary: s\n    why: w\n    example: e\n    use_instead: u\n    profile: team\n"
+        "    match: {path: metadata}\n    require: {required: [namespace]}\n    message: m\n"
+    )
+    write(tmp_path, "cm.yaml", b"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n".decode())
+    assert rules(run_json("cm.yaml", "--rules-dir", "policies", cwd=tmp_path)[1]) == []
+    assert rules(run_json("cm.yaml", "--rules-dir", "policies", "--profile", "team", cwd=tmp_path)[1]) == ["TEAM001"]
+    assert rules(run_json("cm.yaml", "--rules-dir", "policies", "--select", "TEAM001", cwd=tmp_path)[1]) == ["TEAM001"]
+    code, out, err = run_cli("rules", "--rules-dir", "policies", cwd=tmp_path)
+    assert "TEAM001  no-default-namespace" in out and "(profile team)" in out

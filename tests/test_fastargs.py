@@ -26,6 +26,8 @@ SAME = [
     ["check", "--rules-dir", "policies", "a.yaml"],
     ["check", "--select", "KL101,KL102", "--select=image-tag-typo", "a.yaml"],
     ["check", "--ignore", "KL202", "--ignore", "latest-tag", "a.yaml"],
+    ["check", "--profile", "pss-baseline", "--profile=best-practices", "--complete", "a.yaml"],
+    ["check", "--schema-location", "crds/", "--schema-location=catalog", "cr.yaml"],
     ["check"],
 ]
 DEFERRED = [
