@@ -1,0 +1,103 @@
+"""The name formats the Kubernetes API server enforces (k8s.io/apimachinery/pkg/util/validation).
+
+Each function returns the problems of a value, worded like the API server's messages but
+aimed at a person ("must be at most 63 characters", "must start and end with a lowercase
+letter or digit"); an empty list means the value is valid.
+"""
+from __future__ import annotations
+
+import re
+
+DNS1123_LABEL_MAX = 63
+DNS1123_SUBDOMAIN_MAX = 253
+QUALIFIED_NAME_MAX = 63
+LABEL_VALUE_MAX = 63
+IANA_SVC_NAME_MAX = 15
+
+_DNS1123_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?\Z")
+_DNS1123_SUBDOMAIN = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\Z")
+_DNS1035_LABEL = re.compile(r"[a-z]([-a-z0-9]*[a-z0-9])?\Z")
+_QUALIFIED_NAME = re.compile(r"([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]\Z")
+_LABEL_VALUE = re.compile(r"(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?\Z")
+_IANA_SVC_NAME = re.compile(r"[-a-z0-9]+\Z")
+_LETTER = re.compile(r"[a-z]")
+
+
+def _too_long(value: str, limit: int) -> list[str]:
+    return [f"must be at most {limit} characters (it has {len(value)})"] if len(value) > limit else []
+
+
+def dns1123_label(value: str) -> list[str]:
+    """Names of Namespaces, and of most objects whose name becomes a DNS label."""
+    problems = _too_long(value, DNS1123_LABEL_MAX)
+    if not _DNS1123_LABEL.match(value):
+        problems.append(
+            "must consist of lowercase letters, digits and '-', and start and end with a letter or digit"
+        )
+    return problems
+
+
+def dns1123_subdomain(value: str) -> list[str]:
+    """Names of most objects (Deployments, ConfigMaps, Secrets, ...)."""
+    problems = _too_long(value, DNS1123_SUBDOMAIN_MAX)
+    if not _DNS1123_SUBDOMAIN.match(value):
+        problems.append(
+            "must consist of lowercase letters, digits, '-' and '.', and start and end with a letter or digit"
+        )
+    return problems
+
+
+def dns1035_label(value: str) -> list[str]:
+    """Names of Services (they become DNS labels that must start with a letter)."""
+    problems = _too_long(value, DNS1123_LABEL_MAX)
+    if not _DNS1035_LABEL.match(value):
+        problems.append(
+            "must consist of lowercase letters, digits and '-', start with a letter and end with a letter or digit"
+        )
+    return problems
+
+
+def qualified_name(value: str) -> list[str]:
+    """Label and annotation keys: an optional DNS-subdomain prefix and '/', then a name."""
+    prefix, slash, name = value.rpartition("/")
+    problems = []
+    if slash:
+        if not prefix:
+            problems.append("the prefix before '/' must not be empty")
+        else:
+            problems.extend(f"prefix {prefix!r} {p}" for p in dns1123_subdomain(prefix))
+    if not name:
+        problems.append("the name part must not be empty")
+        return problems
+    problems.extend(f"name part {name!r} {p}" if slash else p for p in _too_long(name, QUALIFIED_NAME_MAX))
+    if not _QUALIFIED_NAME.match(name):
+        what = f"name part {name!r} " if slash else ""
+        problems.append(
+            f"{what}must consist of letters, digits, '-', '_' and '.', and start and end with a letter or digit"
+        )
+    if value.count("/") > 1:
+        problems.append("must contain at most one '/'")
+    return problems
+
+
+def label_value(value: str) -> list[str]:
+    problems = _too_long(value, LABEL_VALUE_MAX)
+    if not _LABEL_VALUE.match(value):
+        problems.append(
+            "must be empty or consist of letters, digits, '-', '_' and '.', and start and end with a letter or digit"
+        )
+    return problems
+
+
+def iana_svc_name(value: str) -> list[str]:
+    """Port names: at most 15 lowercase letters, digits and '-', with a letter, no '--'."""
+    problems = _too_long(value, IANA_SVC_NAME_MAX)
+    if not _IANA_SVC_NAME.match(value):
+        problems.append("must consist of lowercase letters, digits and '-'")
+    elif not _LETTER.search(value):
+        problems.append("must contain at least one letter")
+    if "--" in value:
+        problems.append("must not contain '--'")
+    if value.startswith("-") or value.endswith("-"):
+        problems.append("must not start or end with '-'")
+    return problems
