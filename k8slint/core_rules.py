@@ -109,10 +109,12 @@ UNKNOWN_KIND = Rule(
 )
 NO_SCHEMA = Rule(
     "KL022", "no-schema", I, "schema",
-    "No schema is bundled for this apiVersion/kind (a custom resource), so it is not validated.",
-    why="k8slint bundles schemas for the built-in Kubernetes API only. Custom resources are "
-    "reported once per kind so that nothing passes silently; `--strict-kinds` turns this "
-    "into an error.",
+    "No schema is known for this apiVersion/kind (a custom resource), so it is not validated.",
+    why="k8slint bundles schemas for the built-in Kubernetes API. A custom resource is validated "
+    "when its CustomResourceDefinition is among the checked files or the context, or when "
+    "--schema-location names a folder of JSON schemas laid out as {group}/{kind}_{version}.json "
+    "(the layout of the common CRD catalogs). Otherwise it is reported once per kind so that "
+    "nothing passes silently; `--strict-kinds` turns this into an error.",
     example="apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\n",
     use_instead="# nothing to change; use --strict-kinds to require a schema for every kind\n",
 )

@@ -225,11 +225,13 @@ class Checker:
                 finding.file_index = file_index
                 findings.append(finding)
             for obj in found.objects:
+                deferred = len(self.schema.deferred)
                 findings.extend(self.schema.check(obj))
                 findings.extend(self.engine.object_findings(obj))
                 self.suppressor.add_object(obj)
                 self.objects.append(obj)
-                obj.node = obj.doc = None  # located again from the text if an index rule needs it
+                if len(self.schema.deferred) == deferred:  # custom resources keep their nodes
+                    obj.node = obj.doc = None  # located again from the text if an index rule needs it
         return apply_folds(findings)
 
     def read_context(self, text: str, file: str) -> None:
@@ -341,7 +343,7 @@ def run_check(options: CheckOptions, stdin: Optional[BinaryIO] = None) -> RunRes
         if text is not None:
             texts[source.display] = text
 
-    if checker.engine.index_rules:
+    if checker.engine.index_rules or checker.schema.deferred:
         for source in _context_sources(settings, sources):
             try:
                 text, _ = decode(source.path.read_bytes())  # type: ignore[union-attr]
@@ -349,6 +351,9 @@ def run_check(options: CheckOptions, stdin: Optional[BinaryIO] = None) -> RunRes
                 continue
             if text is not None and source.path is not None and source.path.name not in NOT_MANIFEST_NAMES:
                 checker.read_context(_parseable(source, text), source.display)
+    if checker.schema.deferred:
+        findings.extend(apply_folds(_custom_resource_findings(checker, settings)))
+    if checker.engine.index_rules:
         index = Index(checker.objects, settings.config.default_namespace, checker.lost_folders)
         findings.extend(apply_folds(checker.engine.index_findings(index, _Relocator(texts))))
 
@@ -364,6 +369,23 @@ def run_check(options: CheckOptions, stdin: Optional[BinaryIO] = None) -> RunRes
     shown = {f.file for f in findings}
     return RunResult(findings, summary, {f: t for f, t in texts.items() if f in shown}, input_errors,
                      checker.store.version)
+
+
+def _custom_resource_findings(checker: Checker, settings: Settings) -> list[Finding]:
+    """Custom resources, validated once every CRD of the checked files and context is known."""
+    from k8slint.custom_resources import CustomSchemas
+
+    crds = [
+        obj for obj in checker.objects
+        if obj.kind == "CustomResourceDefinition" and isinstance(obj.api_version, str)
+        and obj.api_version.startswith("apiextensions.k8s.io/")
+    ]
+    customs = CustomSchemas(crds, settings.schema_locations, checker.store)
+    findings: list[Finding] = []
+    for obj in checker.schema.deferred:
+        findings.extend(checker.schema.check_custom(obj, customs))
+        obj.node = obj.doc = None
+    return findings
 
 
 def _finish(findings: list[Finding], checker: Checker, settings: Settings) -> list[Finding]:

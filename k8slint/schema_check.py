@@ -79,6 +79,7 @@ class SchemaChecker:
         self.strict_kinds = strict_kinds
         self.engine = engine  # which fast validator answers "valid?" (see SchemaStore.is_valid)
         self._no_schema_reported: set[tuple[str, str]] = set()
+        self.deferred: list[K8sObject] = []  # custom resources, checked after every file is read
 
     # -- entry point ---------------------------------------------------------------------
     def check(self, obj: K8sObject) -> list[Finding]:
@@ -152,6 +153,35 @@ class SchemaChecker:
                 f'{api_version} has no kind "{kind}" in {k8s}',
                 hint or _kinds_help(api_version, in_group),
             )]
+        # A custom resource: its CustomResourceDefinition may come later in the run (or from
+        # the context, or a schema folder), so it is checked once everything has been read.
+        self.deferred.append(obj)
+        return []
+
+    def check_custom(self, obj: K8sObject, customs: Any) -> list[Finding]:
+        """A custom resource, against the CRDs and schema folders of the run (see run.py)."""
+        api_version, kind = obj.api_version, obj.kind
+        schema = customs.lookup(api_version, kind)
+        if schema is not None:
+            if obj.partial or schema.is_valid(obj.data):
+                return []
+            return self.explain(obj, schema.iter_errors(obj.data))
+        group = api_version.rpartition("/")[0]
+        served = customs.served_versions(group, kind)
+        if served:
+            best = max(served, key=lambda v: _version_rank(f"{group}/{v}"))
+            return [self._finding(
+                core_rules.UNKNOWN_API_VERSION, obj, ("apiVersion",),
+                f"{kind} is not served as {api_version} by its CustomResourceDefinition",
+                f'use "apiVersion: {group}/{best}" (served: ' + ", ".join(f"{group}/{v}" for v in served) + ")",
+            )]
+        kinds = customs.kinds_of(group)
+        if kinds:
+            return [self._finding(
+                core_rules.UNKNOWN_KIND, obj, ("kind",),
+                f'no CustomResourceDefinition of group {group} defines kind "{kind}"',
+                did_you_mean(kind, kinds) or "the kinds of " + group + " are: " + ", ".join(sorted(kinds)),
+            )]
         key = (api_version, kind)
         if key in self._no_schema_reported:
             return []
@@ -160,7 +190,8 @@ class SchemaChecker:
         return [self._finding(
             core_rules.NO_SCHEMA, obj, ("kind",),
             f"no schema for {kind} ({api_version}); objects of this kind are not validated",
-            "k8slint bundles schemas for built-in Kubernetes kinds only; this is reported once per kind"
+            "add its CustomResourceDefinition to the checked files or the context, or a catalog with "
+            "--schema-location; this is reported once per kind"
             + ("" if self.strict_kinds else " (--strict-kinds makes it an error)"),
             severity=severity,
         )]
