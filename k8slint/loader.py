@@ -162,6 +162,7 @@ class _Constructor:
     def __init__(self) -> None:
         self.issues: list[Issue] = []
         self._memo: dict[int, Any] = {}
+        self._open: set[int] = set()  # collections being built (to detect recursive aliases)
 
     def construct(self, node: Node) -> Any:
         cls = node.__class__
@@ -170,10 +171,25 @@ class _Constructor:
         key = id(node)
         memo = self._memo
         if key in memo:  # an alias of a collection composed before
+            if key in self._open:  # ... that contains the alias itself: a cycle
+                self.issues.append(Issue(
+                    core_rules.YAML_SYNTAX, "recursive alias: the value refers to a collection that contains it",
+                    "Kubernetes cannot represent a value that contains itself; repeat the data instead of the alias",
+                    node=node,
+                ))
+                return None
             return memo[key]
         suffix = node.ctag.suffix
         if suffix is not None and suffix not in _COLLECTION_TAGS:
             self._unsupported_tag(node)
+        self._open.add(key)
+        try:
+            return self._collection(node, cls, key)
+        finally:
+            self._open.discard(key)
+
+    def _collection(self, node: Node, cls: Any, key: int) -> Any:
+        memo = self._memo
         if cls is MappingNode:
             result: dict[str, Any] = {}
             memo[key] = result

@@ -133,3 +133,9 @@ def test_format_path():
     assert format_path(("spec", "containers", 0, "env", 1)) == "spec.containers[0].env[1]"
     assert format_path(("metadata", "labels", "app.kubernetes.io/name")) == 'metadata.labels["app.kubernetes.io/name"]'
     assert format_path(()) == ""
+
+
+def test_recursive_alias_is_an_issue_not_a_cycle():
+    doc = load_text("data: &a {k: *a}\nlist: &b [1, *b]\n").documents[0]
+    assert [i.rule.code for i in doc.issues] == ["KL001", "KL001"]
+    assert doc.data == {"data": {"k": None}, "list": [1, None]}
