@@ -19,11 +19,15 @@ class Index:
     def __init__(
         self, objects: Iterable[K8sObject], default_namespace: str = "default",
         lost_folders: Iterable[str] = (),
+        generated: Optional[dict[str, frozenset[tuple[str, str]]]] = None,
     ):
         self.default_namespace = default_namespace
         # Folders with documents that could not be read (syntax errors, Helm templates): the
         # objects a reference points at may be among them (see may_miss).
         self.lost_folders = frozenset(lost_folders)
+        # Folder (real path) → (kind, name) of the ConfigMaps and Secrets that kustomize
+        # generators make for the objects of that folder (see generated_objects).
+        self.generated = generated or {}
         self.objects: list[K8sObject] = []
         self._by_kind: dict[str, list[K8sObject]] = defaultdict(list)
         self._by_key: dict[tuple, list[K8sObject]] = defaultdict(list)
@@ -73,6 +77,14 @@ class Index:
         may exist unseen. Rules that report a missing object stay quiet then, rather than
         cascading from a syntax error or a skipped template."""
         return os.path.dirname(obj.file) in self.lost_folders
+
+    def generated_objects(self, obj: K8sObject) -> frozenset[tuple[str, str]]:
+        """(kind, name) of the objects that the generators of the kustomization building ``obj``
+        make (configMapGenerator, secretGenerator): they are in no file, but kustomize rewrites
+        references to them, so a reference to one of them is not missing."""
+        if not self.generated:
+            return frozenset()
+        return self.generated.get(os.path.dirname(os.path.realpath(obj.file)), frozenset())
 
     def namespace(self, obj: K8sObject) -> Optional[str]:
         return namespace_of(obj, self.default_namespace)

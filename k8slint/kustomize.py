@@ -1,7 +1,9 @@
-"""Find the files that a kustomization in the checked tree uses as patches.
+"""Find the files that a kustomization in the checked tree uses as patches, and the objects
+its generators make.
 
 Patches are partial objects: k8slint checks the fields they contain but never reports the
-fields they leave out.
+fields they leave out. ConfigMaps and Secrets that configMapGenerator and secretGenerator make
+are not in any file, but the workloads of the kustomization refer to them by name.
 """
 from __future__ import annotations
 
@@ -66,3 +68,39 @@ def collect_patches(kustomizations: Iterable[tuple[Path, Any]]) -> set[Path]:
     for path, data in kustomizations:
         patches |= patch_paths(path, data)
     return patches
+
+
+GENERATORS = {"configMapGenerator": "ConfigMap", "secretGenerator": "Secret"}
+
+
+def generated_objects(kustomization: Path, data: Any) -> dict[str, frozenset[tuple[str, str]]]:
+    """(kind, name) of the objects a kustomization's generators make, by the folders whose objects
+    it builds with them: its own folder and the folders of the resources it lists."""
+    if not isinstance(data, dict):
+        return {}
+    made = frozenset(
+        (kind, entry["name"])
+        for key, kind in GENERATORS.items() if isinstance(data.get(key), list)
+        for entry in data[key] if isinstance(entry, dict) and isinstance(entry.get("name"), str) and entry["name"]
+    )
+    if not made:
+        return {}
+    base = kustomization.parent.resolve()
+    folders = {str(base)}
+    for key in ("resources", "bases", "components"):
+        entries = data.get(key)
+        if not isinstance(entries, list):
+            continue
+        for entry in entries:
+            if isinstance(entry, str) and entry.strip() and "://" not in entry and "\n" not in entry:
+                path = Path(os.path.normpath(base / entry.strip()))
+                folders.add(str(path if path.is_dir() else path.parent))
+    return {folder: made for folder in folders}
+
+
+def collect_generated(kustomizations: Iterable[tuple[Path, Any]]) -> dict[str, frozenset[tuple[str, str]]]:
+    generated: dict[str, frozenset[tuple[str, str]]] = {}
+    for path, data in kustomizations:
+        for folder, made in generated_objects(path, data).items():
+            generated[folder] = generated.get(folder, frozenset()) | made
+    return generated

@@ -18,7 +18,7 @@ from k8slint.engine import Engine, RuleContext, apply_folds
 from k8slint.findings import Finding, Severity, Span
 from k8slint.helm import is_template
 from k8slint.index import Index
-from k8slint.kustomize import collect_patches, is_kustomization, nearby_kustomizations
+from k8slint.kustomize import collect_generated, collect_patches, is_kustomization, nearby_kustomizations
 from k8slint.loader import Issue, decode, load_text
 from k8slint.locate import find_node, format_path, node_span, path_to
 from k8slint.objects import NOT_MANIFEST_NAMES, K8sObject, identify
@@ -277,8 +277,10 @@ def _read(source: Source, stdin: Optional[BinaryIO]) -> bytes:
     return source.path.read_bytes()
 
 
-def _patch_files(sources: list[Source], stdin: Optional[BinaryIO], raws: dict[int, bytes]) -> set[Path]:
-    """Files that the kustomizations among the sources, or beside and above them, use as patches."""
+def _kustomizations(
+    sources: list[Source], stdin: Optional[BinaryIO], raws: dict[int, bytes],
+) -> list[tuple[Path, Any]]:
+    """The kustomizations among the sources, or beside and above them: (path, data)."""
     files = [s.path for s in sources if s.path is not None]
     known: dict[Path, Optional[Source]] = {
         s.path.resolve(): s for s in sources if s.path is not None and is_kustomization(s.path)
@@ -296,7 +298,7 @@ def _patch_files(sources: list[Source], stdin: Optional[BinaryIO], raws: dict[in
         text, _ = decode(raw)
         if text is not None:
             kustomizations.extend((path, doc.data) for doc in load_text(text).documents)
-    return collect_patches(kustomizations)
+    return kustomizations
 
 
 class _Relocator:
@@ -328,7 +330,8 @@ def run_check(options: CheckOptions, stdin: Optional[BinaryIO] = None) -> RunRes
     sources, input_errors = discover(options.paths, settings.excludes, options.stdin_filename or "<stdin>")
     checker = Checker(settings, _input_bytes(sources))
     raws: dict[int, bytes] = {}  # kustomizations among the sources, read once
-    checker.partial_files = _patch_files(sources, stdin, raws)
+    kustomizations = _kustomizations(sources, stdin, raws)
+    checker.partial_files = collect_patches(kustomizations)
 
     findings: list[Finding] = []
     texts: dict[str, str] = {}
@@ -354,7 +357,10 @@ def run_check(options: CheckOptions, stdin: Optional[BinaryIO] = None) -> RunRes
     if checker.schema.deferred:
         findings.extend(apply_folds(_custom_resource_findings(checker, settings)))
     if checker.engine.index_rules:
-        index = Index(checker.objects, settings.config.default_namespace, checker.lost_folders)
+        index = Index(
+            checker.objects, settings.config.default_namespace, checker.lost_folders,
+            collect_generated(kustomizations),
+        )
         findings.extend(apply_folds(checker.engine.index_findings(index, _Relocator(texts))))
 
     findings = _finish(findings, checker, settings)

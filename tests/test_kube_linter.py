@@ -34,6 +34,9 @@ COUNTERPARTS: dict[str, tuple[str, ...]] = {
     "dangling-networkpolicy": ("KL307",),  # networkpolicy-selects-nothing
     "latest-tag": ("KL202",),  # latest-tag
     "duplicate-env-var": ("KL103",),  # duplicate-env-var
+    "env-value-from": ("KL701", "KL702", "KL703"),  # configmap-not-found, secret-not-found, missing-configmap-key
+    "non-existent-service-account": ("KL704",),  # serviceaccount-not-found
+    "deprecated-service-account-field": ("KL705",),  # deprecated-serviceaccount-field
     # Schema validation: kube-linter's kubeconform template and schema-validation check.
     "kubeconform (custom check from e2etests/testdata/kubeconform-config.yaml: strict, ignore missing schemas)": SCHEMA,
     "schema-validation (e2etests/testdata/schema-validation-config.yaml)": SCHEMA,
@@ -47,14 +50,11 @@ NOT_COMPARED: dict[str, str] = {
     "dangling-networkpolicypeer-podselector": "not implemented (issue 4): KL307 checks spec.podSelector, "
     "not the podSelector of ingress/egress peers",
     "dangling-servicemonitor": "not implemented (issue 4): Prometheus-operator ServiceMonitor selectors",
-    "deprecated-service-account-field": "not implemented (issue 4)",
-    "env-value-from": "not implemented (issue 4): secretKeyRef/configMapKeyRef to missing objects or keys",
     "invalid-target-ports": "not implemented (issue 4): port number ranges and IANA port names are not in "
     "the OpenAPI schema",
     "liveness-port": "not implemented (issue 4): probe ports the container does not declare",
     "readiness-port": "not implemented (issue 4): probe ports the container does not declare",
     "startup-port": "not implemented (issue 4): probe ports the container does not declare",
-    "non-existent-service-account": "not implemented (issue 4)",
     "pdb-max-unavailable": "not implemented (issue 4)",
     "pdb-min-available": "not implemented (issue 4): minAvailable against replicas and HPA/KEDA minimums",
     "dnsconfig-options": "out of scope: a site policy (the test config requires ndots:2), not a mistake",

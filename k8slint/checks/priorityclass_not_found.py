@@ -1,0 +1,47 @@
+"""KL707: a pod whose priorityClassName names a PriorityClass that is not defined."""
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from k8slint.checks._references import missing_help, missing_severity, not_found, valid_name
+from k8slint.findings import Severity
+from k8slint.rule import Report, Rule
+from k8slint.workloads import pod_template
+
+RULE = Rule(
+    "KL707", "priorityclass-not-found", Severity.WARNING, "references",
+    "A pod's priorityClassName names a PriorityClass that is not in the checked files and is not "
+    "built in.",
+    why="The Priority admission plugin (plugin/pkg/admission/priority) rejects a pod whose "
+    "priorityClassName names no PriorityClass (\"no PriorityClass with name X was found\"), so "
+    "a workload's controller never creates its pods while kubectl apply of the workload "
+    "succeeds. PriorityClasses are cluster-scoped; system-cluster-critical and "
+    "system-node-critical are built in (SystemPriorityClasses in pkg/apis/scheduling) and never "
+    "reported. The PriorityClass may exist in the cluster already, so this is a warning; with "
+    "--complete (or assume-complete: true) it is an error.",
+    example="kind: Deployment\nspec:\n  template:\n    spec:\n      priorityClassName: hihg-priority\n---\n"
+    "kind: PriorityClass\nmetadata:\n  name: high-priority\nvalue: 1000000\n",
+    use_instead="      priorityClassName: high-priority\n",
+)
+BUILT_IN = ("system-cluster-critical", "system-node-critical")
+
+
+def check_index(index: Any, ctx: Any) -> Iterator[Report]:
+    for obj in index.objects:
+        if not obj.checked:
+            continue
+        template = pod_template(obj, index.namespace(obj) or index.default_namespace)
+        if template is None:
+            continue
+        name = template.spec.get("priorityClassName")
+        if not valid_name(name) or name in BUILT_IN:
+            continue
+        if index.get("PriorityClass", None, name) or index.may_miss(obj):
+            continue
+        yield Report(
+            template.spec_path + ("priorityClassName",),
+            f'{template.describe()} uses PriorityClass "{name}", {not_found(None, ctx)}',
+            missing_help(index, ctx, "PriorityClass", name, None, extra=BUILT_IN,
+                         otherwise="or remove priorityClassName to use the default priority"),
+            severity=missing_severity(ctx), obj=obj,
+        )
