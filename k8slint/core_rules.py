@@ -95,9 +95,23 @@ UNKNOWN_API_VERSION = Rule(
     "KL020", "unknown-api-version", E, "schema",
     "A built-in kind is used with an apiVersion that the selected Kubernetes version does not serve.",
     why="Old API versions are removed over time (apps/v1beta1 Deployments since 1.16, "
-    "extensions/v1beta1 Ingress since 1.22, ...); kubectl fails with \"no matches for kind\".",
+    "extensions/v1beta1 Ingress since 1.22, ...); kubectl fails with \"no matches for kind\". "
+    "For a removal listed in the Kubernetes deprecation guide (schemas/deprecations.yaml) the "
+    "finding says when it was removed and which apiVersion replaces it since which release.",
     example="apiVersion: apps/v1beta1\nkind: Deployment\n",
     use_instead="apiVersion: apps/v1\nkind: Deployment\n",
+)
+DEPRECATED_API = Rule(
+    "KL023", "deprecated-api-version", W, "schema",
+    "The apiVersion of a kind is deprecated in the selected Kubernetes version and will be removed.",
+    why="Kubernetes deprecates beta API versions and removes them a few releases later; after "
+    "an upgrade past the removal, kubectl apply fails with \"no matches for kind\" and Helm or "
+    "GitOps tools stop syncing. The facts come from the Kubernetes deprecation guide and are kept "
+    "as data in schemas/deprecations.yaml: when it was deprecated, when it is removed, and which "
+    "apiVersion replaces it since which release. Select the Kubernetes version you run with "
+    "--kubernetes-version; once removed, the same apiVersion is an error (KL020).",
+    example="apiVersion: batch/v1beta1   # deprecated in 1.21, removed in 1.25\nkind: CronJob\n",
+    use_instead="apiVersion: batch/v1\nkind: CronJob\n",
 )
 UNKNOWN_KIND = Rule(
     "KL021", "unknown-kind", E, "schema",
@@ -133,5 +147,5 @@ UNUSED_SUPPRESSION = Rule(
 CORE_RULES = (
     YAML_SYNTAX, DUPLICATE_KEY, MISSING_TYPE_META, HELM_TEMPLATE, UNSUPPORTED_TAG, INVALID_KEY,
     UNKNOWN_FIELD, WRONG_TYPE, INVALID_VALUE, MISSING_FIELD,
-    UNKNOWN_API_VERSION, UNKNOWN_KIND, NO_SCHEMA, UNUSED_SUPPRESSION,
+    UNKNOWN_API_VERSION, UNKNOWN_KIND, NO_SCHEMA, DEPRECATED_API, UNUSED_SUPPRESSION,
 )

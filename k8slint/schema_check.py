@@ -62,6 +62,29 @@ def _version_rank(api_version: str) -> tuple[int, int, int]:
     return (stability, int(m.group(1)), int(m.group(3) or 0))
 
 
+def _deprecation(api_version: str, kind: str, version: str) -> Any:
+    """The deprecation status of an apiVersion/kind, or None. GA versions (v1, v2) are never
+    removed, so they skip the data (and its loading) except the few GA kinds deprecated."""
+    if _GA.search(api_version) and (api_version, kind) not in _GA_DEPRECATED:
+        return None
+    from k8slint.deprecations import status
+
+    return status(api_version, kind, version)
+
+
+_GA = re.compile(r"(?:^|/)v\d+\Z")
+_GA_DEPRECATED = {("v1", "Endpoints"), ("v1", "ComponentStatus")}
+
+
+def _replacement_help(dep: Any) -> str:
+    if not dep.replacement:
+        return f"there is no replacement for {dep.kind}: remove it" + (f" ({dep.notes})" if dep.notes else "")
+    kind = f", kind: {dep.replacement_kind}" if dep.replacement_kind and dep.replacement_kind != dep.kind else ""
+    since = f" (served since Kubernetes {dep.replacement_since})" if dep.replacement_since else ""
+    notes = f"; {dep.notes}" if dep.notes else ""
+    return f"use apiVersion: {dep.replacement}{kind}{since}{notes}"
+
+
 def _kinds_help(api_version: str, kinds: set[str]) -> str:
     if not kinds:
         return "check the kind and the apiVersion"
@@ -94,12 +117,35 @@ class SchemaChecker:
                 ))
         if out:
             return out
+        deprecation = _deprecation(api_version, kind, self.store.version)
+        if deprecation is not None and deprecation.is_removed:
+            return [self._removed(obj, deprecation)]  # one clear finding, not schema noise too
         def_name = self.store.lookup(api_version, kind)
         if def_name is None:
             return self._unknown_type(obj, api_version, kind)
+        if deprecation is not None:
+            out.append(self._deprecated(obj, deprecation))
         if self.store.is_valid(def_name, obj.data, obj.partial, self.engine):
-            return []
-        return self.explain(obj, self.store.iter_errors(def_name, obj.data, obj.partial))
+            return out
+        return out + self.explain(obj, self.store.iter_errors(def_name, obj.data, obj.partial))
+
+    # -- deprecated and removed APIs (schemas/deprecations.yaml) ----------------------------
+    def _removed(self, obj: K8sObject, dep: Any) -> Finding:
+        since = f" (deprecated since {dep.deprecated})" if dep.deprecated else ""
+        return self._finding(
+            core_rules.UNKNOWN_API_VERSION, obj, ("apiVersion",),
+            f"{dep.kind} {dep.api_version} was removed in Kubernetes {dep.removed}{since}; "
+            f"it is not served in Kubernetes {self.store.version}",
+            _replacement_help(dep),
+        )
+
+    def _deprecated(self, obj: K8sObject, dep: Any) -> Finding:
+        removal = f" and removed in {dep.removed}" if dep.removed else ""
+        return self._finding(
+            core_rules.DEPRECATED_API, obj, ("apiVersion",),
+            f"{dep.kind} {dep.api_version} is deprecated since Kubernetes {dep.deprecated}{removal}",
+            _replacement_help(dep),
+        )
 
     # -- helpers -------------------------------------------------------------------------
     def _finding(

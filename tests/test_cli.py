@@ -33,7 +33,7 @@ def test_usage_errors_exit_2_with_one_line():
     code, out, err = run_cli("check")
     assert code == 2 and "give files or directories" in err
     code, out, err = run_cli("check", "--kubernetes-version", "1.99", "examples")
-    assert code == 2 and "no bundled schema for Kubernetes 1.99; available: 1.25 to 1.37" in err
+    assert code == 2 and "no bundled schema for Kubernetes 1.99; available: 1.16 to 1.37" in err
     code, out, err = run_cli("check", "--kubernetes-version", "latest", "examples")
     assert code == 2 and "invalid Kubernetes version" in err
     code, out, err = run_cli("check", "--format", "xml", "examples")
