@@ -2,11 +2,13 @@
 
 Each function returns the problems of a value, worded like the API server's messages but
 aimed at a person ("must be at most 63 characters", "must start and end with a lowercase
-letter or digit"); an empty list means the value is valid.
+letter or digit"); an empty list means the value is valid. The ``fix_*`` functions and
+``shorten`` turn an invalid value into the valid one it most likely meant, for help lines.
 """
 from __future__ import annotations
 
 import re
+from typing import Optional
 
 DNS1123_LABEL_MAX = 63
 DNS1123_SUBDOMAIN_MAX = 253
@@ -21,6 +23,7 @@ _QUALIFIED_NAME = re.compile(r"([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]\Z")
 _LABEL_VALUE = re.compile(r"(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?\Z")
 _IANA_SVC_NAME = re.compile(r"[-a-z0-9]+\Z")
 _LETTER = re.compile(r"[a-z]")
+_LABEL_CHARS = re.compile(r"[^A-Za-z0-9._-]")
 
 
 def _too_long(value: str, limit: int) -> list[str]:
@@ -101,3 +104,38 @@ def iana_svc_name(value: str) -> list[str]:
     if value.startswith("-") or value.endswith("-"):
         problems.append("must not start or end with '-'")
     return problems
+
+
+def fix_label_value(value: str) -> Optional[str]:
+    """The value with invalid characters replaced by '-', trimmed to what a label allows."""
+    fixed = _LABEL_CHARS.sub("-", value.strip())
+    fixed = re.sub(r"-{2,}", "-", fixed)
+    fixed = _trim(shorten(_trim(fixed), LABEL_VALUE_MAX))
+    return fixed if fixed != value and not label_value(fixed) else None
+
+
+def fix_qualified_name(key: str) -> Optional[str]:
+    """The key with its prefix lowercased and invalid characters replaced, or None."""
+    prefix, slash, name = key.strip().partition("/")
+    if not slash:
+        prefix, name = "", prefix
+    prefix = re.sub(r"[^a-z0-9.-]", "-", prefix.lower()).strip("-.")
+    prefix = ".".join(p.strip("-") for p in prefix.split(".") if p.strip("-"))
+    name = re.sub(r"-{2,}", "-", _LABEL_CHARS.sub("-", name))  # a second '/' becomes '-'
+    name = _trim(shorten(_trim(name), QUALIFIED_NAME_MAX))
+    fixed = f"{prefix}/{name}" if prefix else name
+    return fixed if fixed != key and fixed and not qualified_name(fixed) else None
+
+
+def shorten(text: str, limit: int) -> str:
+    """At most ``limit`` characters, cut at a word boundary ('-', '.', '_') when one is near."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    boundary = max(cut.rfind("-"), cut.rfind("."), cut.rfind("_"))
+    return cut[:boundary] if boundary >= limit * 2 // 3 else cut
+
+
+def _trim(text: str) -> str:
+    """Without leading and trailing characters that are not letters or digits."""
+    return re.sub(r"^[^A-Za-z0-9]+|[^A-Za-z0-9]+$", "", text)

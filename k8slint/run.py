@@ -363,7 +363,8 @@ def run_check(options: CheckOptions, stdin: Optional[BinaryIO] = None) -> RunRes
         )
         findings.extend(apply_folds(checker.engine.index_findings(index, _Relocator(texts))))
 
-    findings = _finish(findings, checker, settings)
+    # Again over every phase: an object rule may explain an index rule's finding (KL622 → KL303).
+    findings = _finish(apply_folds(findings), checker, settings)
     summary = checker.summary
     for finding in findings:
         if finding.severity is Severity.ERROR:

@@ -6,7 +6,7 @@ already been reported by the schema check) by treating them as absent.
 """
 from __future__ import annotations
 
-from typing import Any, Iterator, NamedTuple, Optional
+from typing import Any, Iterator, NamedTuple, Optional, TypeGuard
 
 from k8slint.objects import K8sObject
 
@@ -42,6 +42,11 @@ def as_dict(value: Any) -> dict[str, Any]:
 
 def as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
+
+
+def is_int(value: Any) -> TypeGuard[int]:
+    """An integer, not a boolean (YAML's true is an int to Python, not to Kubernetes)."""
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def get_path(data: Any, path: tuple) -> Any:

@@ -43,6 +43,8 @@ COUNTERPARTS: dict[str, tuple[str, ...]] = {
     "kubeconform (schema pkg/templates/kubeconform/testdata/schema.json)": SCHEMA,
     "no-extensions-v1beta": ("KL020",),  # unknown-api-version: extensions/v1beta1 is no longer served
     "(parse; --fail-on-invalid-resource)": ("KL001",),  # yaml-syntax
+    "invalid-target-ports": ("KL621", "KL622"),  # invalid-container-port, invalid-service-port
+    "restart-policy": ("KL624",),  # invalid-restart-policy: the API server's rules (see ROW_DIFFERENCES)
 }
 
 # kube-linter checks that k8slint does not compare, and why.
@@ -50,8 +52,6 @@ NOT_COMPARED: dict[str, str] = {
     "dangling-networkpolicypeer-podselector": "not implemented (issue 4): KL307 checks spec.podSelector, "
     "not the podSelector of ingress/egress peers",
     "dangling-servicemonitor": "not implemented (issue 4): Prometheus-operator ServiceMonitor selectors",
-    "invalid-target-ports": "not implemented (issue 4): port number ranges and IANA port names are not in "
-    "the OpenAPI schema",
     "liveness-port": "not implemented (issue 4): probe ports the container does not declare",
     "readiness-port": "not implemented (issue 4): probe ports the container does not declare",
     "startup-port": "not implemented (issue 4): probe ports the container does not declare",
@@ -64,14 +64,28 @@ NOT_COMPARED: dict[str, str] = {
     "minimum-three-replicas": "out of scope: an availability policy, not a correctness check",
     "hpa-minimum-three-replicas": "out of scope: an availability policy, not a correctness check",
     "use-namespace": "out of scope: a policy (objects in the default namespace are valid)",
-    "restart-policy": "out of scope: kube-linter's policy also flags valid Pods and Jobs with "
-    "restartPolicy: Never",
     "(any default check, kustomize rendering)": "out of scope: k8slint checks files as written and does "
     "not render kustomizations (their patches are checked as partial objects)",
 }
 
 # Rows of compared checks where k8slint deliberately differs: (check, object) → (fires, reason).
-ROW_DIFFERENCES: dict[tuple[str, str], tuple[bool, str]] = {}
+_ALWAYS_ONLY = (
+    "the API server accepts only Always for this controller's pods (ValidatePodTemplateSpecForReplicaSet, "
+    "ValidateDaemonSetSpec, ValidatePodTemplateSpecForRC); kube-linter's policy accepts OnFailure"
+)
+_JOB_ALWAYS = "validateJobSpec rejects restartPolicy: Always in a Job's (and CronJob's) template; kube-linter accepts it"
+_NEVER_VALID = "restartPolicy: Never is valid for bare Pods, Jobs and CronJobs; kube-linter's policy flags it"
+ROW_DIFFERENCES: dict[tuple[str, str], tuple[bool, str]] = {
+    ("restart-policy", "Deployment/dont-fire-deployment-on-failure"): (True, _ALWAYS_ONLY),
+    ("restart-policy", "DaemonSet/dont-fire-daemonset-on-failure"): (True, _ALWAYS_ONLY),
+    ("restart-policy", "ReplicaSet/dont-fire-replicaset-on-failure"): (True, _ALWAYS_ONLY),
+    ("restart-policy", "ReplicationController/dont-fire-replicationcontroller-on-failure"): (True, _ALWAYS_ONLY),
+    ("restart-policy", "Job/dont-fire-job-always"): (True, _JOB_ALWAYS),
+    ("restart-policy", "CronJob/dont-fire-cronjob-always"): (True, _JOB_ALWAYS),
+    ("restart-policy", "Pod/fire-pod-never"): (False, _NEVER_VALID),
+    ("restart-policy", "Job/fire-job-never"): (False, _NEVER_VALID),
+    ("restart-policy", "CronJob/fire-cronjob-never"): (False, _NEVER_VALID),
+}
 
 
 class Row(NamedTuple):

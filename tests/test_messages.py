@@ -120,10 +120,12 @@ def test_null_is_accepted_for_int_or_string():
 
 def test_wrong_api_version_suggests_the_served_one():
     _, findings = check(DEPLOY.replace("apps/v1", "apps/v1beta1"))
-    assert one(findings)[:5] == (
-        "KL020", 1, 13, "Deployment is not served as apps/v1beta1 in Kubernetes 1.37",
-        'use "apiVersion: apps/v1"',
+    rule, line, col, message, help = one(findings)[:5]
+    assert (rule, line, col) == ("KL020", 1, 13)
+    assert message == (
+        "Deployment apps/v1beta1 was removed in Kubernetes 1.16 (deprecated since 1.8); it is not served in Kubernetes 1.37"
     )
+    assert help.startswith("use apiVersion: apps/v1 (served since Kubernetes 1.9); apps/v1: spec.selector is required")
 
 
 def test_api_version_in_old_kubernetes():
@@ -131,6 +133,16 @@ def test_api_version_in_old_kubernetes():
         "apiVersion: autoscaling/v2beta2\nkind: HorizontalPodAutoscaler\nmetadata: {name: h}\n"
         "spec: {scaleTargetRef: {kind: Deployment, name: web}, maxReplicas: 3}\n",
         "--kubernetes-version", "1.25", "--ignore", "KL305",
+    )
+    # Still served in 1.25, but deprecated: a warning that names the replacement.
+    assert one(findings)[:5] == (
+        "KL023", 1, 13, "HorizontalPodAutoscaler autoscaling/v2beta2 is deprecated since Kubernetes 1.23 and removed in 1.26",
+        "use apiVersion: autoscaling/v2 (served since Kubernetes 1.23)",
+    )
+    _, findings = check(
+        "apiVersion: autoscaling/v2beta2\nkind: HorizontalPodAutoscaler\nmetadata: {name: h}\n"
+        "spec: {scaleTargetRef: {kind: Deployment, name: web}, maxReplicas: 3}\n",
+        "--kubernetes-version", "1.25", "--ignore", "KL305,KL023",
     )
     assert findings == []
     _, findings = check(
@@ -211,3 +223,18 @@ def test_patch_checked_alone_is_still_partial(tmp_path):
 def test_non_finite_numbers_are_reported_once():
     _, findings = check(DEPLOY + "          resources:\n            limits:\n              cpu: .inf\n")
     assert one(findings)[:4] == ("KL011", 17, 20, ".inf is not a finite number; Kubernetes cannot represent it in JSON")
+
+
+def test_an_object_rule_folds_an_index_rule_finding_on_the_same_value():
+    # KL622 (object rule) says why "grpc_port" is invalid; KL303 (index rule) would add that no
+    # container declares it. Folds apply across both phases, so only the better one is left.
+    service = (
+        "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  selector: {app: web}\n"
+        "  ports:\n    - {name: http, port: 80, targetPort: grpc_port}\n---\n"
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: web, labels: {app: web}}\nspec:\n  containers:\n"
+        "    - name: web\n      image: nginx:1.25\n      ports: [{name: http, containerPort: 8080}]\n"
+    )
+    _, findings = check(service)
+    assert [(f["rule"], f["line"], f["column"]) for f in findings] == [("KL622", 7, 42)]
+    _, findings = check(service, "--ignore", "KL622")
+    assert [(f["rule"], f["line"], f["column"]) for f in findings] == [("KL303", 7, 42)]
