@@ -100,7 +100,8 @@ def _build_app():  # type: ignore[no-untyped-def]
         ),
         profile: List[str] = typer.Option(
             None, "--profile", metavar="NAME",
-            help="Also run the rules of these profiles (pss-baseline, pss-restricted, best-practices; repeatable).",
+            help="Also run the rules of these profiles (pss-baseline, pss-restricted (which includes "
+            "pss-baseline), best-practices; repeatable).",
         ),
         complete: bool = typer.Option(
             False, "--complete",

@@ -80,6 +80,10 @@ def main() -> int:
     for name, content in pages.items():
         (target / name).write_text(content, encoding="utf-8")
     sys.stdout.write(f"wrote {len(pages)} pages to {target}\n")
+    from k8slint import rule_index
+
+    changed = rule_index.write()
+    sys.stdout.write(f"{rule_index.INDEX_PATH.name} {'rebuilt' if changed else 'is up to date'}\n")
     return 0
 
 

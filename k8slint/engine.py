@@ -43,10 +43,10 @@ class Engine:
         self.index_rules: list[RuleImpl] = []
         for code in sorted(enabled):
             impl = registry.impls[code]
-            if impl.check is not None:
+            if impl.has_check:
                 for kind in impl.kinds or (None,):
                     self._by_kind[kind].append(impl)
-            if impl.check_index is not None:
+            if impl.has_check_index:
                 self.index_rules.append(impl)
         self._any_kind = self._by_kind.get(None, [])
 

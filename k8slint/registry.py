@@ -18,6 +18,10 @@ from k8slint.rule import Rule
 # Renamed or renumbered rules: old code or name → current code. Codes are never reused.
 REDIRECTS: dict[str, str] = {}
 
+# Profiles that contain others: the Pod Security Standards' restricted level is the baseline
+# level plus its own controls, so --profile pss-restricted runs both packs.
+PROFILE_INCLUDES: dict[str, tuple[str, ...]] = {"pss-restricted": ("pss-baseline",)}
+
 
 class UnknownRule(ValueError):
     pass
@@ -25,38 +29,123 @@ class UnknownRule(ValueError):
 
 class RuleImpl:
     """A rule and its logic: ``check(obj, ctx)`` for object rules, ``check_index(index, ctx)``
-    for index rules, neither for the KL0xx rules the loader and schema check report."""
+    for index rules, neither for the KL0xx rules the loader and schema check report.
 
-    __slots__ = ("rule", "kinds", "check", "check_index", "origin")
+    The logic may be loaded lazily: ``loader()`` returns the implementation (a RuleImpl with
+    the logic) the first time ``check`` or ``check_index`` is read, so a run imports only the
+    rules it uses (see k8slint/rule_index.py)."""
+
+    __slots__ = ("rule", "kinds", "origin", "has_check", "has_check_index", "_check", "_check_index", "_loader")
 
     def __init__(
         self, rule: Rule, kinds: Optional[frozenset[str]] = None, check: Optional[Callable] = None,
         check_index: Optional[Callable] = None, origin: str = "k8slint",
+        loader: Optional[Callable[[], "RuleImpl"]] = None, has_check: bool = False, has_check_index: bool = False,
     ):
         self.rule = rule
         self.kinds = kinds  # object rules run only on these kinds (None: every kind)
-        self.check = check
-        self.check_index = check_index
         self.origin = origin
+        self._check = check
+        self._check_index = check_index
+        self._loader = loader
+        self.has_check = check is not None or has_check
+        self.has_check_index = check_index is not None or has_check_index
+
+    def _load(self) -> None:
+        loader, self._loader = self._loader, None
+        if loader is not None:
+            impl = loader()
+            self._check, self._check_index = impl._check, impl._check_index
+
+    @property
+    def check(self) -> Optional[Callable]:
+        if self._loader is not None:
+            self._load()
+        return self._check
+
+    @property
+    def check_index(self) -> Optional[Callable]:
+        if self._loader is not None:
+            self._load()
+        return self._check_index
+
+
+def _module_impl(name: str) -> RuleImpl:
+    module = importlib.import_module(f"k8slint.checks.{name}")
+    rule = getattr(module, "RULE", None)
+    kinds = getattr(module, "KINDS", None)
+    return RuleImpl(
+        rule, frozenset(kinds) if kinds else None, getattr(module, "check", None),
+        getattr(module, "check_index", None), origin=f"k8slint.checks.{name}",
+    )
 
 
 def _python_rules() -> list[RuleImpl]:
     import k8slint.checks as package
 
-    impls = []
     folder = os.path.dirname(package.__file__ or "")
     # A directory listing, not pkgutil.iter_modules: that imports inspect (~10 ms at start-up).
     names = sorted(n[:-3] for n in os.listdir(folder) if n.endswith(".py") and not n.startswith("_"))
+    impls = []
     for name in names:
         module = importlib.import_module(f"{package.__name__}.{name}")
-        rule = getattr(module, "RULE", None)
-        if rule is None:
-            continue
-        kinds = getattr(module, "KINDS", None)
+        if getattr(module, "RULE", None) is not None:
+            impls.append(_module_impl(name))
+    return impls
+
+
+_PACKS: dict[str, dict[str, RuleImpl]] = {}
+
+
+def _pack_rule(path: Path, code: str) -> RuleImpl:
+    """The rule ``code`` of the pack at ``path``, loading (and validating) the pack once."""
+    from k8slint.rule_packs import load_pack
+
+    key = str(path)
+    if key not in _PACKS:
+        _PACKS[key] = {impl.rule.code: impl for impl in load_pack(path)}
+    return _PACKS[key][code]
+
+
+def _indexed_rules(entries: list[dict[str, Any]]) -> list[RuleImpl]:
+    """Shipped rules from rule_index.json: metadata now, logic on first use."""
+    from functools import partial
+
+    from k8slint.rule_index import rule_from_json
+
+    impls = []
+    for entry in entries:
+        rule = rule_from_json(entry["rule"])
+        origin = entry["origin"]
+        if origin.startswith("k8slint.checks."):
+            loader = partial(_module_impl, origin.rpartition(".")[2])
+        else:  # a shipped pack, recorded by file name
+            from k8slint.paths import data_dir
+
+            origin = str(data_dir() / "rules" / origin)
+            loader = partial(_pack_rule, Path(origin), rule.code)
+        kinds = frozenset(entry["kinds"]) if entry["kinds"] is not None else None
         impls.append(RuleImpl(
-            rule, frozenset(kinds) if kinds else None, getattr(module, "check", None),
-            getattr(module, "check_index", None), origin=f"k8slint.checks.{name}",
+            rule, kinds, origin=origin, loader=loader,
+            has_check=entry["check"], has_check_index=entry["check_index"],
         ))
+    return impls
+
+
+def shipped_impls(lazy: bool = True) -> list[RuleImpl]:
+    """The core rules, the Python rules and the shipped packs (from the index when it is current)."""
+    from k8slint.paths import data_dir
+    from k8slint.rule_packs import load_packs
+
+    impls: list[RuleImpl] = [RuleImpl(rule) for rule in CORE_RULES]
+    if lazy:
+        from k8slint.rule_index import load
+
+        entries = load()
+        if entries is not None:
+            return impls + _indexed_rules(entries)
+    impls.extend(_python_rules())
+    impls.extend(load_packs([data_dir() / "rules"]))
     return impls
 
 
@@ -110,6 +199,7 @@ class Registry:
     ) -> set[str]:
         """Codes of the rules that run; ``ALL`` in select means every rule (profiles included)."""
         wanted = {self.resolve_profile(p) for p in profiles}
+        wanted |= {inner for p in wanted for inner in PROFILE_INCLUDES.get(p, ())}
         if select is None:
             chosen = {
                 code for code, impl in self.impls.items()
@@ -126,10 +216,6 @@ class Registry:
 
 
 def load_registry(rules_dirs: Iterable[Path] = ()) -> Registry:
-    from k8slint.paths import data_dir
     from k8slint.rule_packs import load_packs
 
-    impls: list[Any] = [RuleImpl(rule) for rule in CORE_RULES]
-    impls.extend(_python_rules())
-    impls.extend(load_packs([data_dir() / "rules", *rules_dirs]))
-    return Registry(impls)
+    return Registry([*shipped_impls(), *load_packs(list(rules_dirs))])

@@ -13,8 +13,10 @@ A pack is a YAML file with a list of rules::
         use_instead: ...
         match:
           kinds: [Deployment]         # optional: only these kinds
-          pod: "{initContainers,containers}[*].env[*]"   # inside every pod spec, or
-          # path: "spec.ports[*]"     # from the object's root
+          pod: "{initContainers,containers}[*].env[*]"   # inside every pod spec ("." is the
+                                      # pod spec itself), or
+          # path: "spec.ports[*]"     # from the object's root; either may be a list of paths
+          # partial: true             # also check kustomize patches (see below)
         require:                      # the JSON Schema every matched value must satisfy
           anyOf: [{required: [value]}, {required: [valueFrom]}]
         message: 'env var "{name}" has neither value nor valueFrom'
@@ -23,8 +25,19 @@ A pack is a YAML file with a list of rules::
 
 Paths are dot-separated keys; ``key[*]`` is every item of a list, ``key[2]`` one item,
 ``{a,b}`` either key, ``*`` every key of a mapping. ``{field}`` in the message and help is the
-matched mapping's field; ``{kind}``, ``{name}`` of the object are there too when the matched
-value has no such field, and ``{path}`` is where the value is.
+matched mapping's field; ``{kind}``, ``{name}`` of the object, ``{value}`` (the matched value
+when it is a scalar, as YAML writes it), ``{key}`` (the last key of its path), ``{path}``
+(where the value is, as ``spec.containers[0].image``), ``{container}`` (the name of the
+container the value is in) and ``{where}`` (``container "app"``, ``init container "setup"``,
+``ephemeral container "debug"``, or ``the pod`` outside containers) are there too when the
+matched value has no such field.
+
+A finding points at the matched value; when that value is a mapping or a list under a key,
+it points at the key (``securityContext:``), which is where the fix goes.
+
+Kustomize patches are partial objects: a rule that requires a field would fire on every patch
+that leaves the field to the base. Rules skip them unless ``match.partial`` is true, which
+suits rules that forbid a value wherever it is written.
 
 Packs are validated against ``PACK_SCHEMA`` when loaded; an invalid pack is an error that
 names its file, line and column.
@@ -46,6 +59,12 @@ PACK_SCHEMA: dict[str, Any] = {
     "properties": {"rules": {"type": "array", "items": {"$ref": "#/$defs/rule"}}},
     "$defs": {
         "text": {"type": "string", "minLength": 1},
+        "paths": {
+            "oneOf": [
+                {"type": "string", "minLength": 1},
+                {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1},
+            ],
+        },
         "rule": {
             "type": "object",
             "additionalProperties": False,
@@ -67,8 +86,9 @@ PACK_SCHEMA: dict[str, Any] = {
                     "additionalProperties": False,
                     "properties": {
                         "kinds": {"type": "array", "items": {"type": "string"}, "minItems": 1},
-                        "path": {"type": "string"},
-                        "pod": {"type": "string"},
+                        "path": {"$ref": "#/$defs/paths"},
+                        "pod": {"$ref": "#/$defs/paths"},
+                        "partial": {"type": "boolean"},
                     },
                     "oneOf": [{"required": ["path"]}, {"required": ["pod"]}],
                 },
@@ -94,8 +114,10 @@ class PackFieldError(ValueError):
 
 
 def parse_path(text: str) -> list[tuple[tuple[str, ...], list[Optional[int]]]]:
-    """'spec.{a,b}[*].c' → [(('spec',), []), (('a', 'b'), [None]), (('c',), [])]."""
-    segments = []
+    """'spec.{a,b}[*].c' → [(('spec',), []), (('a', 'b'), [None]), (('c',), [])]; '.' → []."""
+    segments: list[tuple[tuple[str, ...], list[Optional[int]]]] = []
+    if text.strip() == ".":
+        return segments
     for part in text.split("."):
         m = _SEGMENT.fullmatch(part)
         if not m:
@@ -155,10 +177,14 @@ class YamlRule:
         match = spec["match"]
         self.pod = "pod" in match
         field = "pod" if self.pod else "path"
-        try:
-            self.segments = parse_path(match[field])
-        except ValueError as err:
-            raise PackFieldError(("match", field), str(err)) from None
+        paths = match[field]
+        self.partial = bool(match.get("partial", False))
+        self.segments = []
+        for i, text in enumerate([paths] if isinstance(paths, str) else paths):
+            try:
+                self.segments.append(parse_path(text))
+            except ValueError as err:
+                raise PackFieldError(("match", field) if isinstance(paths, str) else ("match", field, i), str(err)) from None
         self.kinds = frozenset(match["kinds"]) if "kinds" in match else None
         from k8slint.fastschema import compile_schema
 
@@ -180,6 +206,8 @@ class YamlRule:
     def check(self, obj: Any, ctx: Any) -> Iterator[Report]:
         from k8slint.workloads import pod_template
 
+        if obj.partial and not self.partial:
+            return
         if self.pod:
             template = pod_template(obj, "")
             if template is None:
@@ -188,14 +216,49 @@ class YamlRule:
         else:
             roots = [((), obj.data)]
         for base, data in roots:
-            for path, value in walk(data, base, self.segments):
-                if self.is_valid(value):
-                    continue
-                fields = {"kind": obj.kind, "name": obj.name, "path": ".".join(map(str, path))}
-                if isinstance(value, dict):
-                    fields.update({k: v for k, v in value.items() if isinstance(k, str)})
-                yield Report(path, _format(self.message, fields),
-                             _format(self.help, fields) if self.help else None)
+            for segments in self.segments:
+                for path, value in walk(data, base, segments):
+                    if not self.is_valid(value):
+                        yield self._report(obj, path, value, _container(data, path[len(base):]) if self.pod else None)
+
+    def _report(self, obj: Any, path: tuple, value: Any, container: Optional[tuple[str, str]]) -> Report:
+        from k8slint.locate import format_path
+
+        keys = [p for p in path if isinstance(p, str)]
+        label, container_name = container or ("", "")
+        fields = {
+            "kind": obj.kind, "name": obj.name, "path": format_path(path),
+            "key": keys[-1] if keys else "", "value": _scalar_text(value), "container": container_name,
+            "where": f'{label} "{container_name}"' if label else "the pod",
+        }
+        if isinstance(value, dict):
+            fields.update({k: v for k, v in value.items() if isinstance(k, str)})
+        # A mapping or list under a key: point at the key, where the fix goes.
+        key = isinstance(value, (dict, list)) and bool(path) and isinstance(path[-1], str)
+        return Report(path, _format(self.message, fields), _format(self.help, fields) if self.help else None, key=key)
+
+
+_CONTAINER_LISTS = {"containers": "container", "initContainers": "init container", "ephemeralContainers": "ephemeral container"}
+
+
+def _container(spec: Any, rel: tuple) -> Optional[tuple[str, str]]:
+    """(label, name) of the container that the path ``rel`` inside a pod spec is in, if any."""
+    if len(rel) < 2 or rel[0] not in _CONTAINER_LISTS or not isinstance(rel[1], int) or not isinstance(spec, dict):
+        return None
+    items = spec.get(rel[0])
+    item = items[rel[1]] if isinstance(items, list) and rel[1] < len(items) else None
+    name = item.get("name") if isinstance(item, dict) else None
+    return _CONTAINER_LISTS[rel[0]], name if isinstance(name, str) else f"{rel[0]}[{rel[1]}]"
+
+
+def _scalar_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    if isinstance(value, (dict, list)):
+        return ""
+    return str(value)
 
 
 def _located_error(path: Path, root: Any, instance_path: Iterable[Any], message: str, key: bool = False) -> PackError:

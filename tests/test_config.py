@@ -66,7 +66,10 @@ def test_select_extend_select_and_cli_overrides(tmp_path):
     write(tmp_path, "bad.yaml", BAD)
     assert rules(run_json(".", cwd=tmp_path)[1]) == ["KL101"]
     assert rules(run_json(".", "--select", "KL011,env-split-item", cwd=tmp_path)[1]) == ["KL011", "KL101"]
-    assert rules(run_json(".", "--select", "ALL", "--ignore", "KL101", cwd=tmp_path)[1]) == ["KL011", "KL102", "KL013"]
+    found = rules(run_json(".", "--select", "ALL", "--ignore", "KL101", cwd=tmp_path)[1])
+    assert [r for r in found if r < "KL800"] == ["KL011", "KL102", "KL013"]
+    # ALL means every rule, the opt-in profiles (pss-restricted, best-practices) included.
+    assert {"KL823", "KL841"} <= set(found)
 
 
 def test_severity_override_and_fail_threshold(tmp_path):

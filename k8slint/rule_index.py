@@ -1,0 +1,116 @@
+"""A generated catalog of the shipped rules, so that a run imports only the rules it uses.
+
+Every run needs the metadata of every rule (to resolve ``--select``/``--ignore`` and
+profiles, to name and rate findings), but only the logic of the rules that are enabled and
+meet an object of their kinds. Importing every module of ``k8slint/checks/`` and compiling
+every YAML pack costs more than checking a small file, so ``rule_index.json`` records each
+shipped rule's metadata and where its logic lives, and the registry loads the logic on
+first use.
+
+The index carries a fingerprint of the files it was built from. When a rule file changes and
+the index is not rebuilt, the fingerprint no longer matches and the registry loads every
+rule the slow way, so a stale index costs time, never correctness. Rebuild it with
+``python -m k8slint.docs`` (which also regenerates the rule docs); a test checks it is
+current.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Any, Optional
+
+from k8slint.findings import Severity
+from k8slint.rule import Rule
+
+INDEX_PATH = Path(__file__).resolve().parent / "rule_index.json"
+FORMAT = 1
+
+
+def _sources() -> list[Path]:
+    import k8slint.checks as package
+    from k8slint.paths import data_dir
+
+    checks = Path(os.path.dirname(package.__file__ or ""))
+    files = [checks / n for n in os.listdir(checks) if n.endswith(".py")]
+    rules = data_dir() / "rules"
+    if rules.is_dir():
+        files.extend(rules / n for n in os.listdir(rules) if n.endswith((".yaml", ".yml")))
+    return sorted(files, key=lambda p: (p.parent.name, p.name))
+
+
+def fingerprint() -> str:
+    """A hash of every file the shipped rules come from (names and contents)."""
+    digest = hashlib.sha256()
+    for path in _sources():
+        digest.update(f"{path.parent.name}/{path.name}\0".encode())
+        digest.update(path.read_bytes())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def rule_to_json(rule: Rule) -> list[Any]:
+    return [*rule[:2], rule.severity.label, *rule[3:]]
+
+
+def rule_from_json(fields: list[Any]) -> Rule:
+    return Rule(fields[0], fields[1], Severity.parse(fields[2]), *fields[3:])
+
+
+def build(impls: list[Any]) -> dict[str, Any]:
+    """The index of the given (eagerly loaded) shipped rule implementations."""
+    entries = []
+    for impl in impls:
+        if impl.origin == "k8slint":  # the core rules are defined in Python, always loaded
+            continue
+        origin = impl.origin if impl.origin.startswith("k8slint.checks.") else Path(impl.origin).name
+        entries.append({
+            "origin": origin,
+            "rule": rule_to_json(impl.rule),
+            "kinds": sorted(impl.kinds) if impl.kinds is not None else None,
+            "check": impl.has_check,
+            "check_index": impl.has_check_index,
+        })
+    return {"format": FORMAT, "fingerprint": fingerprint(), "rules": entries}
+
+
+def load() -> Optional[list[dict[str, Any]]]:
+    """The index entries, or None when there is no index or it does not match the sources."""
+    try:
+        with open(INDEX_PATH, encoding="utf-8") as f:
+            index = json.load(f)
+    except (OSError, ValueError):
+        return None
+    if not isinstance(index, dict) or index.get("format") != FORMAT:
+        return None
+    try:
+        current = fingerprint()
+    except OSError:
+        return None
+    if index.get("fingerprint") != current:
+        return None
+    rules = index.get("rules")
+    return rules if isinstance(rules, list) else None
+
+
+def render(impls: list[Any]) -> str:
+    return json.dumps(build(impls), indent=1, ensure_ascii=False) + "\n"
+
+
+def write() -> bool:
+    """Rebuild rule_index.json from the shipped rules; True if it changed."""
+    from k8slint.registry import shipped_impls
+
+    text = render(shipped_impls(lazy=False))
+    old = INDEX_PATH.read_text(encoding="utf-8") if INDEX_PATH.exists() else None
+    if old == text:
+        return False
+    tmp = INDEX_PATH.with_suffix(".json.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, INDEX_PATH)
+    return True
+
+
+if __name__ == "__main__":
+    print("rule_index.json " + ("rebuilt" if write() else "is up to date"))

@@ -1,0 +1,75 @@
+"""rule_index.json: the shipped rules' metadata, so that a run imports only the rules it uses."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from k8slint import registry, rule_index
+
+
+def _eager() -> dict[str, registry.RuleImpl]:
+    return {impl.rule.code: impl for impl in registry.shipped_impls(lazy=False)}
+
+
+def test_index_is_up_to_date():
+    assert rule_index.load() is not None, (
+        "k8slint/rule_index.json does not match the rules in k8slint/checks/ and rules/: "
+        "run `python -m k8slint.docs` to rebuild it (and the rule docs)"
+    )
+    assert rule_index.INDEX_PATH.read_text(encoding="utf-8") == rule_index.render(list(_eager().values()))
+
+
+def test_lazy_registry_has_the_same_rules_as_the_eager_one():
+    lazy = {impl.rule.code: impl for impl in registry.shipped_impls()}
+    eager = _eager()
+    assert sorted(lazy) == sorted(eager)
+    for code, impl in eager.items():
+        other = lazy[code]
+        assert other.rule == impl.rule, code
+        assert other.kinds == impl.kinds, code
+        assert (other.has_check, other.has_check_index) == (impl.has_check, impl.has_check_index), code
+        assert (other.check is None, other.check_index is None) == (impl.check is None, impl.check_index is None), code
+
+
+def test_logic_is_loaded_on_first_use_only():
+    lazy = {impl.rule.code: impl for impl in registry.shipped_impls()}
+    pack_rule = lazy["KL841"]  # best-practices pack
+    assert pack_rule._loader is not None
+    assert callable(pack_rule.check) and pack_rule._loader is None
+
+
+def test_a_stale_index_is_ignored(tmp_path, monkeypatch):
+    index = json.loads(rule_index.INDEX_PATH.read_text(encoding="utf-8"))
+    index["fingerprint"] = "0" * 64
+    stale = tmp_path / "rule_index.json"
+    stale.write_text(json.dumps(index), encoding="utf-8")
+    monkeypatch.setattr(rule_index, "INDEX_PATH", stale)
+    assert rule_index.load() is None
+    impls = registry.shipped_impls()
+    assert all(impl._loader is None for impl in impls)  # loaded the slow way
+    assert {impl.rule.code for impl in impls} == set(_eager())
+    monkeypatch.setattr(rule_index, "INDEX_PATH", tmp_path / "missing.json")
+    assert rule_index.load() is None
+
+
+def test_a_run_on_a_service_imports_no_workload_rule_pack():
+    service = "apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec: {ports: [{port: 80}]}\n"
+    script = (
+        "import sys\n"
+        "sys.argv = ['k8slint', 'check', '-']\n"
+        "from k8slint import cli\n"
+        "try:\n    cli.main()\nexcept SystemExit:\n    pass\n"
+        "import k8slint.registry as r\n"
+        "print(sorted(r._PACKS), file=sys.stderr)\n"
+    )
+    if rule_index.load() is None:
+        pytest.skip("rule_index.json is stale (test_index_is_up_to_date says how to rebuild it)")
+    done = subprocess.run(
+        [sys.executable, "-c", script], input=service, capture_output=True, text=True, cwd=Path(__file__).parent,
+    )
+    # The profile packs' rules are off, so their files are never even parsed.
+    assert done.stderr.strip().splitlines()[-1] == "[]", done.stderr
