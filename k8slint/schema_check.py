@@ -257,13 +257,18 @@ class SchemaChecker:
                         for target in closest(key, allowed):
                             misspelt.add((tuple(e.absolute_path), target))
         out: list[Finding] = []
+        required_done: set[tuple] = set()
         for err in errors:
             path = tuple(err.absolute_path)
             validator = err.validator
             if validator == "additionalProperties" and err.validator_value is False:
                 out.extend(self._unknown_fields(obj, path, err))
             elif validator == "required":
-                out.extend(self._missing(obj, path, err, misspelt))
+                # jsonschema raises one error per missing field, each carrying the whole list:
+                # report every missing field of the object once.
+                if path not in required_done:
+                    required_done.add(path)
+                    out.extend(self._missing(obj, path, err, misspelt))
             elif validator == "type":
                 out.append(self._wrong_type(obj, path, err))
             elif validator == "enum":

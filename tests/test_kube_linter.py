@@ -44,7 +44,10 @@ COUNTERPARTS: dict[str, tuple[str, ...]] = {
     "no-extensions-v1beta": ("KL020",),  # unknown-api-version: extensions/v1beta1 is no longer served
     "(parse; --fail-on-invalid-resource)": ("KL001",),  # yaml-syntax
     "invalid-target-ports": ("KL621", "KL622"),  # invalid-container-port, invalid-service-port
-    "restart-policy": ("KL624",),  # invalid-restart-policy: the API server's rules (see ROW_DIFFERENCES)
+    "restart-policy": ("KL624",),
+    "liveness-port": ("KL309",),  # probe-port-not-declared
+    "readiness-port": ("KL309",),
+    "startup-port": ("KL309",),  # invalid-restart-policy: the API server's rules (see ROW_DIFFERENCES)
 }
 
 # kube-linter checks that k8slint does not compare, and why.
@@ -52,9 +55,6 @@ NOT_COMPARED: dict[str, str] = {
     "dangling-networkpolicypeer-podselector": "not implemented (issue 4): KL307 checks spec.podSelector, "
     "not the podSelector of ingress/egress peers",
     "dangling-servicemonitor": "not implemented (issue 4): Prometheus-operator ServiceMonitor selectors",
-    "liveness-port": "not implemented (issue 4): probe ports the container does not declare",
-    "readiness-port": "not implemented (issue 4): probe ports the container does not declare",
-    "startup-port": "not implemented (issue 4): probe ports the container does not declare",
     "pdb-max-unavailable": "not implemented (issue 4)",
     "pdb-min-available": "not implemented (issue 4): minAvailable against replicas and HPA/KEDA minimums",
     "dnsconfig-options": "out of scope: a site policy (the test config requires ndots:2), not a mistake",

@@ -238,3 +238,15 @@ def test_an_object_rule_folds_an_index_rule_finding_on_the_same_value():
     assert [(f["rule"], f["line"], f["column"]) for f in findings] == [("KL622", 7, 42)]
     _, findings = check(service, "--ignore", "KL622")
     assert [(f["rule"], f["line"], f["column"]) for f in findings] == [("KL303", 7, 42)]
+
+
+def test_two_missing_fields_of_one_object_are_two_findings_not_four():
+    _, findings = check(
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  topologySpreadConstraints:\n"
+        "    - topologyKey: zone\n      labelSelector: {matchLabels: {app: p}}\n"
+        "  containers:\n    - {name: a, image: \"nginx:1.25\"}\n",
+    )
+    assert [(f["rule"], f["line"], f["message"]) for f in findings] == [
+        ("KL013", 6, 'topologySpreadConstraints[0] has no "maxSkew"'),
+        ("KL013", 6, 'topologySpreadConstraints[0] has no "whenUnsatisfiable"'),
+    ]
