@@ -125,6 +125,10 @@ class Index:
         """Pod templates (of workloads and Pods) in a namespace."""
         return self._templates.get(namespace, [])
 
+    def template_namespaces(self) -> list[Optional[str]]:
+        """The namespaces that have pod templates (sorted)."""
+        return sorted((ns for ns, found in self._templates.items() if found), key=lambda ns: ns or "")
+
     def select(self, namespace: Optional[str], selector: dict[str, Any]) -> list[PodTemplate]:
         """Pod templates whose labels contain every pair of a map selector (Services)."""
         templates = self._templates.get(namespace, [])

@@ -108,8 +108,38 @@ def _usable_expression(expr: Any) -> bool:
     return values is None or (isinstance(values, list) and all(isinstance(v, str) for v in values))
 
 
-def selector_help(selector: dict[str, Any], templates: list[Any], namespace: str) -> str:
-    """Did-you-mean: the labels of the pod template that comes closest to the selector."""
+def closest_match(selector: dict[str, Any], candidates: list[Any]) -> Optional[Any]:
+    """The candidate (anything with ``labels``) that comes closest to a LabelSelector: most
+    pairs and expressions satisfied, then most keys present, then fewest labels."""
+    if not candidates:
+        return None
+    wanted = _as_dict(selector.get("matchLabels"))
+    exprs = _as_list(selector.get("matchExpressions"))
+
+    def score(t: Any) -> tuple[int, int, int]:
+        pairs, keys = closeness(wanted, t.labels)
+        passed = sum(1 for e in exprs if label_selector_matches({"matchExpressions": [e]}, t.labels))
+        return pairs + passed, keys, -len(t.labels)
+
+    return max(candidates, key=score)
+
+
+def mismatch_path(selector: dict[str, Any], labels: dict[str, str]) -> tuple[tuple, bool]:
+    """Where inside a LabelSelector the first part that ``labels`` fail is, and whether to
+    point at its key (the label is missing) rather than its value (the value differs):
+    (('matchLabels', 'tier'), False), (('matchExpressions', 0), False), or ((), False)."""
+    for key, value in _as_dict(selector.get("matchLabels")).items():
+        if labels.get(key) != value:
+            return ("matchLabels", key), key not in labels
+    for i, expr in enumerate(_as_list(selector.get("matchExpressions"))):
+        if not label_selector_matches({"matchExpressions": [expr]}, labels):
+            return ("matchExpressions", i), False
+    return (), False
+
+
+def selector_help(selector: dict[str, Any], templates: list[Any], namespace: str, noun: str = "pod template") -> str:
+    """Did-you-mean: the labels of the pod template that comes closest to the selector (of
+    anything with ``labels`` and ``describe()``, named ``noun``, e.g. Services)."""
     if not templates:
         return (
             f"no workload of namespace {namespace} is in the checked files; if it is defined "
@@ -131,6 +161,6 @@ def selector_help(selector: dict[str, Any], templates: list[Any], namespace: str
     failing = [e for e in exprs if not label_selector_matches({"matchExpressions": [e]}, best.labels)]
     shown_labels = describe_map(best.labels) if best.labels else "no labels"
     return (
-        f"the closest pod template, {best.describe()}, has {shown_labels}, which does not satisfy "
+        f"the closest {noun}, {best.describe()}, has {shown_labels}, which does not satisfy "
         f"{describe_selector({'matchExpressions': failing})[1:-1]}"
     )
