@@ -19,7 +19,7 @@ from k8slint.findings import Finding, Severity, Span
 from k8slint.helm import is_template
 from k8slint.index import Index
 from k8slint.kustomize import collect_generated, collect_patches, is_kustomization, nearby_kustomizations
-from k8slint.loader import Issue, decode, load_text
+from k8slint.loader import Issue, compose, decode, load_text
 from k8slint.locate import find_node, format_path, node_span, path_to
 from k8slint.objects import NOT_MANIFEST_NAMES, K8sObject, identify
 from k8slint.registry import Registry, UnknownRule, load_registry
@@ -312,7 +312,7 @@ class _Relocator:
         text = self.texts[objects[0].file]
         if objects[0].file.endswith(".json"):
             text = text.replace("\t", " ")
-        roots = {d.index: d.root for d in load_text(text).documents}
+        roots, _ = compose(text)  # the nodes only: the data was built when the file was checked
         return [find_node(roots[obj.doc_index], obj.prefix)[0] for obj in objects]
 
 

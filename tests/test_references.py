@@ -54,6 +54,7 @@ MISSING = {
     "          secretKeyRef: {name: app-token, key: token}\n",
     "KL704": "serviceAccountName: app\n" + CONTAINER,
     "KL707": "priorityClassName: high\n" + CONTAINER,
+    "KL403": CONTAINER + "volumes:\n  - name: data\n    persistentVolumeClaim: {claimName: app-data}\n",
 }
 
 

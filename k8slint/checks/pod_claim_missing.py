@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
+from k8slint.checks._references import missing_severity, not_found
 from k8slint.findings import Severity
 from k8slint.rule import Report, Rule
 from k8slint.suggest import did_you_mean
@@ -15,7 +16,8 @@ RULE = Rule(
     "never started: it stays Pending (\"persistentvolumeclaim not found\"), while kubectl apply "
     "succeeds. Claims are namespaced, so a claim of the same name in another namespace does not "
     "help. The claim may exist in the cluster already (it is then not a mistake), so this is a "
-    "warning; claims given with --context count. StatefulSet volumeClaimTemplates create their "
+    "warning (an error with --complete or assume-complete: true); claims given with --context "
+    "count. StatefulSet volumeClaimTemplates create their "
     "own claims (and replace a pod volume of the same name), so those are not looked up.",
     example="kind: Deployment\nspec:\n  template:\n    spec:\n      volumes:\n        - name: data\n"
     "          persistentVolumeClaim:\n            claimName: web-dta\n---\n"
@@ -43,17 +45,14 @@ def check_index(index: Any, ctx: Any) -> Iterator[Report]:
                 continue
             if index.may_miss(obj):
                 break  # the claim may be in a document beside it that could not be read
-            message = (
-                f'{template.describe()} uses PersistentVolumeClaim "{claim}", which is not in the '
-                f"checked files of namespace {namespace} (it may exist in the cluster)"
-            )
+            message = f'{template.describe()} uses PersistentVolumeClaim "{claim}", {not_found(namespace, ctx)}'
             yield Report(
                 volumes_path + (i, "persistentVolumeClaim", "claimName"), message,
-                _suggest(index, claim, namespace), obj=obj,
+                _suggest(index, claim, namespace, ctx), obj=obj, severity=missing_severity(ctx),
             )
 
 
-def _suggest(index: Any, claim: str, namespace: str) -> str:
+def _suggest(index: Any, claim: str, namespace: str, ctx: Any) -> str:
     hint = did_you_mean(claim, index.names("PersistentVolumeClaim", namespace))
     if hint is not None:
         return hint
@@ -64,7 +63,7 @@ def _suggest(index: Any, claim: str, namespace: str) -> str:
             f"a claim of that name exists in {where}, but pods can only use claims of their "
             f"own namespace: define it in namespace {namespace}, or move the workload"
         )
-    return (
-        "if the claim is defined elsewhere, add that file or folder with --context; otherwise define "
-        f'a PersistentVolumeClaim "{claim}" in namespace {namespace}'
-    )
+    define = f'define a PersistentVolumeClaim "{claim}" in namespace {namespace}'
+    if getattr(ctx, "assume_complete", False):
+        return define
+    return f"if the claim is defined elsewhere, add that file or folder with --context; otherwise {define}"

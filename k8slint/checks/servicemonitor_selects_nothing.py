@@ -86,7 +86,7 @@ def check_index(index: Any, ctx: Any) -> Iterator[Report]:
         namespace = index.namespace(monitor)
         namespaces = _namespaces(spec, namespace)
         targets = _targets(index, monitor.kind, namespaces)
-        matched = [t for t in targets if label_selector_matches(selector, t.labels)]
+        matched = [t for t in _matching(index, monitor.kind, selector, "labels") if _in(t, namespaces)]
         who = f"{monitor.kind} {namespace}/{monitor.name or '<unnamed>'}"
         if not matched:
             yield _selects_nothing(index, ctx, monitor, spec, selector, namespaces, targets, kind, who)
@@ -124,6 +124,31 @@ def _targets(index: Any, kind: str, namespaces: Optional[list[str]]) -> list[Tar
     if namespaces is None:
         return [t for found in by_namespace.values() for t in found]
     return [t for ns in namespaces for t in by_namespace.get(ns, ())]
+
+
+def _in(target: Target, namespaces: Optional[list[str]]) -> bool:
+    return namespaces is None or target.namespace in namespaces
+
+
+def _matching(index: Any, kind: str, selector: dict[str, Any], attr: str) -> list[Target]:
+    """The targets of every namespace whose labels (attr "labels") or, for Services, pod selector
+    ("selects") the selector matches, in index order. Only the targets that have the selector's
+    first matchLabels pair are tested, so many monitors over many Services stay cheap."""
+    pairs = [(k, v) for k, v in as_dict(selector.get("matchLabels")).items() if isinstance(v, str)]
+    if pairs:
+        by_pair = index.memo(("KL312 by label", kind, attr), lambda: _by_pair(index, kind, attr))
+        candidates = by_pair.get(pairs[0], [])
+    else:
+        candidates = _targets(index, kind, None)
+    return [t for t in candidates if label_selector_matches(selector, getattr(t, attr))]
+
+
+def _by_pair(index: Any, kind: str, attr: str) -> dict[tuple[str, str], list[Target]]:
+    out: dict[tuple[str, str], list[Target]] = {}
+    for target in _targets(index, kind, None):
+        for pair in getattr(target, attr).items():
+            out.setdefault(pair, []).append(target)
+    return out
 
 
 def _services(index: Any) -> dict[Optional[str], list[Target]]:
@@ -188,13 +213,11 @@ def _help(
     the closest candidate lacks or has another value for, at matchNames when the namespace is
     wrong, else at the selector."""
     at: tuple = ("spec", "selector")
-    everywhere = _targets(index, monitor.kind, None)
     if monitor.kind == "ServiceMonitor":
         # A common slip: the Service selects pods with these labels but does not carry them.
         unlabelled = [
-            t for t in everywhere
-            if t.selects and label_selector_matches(selector, t.selects)
-            and not label_selector_matches(selector, t.labels)
+            t for t in _matching(index, monitor.kind, selector, "selects")
+            if t.selects and not label_selector_matches(selector, t.labels)
         ]
         if unlabelled:
             found = min(unlabelled, key=lambda t: namespaces is not None and t.namespace not in namespaces)
@@ -209,9 +232,7 @@ def _help(
                 f"ServiceMonitor matches a Service's own labels: add them to its metadata.labels{moved}"
             ), at, False
     if namespaces is not None:
-        elsewhere = [
-            t for t in everywhere if t.namespace not in namespaces and label_selector_matches(selector, t.labels)
-        ]
+        elsewhere = [t for t in _matching(index, monitor.kind, selector, "labels") if t.namespace not in namespaces]
         if elsewhere:
             other = elsewhere[0].namespace
             if as_list(as_dict(spec.get("namespaceSelector")).get("matchNames")):
