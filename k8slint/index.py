@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
-from typing import Any, Callable, Iterable, Optional
+from typing import Any, Callable, Iterable, Iterator, Optional
 
 from k8slint.objects import K8sObject
 from k8slint.selectors import label_selector_matches
@@ -121,6 +121,18 @@ class Index:
         return self._by_key
 
     # -- pod templates ---------------------------------------------------------------------
+    def template_of(self, obj: K8sObject) -> Optional[PodTemplate]:
+        """The object's pod template in its namespace (None for kinds without one)."""
+        return pod_template(obj, self.namespace(obj) or self.default_namespace)
+
+    def checked_templates(self) -> Iterator[tuple[K8sObject, Optional[str], PodTemplate]]:
+        """(object, namespace, pod template) for every checked object that has a pod template."""
+        for obj in self.objects:
+            if obj.checked:
+                template = self.template_of(obj)
+                if template is not None:
+                    yield obj, self.namespace(obj), template
+
     def templates(self, namespace: Optional[str]) -> list[PodTemplate]:
         """Pod templates (of workloads and Pods) in a namespace."""
         return self._templates.get(namespace, [])

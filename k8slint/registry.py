@@ -71,6 +71,7 @@ class RuleImpl:
 
 
 def _module_impl(name: str) -> RuleImpl:
+    """The rule of module k8slint/checks/<name>.py (rule None for a helper module)."""
     module = importlib.import_module(f"k8slint.checks.{name}")
     rule = getattr(module, "RULE", None)
     kinds = getattr(module, "KINDS", None)
@@ -86,12 +87,8 @@ def _python_rules() -> list[RuleImpl]:
     folder = os.path.dirname(package.__file__ or "")
     # A directory listing, not pkgutil.iter_modules: that imports inspect (~10 ms at start-up).
     names = sorted(n[:-3] for n in os.listdir(folder) if n.endswith(".py") and not n.startswith("_"))
-    impls = []
-    for name in names:
-        module = importlib.import_module(f"{package.__name__}.{name}")
-        if getattr(module, "RULE", None) is not None:
-            impls.append(_module_impl(name))
-    return impls
+    impls = [_module_impl(name) for name in names]
+    return [impl for impl in impls if impl.rule is not None]
 
 
 _PACKS: dict[str, dict[str, RuleImpl]] = {}

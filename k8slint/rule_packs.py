@@ -272,7 +272,7 @@ def _located_error(path: Path, root: Any, instance_path: Iterable[Any], message:
 def load_pack(path: Path) -> list[Any]:
     from k8slint.loader import decode, load_text
     from k8slint.registry import RuleImpl
-    from k8slint.workloads import TEMPLATE_PATHS
+    from k8slint.workloads import POD_KINDS
 
     try:
         text, problem = decode(path.read_bytes())
@@ -318,8 +318,7 @@ def load_pack(path: Path) -> list[Any]:
         )
         kinds = logic.kinds
         if logic.pod:
-            workload_kinds = frozenset(TEMPLATE_PATHS) | {"Pod"}
-            kinds = workload_kinds if kinds is None else kinds & workload_kinds
+            kinds = POD_KINDS if kinds is None else kinds & POD_KINDS
         impls.append(RuleImpl(rule, kinds, logic.check, origin=str(path)))
     return impls
 

@@ -49,6 +49,16 @@ def label_selector_matches(selector: Any, labels: dict[str, str]) -> bool:
     return True
 
 
+def service_selector(service: Any) -> Optional[dict[str, str]]:
+    """The pod labels a Service selects (its string pairs), or None when it selects no pods
+    itself: no or an empty selector, or type ExternalName."""
+    spec = _as_dict(service.data.get("spec"))
+    selector = spec.get("selector")
+    if not isinstance(selector, dict) or not selector or spec.get("type") == "ExternalName":
+        return None
+    return {k: v for k, v in selector.items() if isinstance(k, str) and isinstance(v, str)}
+
+
 def is_empty_selector(selector: Any) -> bool:
     if not isinstance(selector, dict):
         return False

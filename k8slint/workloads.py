@@ -23,6 +23,8 @@ TEMPLATE_PATHS: dict[str, tuple[str, ...]] = {
     "CronJob": ("spec", "jobTemplate", "spec", "template"),
 }
 CONTAINER_LISTS = ("initContainers", "containers", "ephemeralContainers")
+# Kinds that have a pod spec: the workloads above and the Pod itself.
+POD_KINDS = frozenset(TEMPLATE_PATHS) | {"Pod"}
 
 # Kinds whose objects live outside any namespace (the ones rules look up).
 CLUSTER_SCOPED = frozenset({
@@ -116,6 +118,13 @@ def containers(spec: dict[str, Any], base: tuple = ()) -> Iterator[tuple[tuple, 
         for i, container in enumerate(as_list(spec.get(field))):
             if isinstance(container, dict):
                 yield base + (field, i), container
+
+
+def pod_containers(obj: K8sObject) -> Iterator[tuple[tuple, dict[str, Any]]]:
+    """(path from the object's root, container) for every container of the object's pod spec."""
+    template = pod_template(obj, "")
+    if template is not None:
+        yield from containers(template.spec, template.spec_path)
 
 
 def replicas(obj: K8sObject) -> Optional[int]:

@@ -16,7 +16,7 @@ from typing import Any, NamedTuple, Optional
 from k8slint.findings import Severity
 from k8slint.naming import dns1123_subdomain
 from k8slint.suggest import did_you_mean
-from k8slint.workloads import as_dict, as_list, containers, pod_template
+from k8slint.workloads import as_dict, as_list, containers
 
 # A key of a ConfigMap or Secret (validation: IsConfigMapKey); others are placeholders or
 # errors reported elsewhere, and are not looked up.
@@ -63,8 +63,7 @@ def object_uses(index: Any, obj: Any) -> list[Use]:
 
 
 def _uses(index: Any, obj: Any) -> list[Use]:
-    namespace = index.namespace(obj)
-    template = pod_template(obj, namespace or index.default_namespace)
+    template = index.template_of(obj)
     if template is None:
         return []
     out: list[Use] = []

@@ -5,7 +5,7 @@ from typing import Any, Iterator
 
 from k8slint.findings import Severity
 from k8slint.rule import Report, Rule
-from k8slint.workloads import TEMPLATE_PATHS, pod_template
+from k8slint.workloads import POD_KINDS, pod_template
 
 RULE = Rule(
     "KL705", "deprecated-serviceaccount-field", Severity.WARNING, "references",
@@ -21,7 +21,7 @@ RULE = Rule(
     example="spec:\n  template:\n    spec:\n      serviceAccount: web\n",
     use_instead="spec:\n  template:\n    spec:\n      serviceAccountName: web\n",
 )
-KINDS = frozenset(TEMPLATE_PATHS) | {"Pod"}
+KINDS = POD_KINDS
 
 
 def check(obj: Any, ctx: Any) -> Iterator[Report]:

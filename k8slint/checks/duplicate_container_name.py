@@ -8,7 +8,7 @@ from typing import Any, Iterator, Optional
 from k8slint.findings import Severity
 from k8slint.naming import DNS1123_LABEL_MAX, dns1123_label
 from k8slint.rule import Report, Rule
-from k8slint.workloads import TEMPLATE_PATHS, as_list, pod_template
+from k8slint.workloads import POD_KINDS, as_list, pod_template
 
 RULE = Rule(
     "KL620", "duplicate-container-name", Severity.ERROR, "api-validation",
@@ -28,7 +28,7 @@ RULE = Rule(
     use_instead="initContainers:\n  - name: migrate\n    image: migrate:1.2\ncontainers:\n  - name: app\n"
     "    image: web:1.2\n",
 )
-KINDS = frozenset(TEMPLATE_PATHS) | {"Pod"}
+KINDS = POD_KINDS
 # The order in which the API server checks the lists: a duplicate is reported at the later one.
 ORDER = ("containers", "initContainers", "ephemeralContainers")
 

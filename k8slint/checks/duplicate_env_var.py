@@ -5,7 +5,7 @@ from typing import Any, Iterator
 
 from k8slint.findings import Severity
 from k8slint.rule import Report, Rule
-from k8slint.workloads import TEMPLATE_PATHS, as_list, containers, pod_template
+from k8slint.workloads import POD_KINDS, as_list, pod_containers
 
 RULE = Rule(
     "KL103", "duplicate-env-var", Severity.WARNING, "env",
@@ -17,14 +17,11 @@ RULE = Rule(
     example="env:\n  - name: PORT\n    value: \"8080\"\n  - name: PORT\n    value: \"9090\"\n",
     use_instead="env:\n  - name: PORT\n    value: \"9090\"\n",
 )
-KINDS = frozenset(TEMPLATE_PATHS) | {"Pod"}
+KINDS = POD_KINDS
 
 
 def check(obj: Any, ctx: Any) -> Iterator[Report]:
-    template = pod_template(obj, "")
-    if template is None:
-        return
-    for path, container in containers(template.spec, template.spec_path):
+    for path, container in pod_containers(obj):
         seen: dict[str, list[int]] = {}
         for i, item in enumerate(as_list(container.get("env"))):
             if isinstance(item, dict) and isinstance(item.get("name"), str):

@@ -5,7 +5,7 @@ from typing import Any, Iterator
 
 from k8slint.findings import Severity
 from k8slint.rule import Report, Rule
-from k8slint.workloads import TEMPLATE_PATHS, as_list, pod_template
+from k8slint.workloads import POD_KINDS, as_list, pod_template
 
 RULE = Rule(
     "KL406", "duplicate-volume-name", Severity.ERROR, "storage",
@@ -19,7 +19,7 @@ RULE = Rule(
     use_instead="volumes:\n  - name: config\n    configMap:\n      name: web\n"
     "  - name: tls\n    secret:\n      secretName: web-tls\n",
 )
-KINDS = frozenset(TEMPLATE_PATHS) | {"Pod"}
+KINDS = POD_KINDS
 
 
 def check(obj: Any, ctx: Any) -> Iterator[Report]:

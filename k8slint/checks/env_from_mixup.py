@@ -5,7 +5,7 @@ from typing import Any, Iterator
 
 from k8slint.findings import Severity
 from k8slint.rule import Report, Rule
-from k8slint.workloads import TEMPLATE_PATHS, as_list, containers, pod_template
+from k8slint.workloads import POD_KINDS, as_list, pod_containers
 
 RULE = Rule(
     "KL104", "env-from-mixup", Severity.ERROR, "env",
@@ -21,7 +21,7 @@ RULE = Rule(
     use_instead="envFrom:\n  - configMapRef:\n      name: app-config\nenv:\n  - name: DB_PASSWORD\n"
     "    valueFrom:\n      secretKeyRef: {name: db, key: password}\n",
 )
-KINDS = frozenset(TEMPLATE_PATHS) | {"Pod"}
+KINDS = POD_KINDS
 
 FROM_REFS = ("configMapRef", "secretRef")  # EnvFromSource: import every key
 FROM_KEYS = frozenset({*FROM_REFS, "prefix"})
@@ -42,10 +42,7 @@ TO_ENV = (
 
 
 def check(obj: Any, ctx: Any) -> Iterator[Report]:
-    template = pod_template(obj, "")
-    if template is None:
-        return
-    for path, container in containers(template.spec, template.spec_path):
+    for path, container in pod_containers(obj):
         cname = container.get("name")
         where = f'container "{cname}"' if isinstance(cname, str) else f"{path[-2]}[{path[-1]}]"
         for i, item in enumerate(as_list(container.get("env"))):

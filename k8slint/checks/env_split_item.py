@@ -5,7 +5,7 @@ from typing import Any, Iterator
 
 from k8slint.findings import Severity
 from k8slint.rule import Report, Rule
-from k8slint.workloads import TEMPLATE_PATHS, as_list, containers, pod_template
+from k8slint.workloads import POD_KINDS, as_list, pod_containers
 
 RULE = Rule(
     "KL101", "env-split-item", Severity.ERROR, "env",
@@ -16,15 +16,12 @@ RULE = Rule(
     example="env:\n  - name: AUTH_ADDRESS\n  - value: auth-service.default:80\n",
     use_instead="env:\n  - name: AUTH_ADDRESS\n    value: auth-service.default:80\n",
 )
-KINDS = frozenset(TEMPLATE_PATHS) | {"Pod"}
+KINDS = POD_KINDS
 VALUE_KEYS = frozenset({"value", "valueFrom"})
 
 
 def check(obj: Any, ctx: Any) -> Iterator[Report]:
-    template = pod_template(obj, "")
-    if template is None:
-        return
-    for path, container in containers(template.spec, template.spec_path):
+    for path, container in pod_containers(obj):
         env = as_list(container.get("env"))
         for i in range(1, len(env)):
             prev, item = env[i - 1], env[i]

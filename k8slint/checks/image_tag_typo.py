@@ -6,7 +6,7 @@ from typing import Any, Iterator
 from k8slint.findings import Severity
 from k8slint.images import ImageRef, latest_typo, parse_image
 from k8slint.rule import Report, Rule
-from k8slint.workloads import TEMPLATE_PATHS, containers, pod_template
+from k8slint.workloads import POD_KINDS, pod_containers
 
 RULE = Rule(
     "KL201", "image-tag-typo", Severity.ERROR, "images",
@@ -21,14 +21,11 @@ RULE = Rule(
     example="containers:\n  - name: app\n    image: my-docker-hub/app:lastest\n",
     use_instead="containers:\n  - name: app\n    image: my-docker-hub/app:1.4.2\n",
 )
-KINDS = frozenset(TEMPLATE_PATHS) | {"Pod"}
+KINDS = POD_KINDS
 
 
 def check(obj: Any, ctx: Any) -> Iterator[Report]:
-    template = pod_template(obj, "")
-    if template is None:
-        return
-    for path, container in containers(template.spec, template.spec_path):
+    for path, container in pod_containers(obj):
         image = container.get("image")
         if not isinstance(image, str):
             continue

@@ -10,7 +10,7 @@ from k8slint.findings import Severity
 from k8slint.naming import iana_svc_name
 from k8slint.ports import name_help, port_number_problem
 from k8slint.rule import Report, Rule
-from k8slint.workloads import CONTAINER_LISTS, TEMPLATE_PATHS, as_dict, as_list, is_int, pod_template
+from k8slint.workloads import CONTAINER_LISTS, POD_KINDS, as_dict, as_list, is_int, pod_template
 
 RULE = Rule(
     "KL621", "invalid-container-port", Severity.ERROR, "api-validation",
@@ -31,7 +31,7 @@ RULE = Rule(
     example="ports:\n  - name: HTTP_API\n    containerPort: 80800\n",
     use_instead="ports:\n  - name: http-api\n    containerPort: 8080\n",
 )
-KINDS = frozenset(TEMPLATE_PATHS) | {"Pod"}
+KINDS = POD_KINDS
 
 
 def check(obj: Any, ctx: Any) -> Iterator[Report]:

@@ -6,7 +6,7 @@ from typing import Any, Iterator, Optional
 
 from k8slint.findings import Severity
 from k8slint.rule import Report, Rule
-from k8slint.workloads import TEMPLATE_PATHS, as_dict, as_list, get_path, is_int, pod_template
+from k8slint.workloads import POD_KINDS, as_dict, as_list, get_path, is_int, pod_template
 
 RULE = Rule(
     "KL627", "invalid-field-combination", Severity.ERROR, "api-validation",
@@ -32,7 +32,7 @@ RULE = Rule(
     example="kind: Deployment\nspec:\n  strategy:\n    type: Recreate\n    rollingUpdate:\n      maxSurge: 1\n",
     use_instead="kind: Deployment\nspec:\n  strategy:\n    type: Recreate\n",
 )
-KINDS = frozenset(TEMPLATE_PATHS) | {"Pod", "Service"}
+KINDS = POD_KINDS | {"Service"}
 CONTROLLERS = frozenset({"Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "ReplicationController"})
 PROGRESS_DEADLINE_DEFAULT = 600
 _PERCENT = re.compile(r"([0-9]+)%\Z")

@@ -6,7 +6,7 @@ from typing import Any, Iterator
 from k8slint.findings import Severity
 from k8slint.images import InvalidImage, parse_image
 from k8slint.rule import Report, Rule
-from k8slint.workloads import TEMPLATE_PATHS, containers, pod_template
+from k8slint.workloads import POD_KINDS, pod_containers
 
 RULE = Rule(
     "KL203", "invalid-image-reference", Severity.ERROR, "images",
@@ -24,14 +24,11 @@ RULE = Rule(
     use_instead="containers:\n  - name: app\n    image: registry.example.com/myteam/app:1.4\n"
     "  - name: proxy\n    image: nginx:1.27.3\n",
 )
-KINDS = frozenset(TEMPLATE_PATHS) | {"Pod"}
+KINDS = POD_KINDS
 
 
 def check(obj: Any, ctx: Any) -> Iterator[Report]:
-    template = pod_template(obj, "")
-    if template is None:
-        return
-    for path, container in containers(template.spec, template.spec_path):
+    for path, container in pod_containers(obj):
         image = container.get("image")
         if not isinstance(image, str):
             continue

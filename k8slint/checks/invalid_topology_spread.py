@@ -1,13 +1,13 @@
 """KL628: pod topology spread constraints the API server rejects."""
 from __future__ import annotations
 
-from typing import Any, Iterator, Optional
+from typing import Any, Iterator
 
 from k8slint.findings import Severity
 from k8slint.naming import fix_qualified_name, qualified_name
 from k8slint.rule import Report, Rule
 from k8slint.suggest import closest
-from k8slint.workloads import TEMPLATE_PATHS, as_dict, as_list, is_int, pod_template
+from k8slint.workloads import POD_KINDS, as_dict, as_list, is_int, pod_template
 
 RULE = Rule(
     "KL628", "invalid-topology-spread", Severity.ERROR, "api-validation",
@@ -39,7 +39,7 @@ RULE = Rule(
     "    whenUnsatisfiable: DoNotSchedule\n    minDomains: 3\n    labelSelector:\n"
     "      matchLabels: {app: web}\n",
 )
-KINDS = frozenset(TEMPLATE_PATHS) | {"Pod"}
+KINDS = POD_KINDS
 
 ACTIONS = ("DoNotSchedule", "ScheduleAnyway")
 POLICIES = ("Honor", "Ignore")

@@ -7,7 +7,7 @@ from k8slint.checks._references import missing_severity, not_found
 from k8slint.findings import Severity
 from k8slint.rule import Report, Rule
 from k8slint.suggest import did_you_mean
-from k8slint.workloads import as_dict, as_list, claim_template_names, pod_template
+from k8slint.workloads import as_dict, as_list, claim_template_names
 
 RULE = Rule(
     "KL403", "pod-claim-missing", Severity.WARNING, "storage",
@@ -28,13 +28,7 @@ RULE = Rule(
 
 
 def check_index(index: Any, ctx: Any) -> Iterator[Report]:
-    for obj in index.objects:
-        if not obj.checked:
-            continue
-        namespace = index.namespace(obj)
-        template = pod_template(obj, namespace or index.default_namespace)
-        if template is None:
-            continue
+    for obj, namespace, template in index.checked_templates():
         volumes_path = template.spec_path + ("volumes",)
         templated = claim_template_names(obj)
         for i, volume in enumerate(as_list(template.spec.get("volumes"))):

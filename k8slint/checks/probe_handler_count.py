@@ -7,7 +7,7 @@ from typing import Any, Iterator, Optional
 from k8slint.findings import Severity
 from k8slint.ports import int_or_name_problem
 from k8slint.rule import Report, Rule
-from k8slint.workloads import TEMPLATE_PATHS, as_dict, as_list, is_int, pod_template
+from k8slint.workloads import POD_KINDS, as_dict, as_list, is_int, pod_template
 
 RULE = Rule(
     "KL623", "probe-handler-count", Severity.ERROR, "api-validation",
@@ -29,7 +29,7 @@ RULE = Rule(
     example="livenessProbe:\n  path: /healthz\n  port: 8080\n",
     use_instead="livenessProbe:\n  httpGet:\n    path: /healthz\n    port: 8080\n",
 )
-KINDS = frozenset(TEMPLATE_PATHS) | {"Pod"}
+KINDS = POD_KINDS
 
 PROBES = ("livenessProbe", "readinessProbe", "startupProbe")
 PROBE_HANDLERS = ("exec", "httpGet", "tcpSocket", "grpc")

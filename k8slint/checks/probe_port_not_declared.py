@@ -7,7 +7,7 @@ from k8slint.findings import Severity
 from k8slint.ports import int_or_name_problem
 from k8slint.rule import Report, Rule
 from k8slint.suggest import closest
-from k8slint.workloads import TEMPLATE_PATHS, as_dict, as_list, is_int, pod_template
+from k8slint.workloads import POD_KINDS, as_dict, as_list, is_int, pod_template
 
 RULE = Rule(
     "KL309", "probe-port-not-declared", Severity.ERROR, "ports",
@@ -34,7 +34,7 @@ RULE = Rule(
     use_instead="containers:\n  - name: web\n    ports:\n      - {name: http, containerPort: 8080}\n"
     "    livenessProbe:\n      httpGet:\n        path: /healthz\n        port: http\n",
 )
-KINDS = frozenset(TEMPLATE_PATHS) | {"Pod"}
+KINDS = POD_KINDS
 
 PROBES = ("livenessProbe", "readinessProbe", "startupProbe")
 HOOKS = ("postStart", "preStop")

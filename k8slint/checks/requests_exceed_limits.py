@@ -8,7 +8,7 @@ from k8slint.builtin import api_group, is_builtin
 from k8slint.findings import Severity
 from k8slint.resource_names import is_overcommit_allowed
 from k8slint.rule import Report, Rule
-from k8slint.workloads import TEMPLATE_PATHS, as_dict, as_list, containers, pod_template
+from k8slint.workloads import POD_KINDS, as_dict, as_list, containers, pod_template
 
 RULE = Rule(
     "KL606", "requests-exceed-limits", Severity.ERROR, "api-validation",
@@ -26,7 +26,7 @@ RULE = Rule(
     example="resources:\n  requests:\n    memory: 2Gi\n  limits:\n    memory: 1Gi\n",
     use_instead="resources:\n  requests:\n    memory: 1Gi\n  limits:\n    memory: 2Gi\n",
 )
-KINDS = frozenset(TEMPLATE_PATHS) | {"Pod", "LimitRange"}
+KINDS = POD_KINDS | {"LimitRange"}
 
 
 def check(obj: Any, ctx: Any) -> Iterator[Report]:

@@ -41,7 +41,7 @@ def check_index(index: Any, ctx: Any) -> Iterator[Report]:
         if obj.kind == "PodTemplate":
             continue  # a template runs nothing by itself
         namespace = index.namespace(obj)
-        template = pod_template(obj, namespace or index.default_namespace)
+        template = index.template_of(obj)
         if template is None:
             continue
         templated = claim_template_names(obj)

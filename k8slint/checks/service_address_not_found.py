@@ -9,7 +9,7 @@ from k8slint.findings import Severity
 from k8slint.naming import dns1035_label, dns1123_label
 from k8slint.rule import Report, Rule
 from k8slint.suggest import closest, did_you_mean
-from k8slint.workloads import as_dict, as_list, containers, pod_template
+from k8slint.workloads import as_dict, as_list, containers
 
 RULE = Rule(
     "KL708", "service-address-not-found", Severity.WARNING, "references",
@@ -105,13 +105,7 @@ def _address(token: str) -> Optional[Address]:
 
 def check_index(index: Any, ctx: Any) -> Iterator[Report]:
     with_services = index.memo("service-address-namespaces", lambda: _namespaces_with_services(index))
-    for obj in index.objects:
-        if not obj.checked:
-            continue
-        namespace = index.namespace(obj)
-        template = pod_template(obj, namespace or index.default_namespace)
-        if template is None:
-            continue
+    for obj, namespace, template in index.checked_templates():
         for path, container in containers(template.spec, template.spec_path):
             cname = container.get("name")
             where = f'container "{cname}"' if isinstance(cname, str) else f"{path[-2]}[{path[-1]}]"

@@ -5,8 +5,7 @@ from typing import Any, Iterator
 
 from k8slint.findings import Severity
 from k8slint.rule import Report, Rule
-from k8slint.selectors import describe_map, selector_help
-from k8slint.workloads import as_dict
+from k8slint.selectors import describe_map, selector_help, service_selector
 
 RULE = Rule(
     "KL301", "service-selector-mismatch", Severity.ERROR, "selectors",
@@ -25,11 +24,9 @@ def check_index(index: Any, ctx: Any) -> Iterator[Report]:
     for service in index.checked("Service"):
         if index.may_miss(service):
             continue  # the pods may be in a document beside it that could not be read
-        spec = as_dict(service.data.get("spec"))
-        selector = spec.get("selector")
-        if not isinstance(selector, dict) or not selector or spec.get("type") == "ExternalName":
+        wanted = service_selector(service)
+        if wanted is None:
             continue
-        wanted = {k: v for k, v in selector.items() if isinstance(k, str) and isinstance(v, str)}
         namespace = index.namespace(service)
         if index.select(namespace, wanted):
             continue

@@ -5,6 +5,7 @@ from typing import Any, Iterator, NamedTuple, Optional
 
 from k8slint.findings import Severity
 from k8slint.rule import Report, Rule
+from k8slint.selectors import service_selector
 from k8slint.suggest import closest
 from k8slint.workloads import as_dict, as_list, containers
 
@@ -41,11 +42,9 @@ def check_index(index: Any, ctx: Any) -> Iterator[Report]:
     for service in index.checked("Service"):
         if index.may_miss(service):
             continue  # other pods it selects may be in a document that could not be read
-        spec = as_dict(service.data.get("spec"))
-        selector = spec.get("selector")
-        if not isinstance(selector, dict) or not selector or spec.get("type") == "ExternalName":
+        wanted = service_selector(service)
+        if wanted is None:
             continue
-        wanted = {k: v for k, v in selector.items() if isinstance(k, str) and isinstance(v, str)}
         namespace = index.namespace(service)
         selected = index.select(namespace, wanted)
         if not selected:
@@ -53,7 +52,7 @@ def check_index(index: Any, ctx: Any) -> Iterator[Report]:
         key = ("KL303 declared", namespace, tuple(sorted(wanted.items())))
         declared = index.memo(key, lambda: _declared_ports(index, selected))
         who = f"Service {namespace}/{service.name}"
-        for i, port in enumerate(as_list(spec.get("ports"))):
+        for i, port in enumerate(as_list(as_dict(service.data.get("spec")).get("ports"))):
             port = as_dict(port)
             number = port.get("port")
             if not _is_int(number):

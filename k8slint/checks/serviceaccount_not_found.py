@@ -6,7 +6,6 @@ from typing import Any, Iterator, Optional
 from k8slint.checks._references import missing_help, missing_severity, not_found, valid_name
 from k8slint.findings import Severity
 from k8slint.rule import Report, Rule
-from k8slint.workloads import pod_template
 
 RULE = Rule(
     "KL704", "serviceaccount-not-found", Severity.WARNING, "references",
@@ -27,13 +26,7 @@ RULE = Rule(
 
 
 def check_index(index: Any, ctx: Any) -> Iterator[Report]:
-    for obj in index.objects:
-        if not obj.checked:
-            continue
-        namespace = index.namespace(obj)
-        template = pod_template(obj, namespace or index.default_namespace)
-        if template is None:
-            continue
+    for obj, namespace, template in index.checked_templates():
         field = account_field(template.spec)
         if field is None:
             continue

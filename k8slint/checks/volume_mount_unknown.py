@@ -6,7 +6,7 @@ from typing import Any, Iterator
 from k8slint.findings import Severity
 from k8slint.rule import Report, Rule
 from k8slint.suggest import did_you_mean
-from k8slint.workloads import TEMPLATE_PATHS, as_dict, as_list, containers, pod_template
+from k8slint.workloads import POD_KINDS, as_dict, as_list, containers, pod_template
 
 RULE = Rule(
     "KL405", "volume-mount-unknown", Severity.ERROR, "storage",
@@ -20,7 +20,7 @@ RULE = Rule(
     "volumes:\n  - name: config\n    configMap:\n      name: web\n",
     use_instead="containers:\n  - name: web\n    volumeMounts:\n      - name: config\n        mountPath: /etc/web\n",
 )
-KINDS = frozenset(TEMPLATE_PATHS) | {"Pod"}
+KINDS = POD_KINDS
 MOUNT_LISTS = (("volumeMounts", 'mounts volume "{}"'), ("volumeDevices", 'uses volume "{}" as a block device'))
 
 
