@@ -7,6 +7,7 @@ a better explanation replace the findings it explains.
 """
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from typing import Any, Callable, Iterable, Optional
 
@@ -26,6 +27,13 @@ class RuleContext:
         # --complete / assume-complete: the checked files and the context hold every object,
         # so a reference to an object that is not there is an error, not a warning.
         self.assume_complete = assume_complete
+
+    @property
+    def version(self) -> tuple[int, int]:
+        """The target Kubernetes version as (major, minor), for rules whose answer depends on
+        it; (99, 0), the newest behaviour, when it is not a version."""
+        m = re.match(r"(\d+)\.(\d+)", self.kubernetes_version or "")
+        return (int(m.group(1)), int(m.group(2))) if m else (99, 0)
 
     def namespace(self, obj: K8sObject) -> Optional[str]:
         from k8slint.workloads import namespace_of

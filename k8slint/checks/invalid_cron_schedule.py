@@ -79,7 +79,7 @@ def check(obj: Any, ctx: Any) -> Iterator[Report]:
     who = f"CronJob {ctx.namespace(obj)}/{obj.name or '<unnamed>'}"
     schedule = spec.get("schedule")
     if isinstance(schedule, str):
-        report = _check_schedule(who, schedule, spec.get("timeZone"), _version(ctx))
+        report = _check_schedule(who, schedule, spec.get("timeZone"), ctx.version)
         if report is not None:
             yield report
     zone = spec.get("timeZone")
@@ -328,11 +328,3 @@ def _near_zone(zone: str, known: frozenset[str]) -> Optional[str]:
             return name
     near = closest(zone.strip().replace(" ", "_"), known)
     return near[0] if len(near) == 1 else None
-
-
-def _version(ctx: Any) -> tuple[int, int]:
-    try:
-        major, minor = (int(part) for part in str(getattr(ctx, "kubernetes_version", "")).split(".")[:2])
-    except ValueError:
-        return (99, 0)
-    return (major, minor)

@@ -54,7 +54,7 @@ def check(obj: Any, ctx: Any) -> Iterator[Report]:
         yield from _deployment(who, spec)
     elif kind == "StatefulSet":
         yield from _statefulset(who, spec)
-    elif kind == "DaemonSet" and _version(ctx) >= (1, 22):  # maxSurge for DaemonSets: 1.22 on
+    elif kind == "DaemonSet" and ctx.version >= (1, 22):  # maxSurge for DaemonSets: 1.22 on
         yield from _daemonset(who, spec)
     elif kind == "Job":
         yield from _job(who, spec, ("spec",))
@@ -342,14 +342,6 @@ def _init_containers(owner: str, spec: dict[str, Any], base: tuple) -> Iterator[
                 "sidecars (restartPolicy: Always) may have probes and lifecycle hooks",
                 f"remove {field}, or make it a sidecar with restartPolicy: Always (Kubernetes 1.29+)", key=True,
             )
-
-
-def _version(ctx: Any) -> tuple[int, int]:
-    try:
-        major, minor = (int(part) for part in str(getattr(ctx, "kubernetes_version", "")).split(".")[:2])
-    except ValueError:
-        return (99, 0)  # unknown: the newest behaviour
-    return (major, minor)
 
 
 def _amount(value: Any) -> Optional[int]:

@@ -1,7 +1,6 @@
 """KL601: an object name (or generateName, namespace, pod hostname) the API server rejects."""
 from __future__ import annotations
 
-import re
 from typing import Any, Callable, Iterator, NamedTuple, Optional
 
 from k8slint import naming
@@ -117,7 +116,7 @@ def check(obj: Any, ctx: Any) -> Iterator[Report]:
             yield from _check_name(obj, kind, generate, rule, ("metadata", "generateName"), prefix=True)
         if isinstance(name, str) and name:
             for report in _check_name(obj, kind, name, rule, ("metadata", "name"), prefix=False):
-                if kind == "StatefulSet" and _version(ctx) < (1, 27) and not naming.dns1123_subdomain(name):
+                if kind == "StatefulSet" and ctx.version < (1, 27) and not naming.dns1123_subdomain(name):
                     # ValidateStatefulSetName was NameIsDNSSubdomain before 1.27 (kubernetes#114172)
                     report = report._replace(
                         message=report.message + " (this version accepts it, but no pod can be created: "
@@ -146,13 +145,8 @@ def check(obj: Any, ctx: Any) -> Iterator[Report]:
     yield from _pod_names(obj)
 
 
-def _version(ctx: Any) -> tuple[int, int]:
-    m = re.match(r"(\d+)\.(\d+)", getattr(ctx, "kubernetes_version", "") or "")
-    return (int(m.group(1)), int(m.group(2))) if m else (99, 0)
-
-
 def _service_rule(ctx: Any) -> NameRule:
-    if _version(ctx) >= (1, 36):
+    if ctx.version >= (1, 36):
         return LABEL  # RelaxedServiceNameValidation: beta (on by default) in 1.36, GA in 1.37
     return DNS1035
 

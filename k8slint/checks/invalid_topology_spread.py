@@ -55,7 +55,7 @@ MATCH_LABEL_KEYS = (1, 27)  # MatchLabelKeysInPodTopologySpread beta
 
 
 def check(obj: Any, ctx: Any) -> Iterator[Report]:
-    version = _version(ctx)
+    version = ctx.version
     if version < SPREAD:
         return
     template = pod_template(obj, "")
@@ -227,11 +227,3 @@ def _selector_example(labels: dict[str, str]) -> str:
 
 def _examples() -> str:
     return ", ".join(WELL_KNOWN_KEYS[:-1]) + " or " + WELL_KNOWN_KEYS[-1]
-
-
-def _version(ctx: Any) -> tuple[int, int]:
-    try:
-        major, minor = (int(part) for part in str(getattr(ctx, "kubernetes_version", "")).split(".")[:2])
-    except ValueError:
-        return (99, 0)  # unknown: the newest behaviour
-    return (major, minor)

@@ -52,7 +52,7 @@ def check(obj: Any, ctx: Any) -> Iterator[Report]:
     spec = template.spec
     grace = spec.get("terminationGracePeriodSeconds", DEFAULT_GRACE_PERIOD)
     grace = grace if is_int(grace) else DEFAULT_GRACE_PERIOD
-    allow_zero_sleep = _version_at_least(getattr(ctx, "kubernetes_version", ""), (1, 33))
+    allow_zero_sleep = ctx.version >= (1, 33)
     for field in ("containers", "initContainers"):
         for i, container in enumerate(as_list(spec.get(field))):
             if not isinstance(container, dict):
@@ -187,11 +187,3 @@ def _stray_keys(handler: dict[str, Any], allowed: tuple[str, ...]) -> tuple[Opti
 def _container_label(field: str, i: int, container: dict[str, Any]) -> str:
     name = container.get("name")
     return f'container "{name}"' if isinstance(name, str) and name else f"{field}[{i}]"
-
-
-def _version_at_least(version: Any, wanted: tuple[int, int]) -> bool:
-    try:
-        major, minor = (int(part) for part in str(version).split(".")[:2])
-    except ValueError:
-        return True  # unknown: the newest behaviour
-    return (major, minor) >= wanted
