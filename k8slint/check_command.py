@@ -10,7 +10,7 @@ import sys
 from typing import Optional
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
-FORMATS = ("text", "json")
+from k8slint.report import FORMATS
 SEVERITIES = ("error", "warning", "info")
 
 

@@ -9,13 +9,13 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Any, BinaryIO, Optional
+from typing import Any, BinaryIO, NamedTuple, Optional
 
 from k8slint import core_rules
 from k8slint.config import Config, ConfigError, find_config, load_config, where
 from k8slint.discover import InputError, Source, discover
 from k8slint.engine import Engine, RuleContext, apply_folds
-from k8slint.findings import Finding, Severity, Span
+from k8slint.findings import Finding, ObjectRef, Severity, Span
 from k8slint.helm import is_template
 from k8slint.index import Index
 from k8slint.kustomize import collect_generated, collect_patches, is_kustomization, nearby_kustomizations
@@ -68,16 +68,28 @@ class Summary:
         return f"Summary({self.to_json()})"
 
 
+class CheckedObject(NamedTuple):
+    """An object that was checked (reported on), for reports that list what passed too."""
+
+    file: str
+    file_index: int
+    ref: ObjectRef
+
+
 class RunResult:
     def __init__(
         self, findings: list[Finding], summary: Summary, texts: dict[str, str],
         input_errors: list[InputError], kubernetes_version: str,
+        rules: Optional[list[Any]] = None, objects: Optional[list[CheckedObject]] = None,
     ):
         self.findings = findings
         self.summary = summary
         self.texts = texts  # file → text, for the files that have findings (code frames)
         self.input_errors = input_errors
         self.kubernetes_version = kubernetes_version
+        self.rules = rules if rules is not None else []  # the Rules that ran, by code
+        self.objects = objects if objects is not None else []  # every checked (not context) object
+        self.baselined = 0  # findings hidden by --baseline
 
     def worst(self) -> Optional[Severity]:
         return max((f.severity for f in self.findings), default=None)
@@ -374,8 +386,12 @@ def run_check(options: CheckOptions, stdin: Optional[BinaryIO] = None) -> RunRes
         else:
             summary.infos += 1
     shown = {f.file for f in findings}
-    return RunResult(findings, summary, {f: t for f, t in texts.items() if f in shown}, input_errors,
-                     checker.store.version)
+    registry = settings.registry
+    return RunResult(
+        findings, summary, {f: t for f, t in texts.items() if f in shown}, input_errors, checker.store.version,
+        rules=sorted((registry.get(code) for code in settings.enabled), key=lambda r: r.code),
+        objects=[CheckedObject(o.file, o.file_index, o.ref()) for o in checker.objects if o.checked],
+    )
 
 
 def _custom_resource_findings(checker: Checker, settings: Settings) -> list[Finding]:

@@ -1,0 +1,78 @@
+"""Identities of findings that survive unrelated edits: baselines and SARIF fingerprints.
+
+A finding's line moves whenever something is added above it, so neither a baseline nor
+GitHub code scanning can match findings by line. The fingerprint is made of what the finding
+is about instead: the rule, the object (kind, namespace, name), the path inside the object
+and the offending text itself (whitespace-normalised). Adding a line above it, re-indenting
+the file or editing another object leaves it unchanged; changing the offending value makes
+it a new finding.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+from typing import Optional
+
+from k8slint.findings import Finding
+
+VERSION = "k8slint/v1"
+
+
+def lines_of(text: str) -> list[str]:
+    return [line.rstrip("\r") for line in text.split("\n")]
+
+
+def offending_text(finding: Finding, lines: list[str]) -> str:
+    """The text under the finding's span (its first line only), whitespace collapsed."""
+    span = finding.span
+    if not 0 < span.line <= len(lines):
+        return ""
+    line = lines[span.line - 1]
+    end = span.end_column - 1 if span.end_line == span.line else len(line)
+    text = " ".join(line[span.column - 1:end].split())
+    return text or " ".join(line.split())
+
+
+def fingerprint(finding: Finding, lines: list[str]) -> str:
+    obj = finding.object
+    parts = [
+        finding.rule,
+        obj.kind or "" if obj else "",
+        obj.namespace or "" if obj else "",
+        obj.name or "" if obj else "",
+        finding.path or "",
+        offending_text(finding, lines),
+    ]
+    return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()[:32]
+
+
+def fingerprints(findings: list[Finding], texts: dict[str, str]) -> list[str]:
+    """The fingerprint of each finding, in order (texts: file → text, as in RunResult)."""
+    cache: dict[str, list[str]] = {}
+    out = []
+    for finding in findings:
+        if finding.file not in cache:
+            cache[finding.file] = lines_of(texts.get(finding.file, ""))
+        out.append(fingerprint(finding, cache[finding.file]))
+    return out
+
+
+def repository_root(start: Optional[str] = None) -> Path:
+    """The nearest folder at or above ``start`` (default: the working directory) that holds
+    ``.git``; the working directory itself when there is none."""
+    here = Path(start or os.getcwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / ".git").exists():
+            return folder
+    return here
+
+
+def relative_to(file: str, root: Path) -> Optional[str]:
+    """``file`` relative to ``root`` with forward slashes, or None when it lies outside."""
+    for path in (Path(os.path.abspath(file)), Path(file).resolve()):
+        try:
+            return path.relative_to(root).as_posix()
+        except ValueError:
+            continue
+    return None
