@@ -16,23 +16,26 @@ SEVERITIES = ("error", "warning", "info")
 
 
 class CheckArgs:
-    """The parsed arguments of ``check``.
+    """The parsed arguments of ``check`` (and of ``baseline``, which writes ``write_baseline``).
 
     Plain classes rather than dataclasses on the start-up path: importing dataclasses (it
     imports inspect) and building each dataclass costs more than a one-file check should.
     """
 
     def __init__(
-        self, paths: Optional[list[str]] = None, output_format: str = "text", fail_on: str = "error",
+        self, paths: Optional[list[str]] = None, formats: Optional[list[str]] = None, fail_on: str = "error",
         kubernetes_version: Optional[str] = None, strict_kinds: bool = False,
         exclude: Optional[list[str]] = None, stdin_filename: Optional[str] = None, no_color: bool = False,
         config: Optional[str] = None, context: Optional[list[str]] = None,
         rules_dir: Optional[list[str]] = None, select: Optional[list[str]] = None,
         ignore: Optional[list[str]] = None, profile: Optional[list[str]] = None,
         complete: bool = False, schema_location: Optional[list[str]] = None,
+        outputs: Optional[list[str]] = None, quiet: bool = False, statistics: bool = False,
+        baseline: Optional[str] = None, changed_since: Optional[str] = None,
+        write_baseline: Optional[str] = None,
     ):
         self.paths = paths if paths is not None else []
-        self.output_format = output_format
+        self.formats = formats if formats is not None else []  # --format, in order
         self.fail_on = fail_on
         self.kubernetes_version = kubernetes_version
         self.strict_kinds = strict_kinds
@@ -47,6 +50,12 @@ class CheckArgs:
         self.profile = profile if profile is not None else []
         self.complete = complete
         self.schema_location = schema_location if schema_location is not None else []
+        self.outputs = outputs if outputs is not None else []  # --output, in order (see outputs.py)
+        self.quiet = quiet
+        self.statistics = statistics
+        self.baseline = baseline
+        self.changed_since = changed_since
+        self.write_baseline = write_baseline  # `k8slint baseline FILE`: record the findings in FILE
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, CheckArgs) and vars(self) == vars(other)
@@ -74,38 +83,127 @@ def use_color(no_color: bool) -> bool:
 
 
 def run(args: CheckArgs) -> int:
+    from k8slint.baseline import BaselineError
+    from k8slint.changed import GitError
     from k8slint.config import ConfigError
-    from k8slint.findings import Severity
+    from k8slint.outputs import OutputError, plan
     from k8slint.registry import UnknownRule
-    from k8slint.report import ReportOptions, render
     from k8slint.rule_packs import PackError
-    from k8slint.run import CheckOptions, run_check
     from k8slint.schema_store import UnknownVersion
 
-    if not args.paths:
+    try:
+        outputs = plan(args.formats, args.outputs) if args.write_baseline is None else []
+        return _run(args, outputs)
+    except (UnknownVersion, ConfigError, PackError, UnknownRule, OutputError, GitError, BaselineError) as err:
+        return usage_error(str(err))
+
+
+def _run(args: CheckArgs, outputs: list) -> int:  # type: ignore[type-arg]
+    from k8slint.findings import Severity
+    from k8slint.progress import for_terminal
+    from k8slint.run import CheckOptions, run_check
+
+    only_files = None
+    paths = list(args.paths)
+    if args.changed_since is not None:
+        from k8slint.changed import changed_files
+
+        only_files = changed_files(args.changed_since)
+        paths = paths or ["."]
+    if not paths:
         return usage_error("give files or directories to check, or - to read stdin")
     options = CheckOptions(
-        paths=list(args.paths), excludes=list(args.exclude), stdin_filename=args.stdin_filename,
+        paths=paths, excludes=list(args.exclude), stdin_filename=args.stdin_filename,
         kubernetes_version=args.kubernetes_version, strict_kinds=args.strict_kinds,
         config=args.config, context=list(args.context), rules_dirs=list(args.rules_dir),
         select=split_codes(args.select) if args.select is not None else None, ignore=split_codes(args.ignore),
         profiles=split_codes(args.profile), assume_complete=args.complete,
-        schema_locations=list(args.schema_location),
+        schema_locations=list(args.schema_location), only_files=only_files,
     )
+    progress = for_terminal(sys.stderr, args.quiet)
     try:
-        result = run_check(options)
-    except (UnknownVersion, ConfigError, PackError, UnknownRule) as err:
-        return usage_error(str(err))
+        result = run_check(options, progress=progress)
+    finally:
+        if progress is not None:
+            progress.clear()
     for problem in result.input_errors:
         sys.stderr.write(f"k8slint: error: cannot read {problem}\n")
-    report = render(args.output_format, result, ReportOptions(color=use_color(args.no_color)))
-    sys.stdout.write(report)
-    sys.stdout.flush()
+    if only_files is not None and not result.summary.files and not args.quiet:
+        sys.stderr.write(f"k8slint: no file among {' '.join(paths)} changed since {args.changed_since}\n")
+    if args.write_baseline is not None:
+        return _write_baseline(args.write_baseline, result, args.quiet)
+    if args.baseline is not None:
+        from k8slint.baseline import apply
+
+        stale = apply(result, args.baseline)
+        if stale and not args.quiet:
+            sys.stderr.write(
+                f"k8slint: {stale} finding{'s' if stale != 1 else ''} in the baseline {args.baseline} "
+                f"no longer occur{'s' if stale == 1 else ''}; `k8slint baseline {args.baseline} ...` "
+                "rewrites it without them\n"
+            )
+    _report(args, outputs, result)
     if result.input_errors:
         return EXIT_USAGE
     worst = result.worst()
     if worst is not None and worst >= Severity.parse(args.fail_on):
         return EXIT_FINDINGS
+    return EXIT_OK
+
+
+def _report(args: CheckArgs, outputs: list, result: object) -> None:  # type: ignore[type-arg]
+    from k8slint.fingerprint import repository_root
+    from k8slint.outputs import write_atomically
+    from k8slint.report import ReportOptions, render
+
+    options = ReportOptions(
+        color=use_color(args.no_color), fail_on=args.fail_on, root=str(repository_root()),
+        statistics=args.statistics, quiet=args.quiet,
+    )
+    to_stdout = False
+    for output in outputs:
+        if output.path is None:
+            to_stdout = True
+            sys.stdout.write(render(output.format, result, options))
+            continue
+        try:
+            write_atomically(output.path, render(output.format, result, options._replace(color=False)))
+        except OSError as err:
+            from k8slint.outputs import OutputError
+
+            raise OutputError(f"cannot write {output.path}: {err.strerror or err}") from None
+    if not to_stdout and not args.quiet:  # every report went to a file: the summary still shows
+        from k8slint.report.text import summary_line
+
+        written = ", ".join(f"{o.format} to {o.path}" for o in outputs)
+        sys.stdout.write(f"{summary_line(result.summary, result.kubernetes_version)} Wrote {written}.\n")  # type: ignore[attr-defined]
+    sys.stdout.flush()
+
+
+def _write_baseline(path: str, result: object, quiet: bool) -> int:
+    from k8slint.baseline import render
+    from k8slint.outputs import OutputError, write_atomically
+
+    try:
+        write_atomically(path, render(result, path))
+    except OSError as err:
+        raise OutputError(f"cannot write {path}: {err.strerror or err}") from None
+    if not quiet:
+        count = len(result.findings)  # type: ignore[attr-defined]
+        sys.stdout.write(f"Wrote {count} finding{'s' if count != 1 else ''} to the baseline {path}.\n")
+    return EXIT_USAGE if result.input_errors else EXIT_OK  # type: ignore[attr-defined]
+
+
+def init(path: str, force: bool) -> int:
+    from k8slint.starter_config import write
+
+    try:
+        write(path, force)
+    except FileExistsError:
+        return usage_error(f"{path} already exists; use --force to overwrite it")
+    except OSError as err:
+        return usage_error(f"cannot write {path}: {err.strerror or err}")
+    sys.stdout.write(f"Wrote {path}: a commented starter configuration; uncomment what you need.\n")
     return EXIT_OK
 
 

@@ -22,6 +22,9 @@ from k8slint.check_command import EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, CheckArgs
 class OutputFormat(str, Enum):
     text = "text"
     json = "json"
+    sarif = "sarif"
+    junit = "junit"
+    github = "github"
 
 
 class FailOn(str, Enum):
@@ -35,10 +38,13 @@ def _build_app():  # type: ignore[no-untyped-def]
 
     from k8slint import check_command
 
+    # typer resolves the (postponed) annotations in this module's globals: typer.Context needs it
+    globals()["typer"] = typer
+
     app = typer.Typer(
         name="k8slint",
         help="Kubernetes manifest linter: every mistake at its exact file:line:column, with a fix.",
-        add_completion=False,
+        add_completion=True,
         no_args_is_help=True,
         rich_markup_mode=None,
         pretty_exceptions_enable=False,
@@ -63,7 +69,30 @@ def _build_app():  # type: ignore[no-untyped-def]
             None, help="Files and directories to check (directories recursively); - reads stdin.",
             show_default=False,
         ),
-        output_format: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f", help="Report format."),
+        formats: List[OutputFormat] = typer.Option(
+            None, "--format", "-f",
+            help="Report format (repeatable; default: github inside GitHub Actions, else text). The n-th "
+            "--output receives the n-th --format; a format without an --output goes to stdout.",
+            show_default=False,
+        ),
+        outputs: List[str] = typer.Option(
+            None, "--output", "-o", metavar="FILE",
+            help="Write a report to FILE instead of stdout (repeatable; - is stdout; without a --format "
+            "for it, .sarif means sarif, .json json, .xml junit). The summary still goes to the terminal.",
+        ),
+        quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only the findings: no summary, no progress."),
+        statistics: bool = typer.Option(
+            False, "--statistics", help="Text report: the number of findings per rule instead of each finding."
+        ),
+        baseline: Optional[str] = typer.Option(
+            None, "--baseline", metavar="FILE",
+            help="Do not report findings recorded in FILE (written by `k8slint baseline FILE PATHS`).",
+        ),
+        changed_since: Optional[str] = typer.Option(
+            None, "--changed-since", metavar="REF",
+            help="Check only the files git says changed since REF (its merge base with HEAD), with the "
+            "rest of the paths (default: .) as context.",
+        ),
         fail_on: FailOn = typer.Option(
             FailOn.error, "--fail-on", help="Exit 1 when a finding of this severity or worse is found."
         ),
@@ -114,13 +143,45 @@ def _build_app():  # type: ignore[no-untyped-def]
     ) -> None:
         """Check Kubernetes manifests: YAML syntax, schema, and the mistakes behind them."""
         args = CheckArgs(
-            paths=list(paths or []), output_format=output_format.value, fail_on=fail_on.value,
+            paths=list(paths or []), formats=[f.value for f in formats or []], fail_on=fail_on.value,
             kubernetes_version=kubernetes_version, strict_kinds=strict_kinds, exclude=list(exclude or []),
             stdin_filename=stdin_filename, no_color=no_color, config=config, context=list(context or []),
             rules_dir=list(rules_dir or []), select=list(select) if select else None, ignore=list(ignore or []),
             profile=list(profile or []), complete=complete, schema_location=list(schema_location or []),
+            outputs=list(outputs or []), quiet=quiet, statistics=statistics, baseline=baseline,
+            changed_since=changed_since,
         )
         raise typer.Exit(check_command.run(args))
+
+    @app.command(
+        "baseline", context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+    )
+    def baseline_command(
+        ctx: typer.Context,
+        file: str = typer.Argument(..., metavar="FILE", help="The baseline file to write (JSON)."),
+    ) -> None:
+        """Record the current findings in FILE, so that `check --baseline FILE` reports only new ones.
+
+        Takes the paths and the options of `check` after FILE, e.g.
+        `k8slint baseline .k8slint-baseline.json deploy/ --profile pss-baseline`.
+        """
+        from k8slint.fastargs import parse_check
+
+        args = parse_check(["baseline", file, *ctx.args])
+        if args is None:
+            raise typer.Exit(check_command.usage_error(
+                f"baseline: cannot read the options {' '.join(ctx.args)!r}; it takes the options of "
+                "`k8slint check` (see k8slint check --help)"
+            ))
+        raise typer.Exit(check_command.run(args))
+
+    @app.command("init")
+    def init_command(
+        path: str = typer.Argument(".k8slint.yaml", help="Where to write the configuration."),
+        force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
+    ) -> None:
+        """Write a commented starter configuration (.k8slint.yaml)."""
+        raise typer.Exit(check_command.init(path, force))
 
     @app.command("rules")
     def rules_command(
@@ -151,6 +212,8 @@ def _run_typer(argv: List[str]) -> int:
 
 
 def _dispatch(argv: List[str]) -> int:
+    if "_K8SLINT_COMPLETE" in os.environ:  # shell completion asks typer (click) for candidates
+        return _run_typer(argv)
     if argv == ["--version"]:
         sys.stdout.write(f"k8slint {__version__}\n")
         return EXIT_OK

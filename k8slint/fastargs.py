@@ -13,7 +13,10 @@ from typing import Optional
 from k8slint.check_command import FORMATS, SEVERITIES, CheckArgs
 
 _VALUE_OPTIONS = {
-    "--format": "output_format", "-f": "output_format",
+    "--format": "formats", "-f": "formats",
+    "--output": "outputs", "-o": "outputs",
+    "--baseline": "baseline",
+    "--changed-since": "changed_since",
     "--fail-on": "fail_on",
     "--kubernetes-version": "kubernetes_version", "-k": "kubernetes_version",
     "--exclude": "exclude",
@@ -26,13 +29,19 @@ _VALUE_OPTIONS = {
     "--profile": "profile",
     "--schema-location": "schema_location",
 }
-_REPEATABLE = {"exclude", "context", "rules_dir", "select", "ignore", "profile", "schema_location"}
-_FLAGS = {"--strict-kinds": "strict_kinds", "--no-color": "no_color", "--complete": "complete"}
-_CHOICES = {"output_format": FORMATS, "fail_on": SEVERITIES}
+_REPEATABLE = {
+    "exclude", "context", "rules_dir", "select", "ignore", "profile", "schema_location", "formats", "outputs",
+}
+_FLAGS = {
+    "--strict-kinds": "strict_kinds", "--no-color": "no_color", "--complete": "complete",
+    "--quiet": "quiet", "-q": "quiet", "--statistics": "statistics",
+}
+_CHOICES = {"formats": FORMATS, "fail_on": SEVERITIES}
 
 
 def parse_check(argv: list[str]) -> Optional[CheckArgs]:
-    if not argv or argv[0] != "check":
+    """``check [options] PATHS`` and ``baseline FILE [options] PATHS`` (the same options)."""
+    if not argv or argv[0] not in ("check", "baseline"):
         return None
     args = CheckArgs()
     rest = argv[1:]
@@ -42,7 +51,10 @@ def parse_check(argv: list[str]) -> Optional[CheckArgs]:
         arg = rest[i]
         i += 1
         if only_paths or arg == "-" or not arg.startswith("-"):
-            args.paths.append(arg)
+            if argv[0] == "baseline" and args.write_baseline is None:
+                args.write_baseline = arg
+            else:
+                args.paths.append(arg)
             continue
         if arg == "--":
             only_paths = True
@@ -71,4 +83,6 @@ def parse_check(argv: list[str]) -> Optional[CheckArgs]:
             getattr(args, dest).append(value)
         else:
             setattr(args, dest, value)
+    if argv[0] == "baseline" and args.write_baseline is None:
+        return None  # typer says what is missing
     return args

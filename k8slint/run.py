@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Any, BinaryIO, NamedTuple, Optional
+from typing import Any, BinaryIO, Callable, NamedTuple, Optional
 
 from k8slint import core_rules
 from k8slint.config import Config, ConfigError, find_config, load_config, where
@@ -36,7 +36,7 @@ class CheckOptions:
         rules_dirs: Optional[list[str]] = None, select: Optional[list[str]] = None,
         ignore: Optional[list[str]] = None, use_config: bool = True,
         profiles: Optional[list[str]] = None, assume_complete: bool = False,
-        schema_locations: Optional[list[str]] = None,
+        schema_locations: Optional[list[str]] = None, only_files: Optional[set[Path]] = None,
     ):
         self.paths = paths
         self.excludes = excludes if excludes is not None else []
@@ -52,14 +52,17 @@ class CheckOptions:
         self.profiles = profiles if profiles is not None else []  # added to the configured ones
         self.assume_complete = assume_complete  # references to absent objects are errors
         self.schema_locations = schema_locations if schema_locations is not None else []
+        # --changed-since: check only these (resolved) files of the paths; the paths are context
+        self.only_files = only_files
 
 
 class Summary:
-    FIELDS = ("files", "documents", "objects", "skipped", "errors", "warnings", "infos")
+    FIELDS = ("files", "documents", "objects", "skipped", "errors", "warnings", "infos", "baselined")
 
     def __init__(self) -> None:
         self.files = self.documents = self.objects = self.skipped = 0
         self.errors = self.warnings = self.infos = 0
+        self.baselined = 0  # findings hidden by --baseline
 
     def to_json(self) -> dict:
         return {name: getattr(self, name) for name in self.FIELDS}
@@ -89,7 +92,6 @@ class RunResult:
         self.kubernetes_version = kubernetes_version
         self.rules = rules if rules is not None else []  # the Rules that ran, by code
         self.objects = objects if objects is not None else []  # every checked (not context) object
-        self.baselined = 0  # findings hidden by --baseline
 
     def worst(self) -> Optional[Severity]:
         return max((f.severity for f in self.findings), default=None)
@@ -116,6 +118,8 @@ class Settings:
         self.strict_kinds = options.strict_kinds or config.strict_kinds
         self.excludes = [*options.excludes, *config.exclude]
         self.context = [*config.context, *map(Path, options.context)]
+        if options.only_files is not None:  # the rest of the paths: context for cross-object rules
+            self.context.extend(Path(p) for p in options.paths if p != "-")
         self.registry = load_registry([*config.rules_dirs, *map(Path, options.rules_dirs)])
         self.assume_complete = options.assume_complete or config.assume_complete
         self.schema_locations = [*config.schema_locations, *map(Path, options.schema_locations)]
@@ -336,10 +340,18 @@ def _context_sources(settings: Settings, checked: list[Source]) -> list[Source]:
     return [s for s in sources if s.path is not None and str(s.path.resolve()) not in seen]
 
 
-def run_check(options: CheckOptions, stdin: Optional[BinaryIO] = None) -> RunResult:
-    """Raises ConfigError (and rule-pack errors) for problems that stop the run (exit 2)."""
+def run_check(
+    options: CheckOptions, stdin: Optional[BinaryIO] = None,
+    progress: Optional[Callable[[int, int], None]] = None,
+) -> RunResult:
+    """Raises ConfigError (and rule-pack errors) for problems that stop the run (exit 2).
+
+    ``progress(n, total)`` is called as the n-th source is checked."""
     settings = Settings(options)
     sources, input_errors = discover(options.paths, settings.excludes, options.stdin_filename or "<stdin>")
+    if options.only_files is not None:
+        only = options.only_files
+        sources = [s for s in sources if s.path is None or s.path.resolve() in only]
     checker = Checker(settings, _input_bytes(sources))
     raws: dict[int, bytes] = {}  # kustomizations among the sources, read once
     kustomizations = _kustomizations(sources, stdin, raws)
@@ -347,7 +359,9 @@ def run_check(options: CheckOptions, stdin: Optional[BinaryIO] = None) -> RunRes
 
     findings: list[Finding] = []
     texts: dict[str, str] = {}
-    for source in sources:
+    for done, source in enumerate(sources, 1):
+        if progress is not None:
+            progress(done, len(sources))
         try:
             raw = raws.pop(source.order) if source.order in raws else _read(source, stdin)
         except OSError as err:

@@ -91,7 +91,7 @@ def test_json_contract(tmp_path):
     report = json.loads(out)
     assert report["version"] == 1
     assert set(report["summary"]) >= {"files", "documents", "objects", "skipped", "errors", "warnings", "infos"}
-    assert report["summary"] == {"files": 2, "documents": 2, "objects": 1, "skipped": 1, "errors": 1, "warnings": 0, "infos": 0}
+    assert report["summary"] == {"files": 2, "documents": 2, "objects": 1, "skipped": 1, "errors": 1, "warnings": 0, "infos": 0, "baselined": 0}
     (finding,) = report["findings"]
     assert list(finding) == [
         "file", "line", "column", "end_line", "end_column", "rule", "name", "severity", "message", "help", "object", "path",

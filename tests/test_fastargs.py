@@ -28,6 +28,12 @@ SAME = [
     ["check", "--ignore", "KL202", "--ignore", "latest-tag", "a.yaml"],
     ["check", "--profile", "pss-baseline", "--profile=best-practices", "--complete", "a.yaml"],
     ["check", "--schema-location", "crds/", "--schema-location=catalog", "cr.yaml"],
+    ["check", "-f", "sarif", "-o", "r.sarif", "--format", "github", "--output=-", "a.yaml"],
+    ["check", "-o", "junit.xml", "-f", "junit", "a.yaml"],
+    ["check", "--quiet", "--statistics", "a.yaml"],
+    ["check", "-q", "a.yaml"],
+    ["check", "--baseline", "b.json", "--changed-since", "origin/main", "deploy/"],
+    ["check", "--changed-since=HEAD~1"],
     ["check"],
 ]
 DEFERRED = [
@@ -64,3 +70,21 @@ def test_anything_unusual_goes_to_typer(argv, monkeypatch, capsys):
     code, args = _typer_args(argv, monkeypatch)
     if argv[:1] == ["check"] and "--help" not in argv and argv != ["check", "-fjson", "a.yaml"]:
         assert code == 2 and args is None
+
+
+@pytest.mark.parametrize("argv", [
+    ["baseline", "b.json", "deploy/"],
+    ["baseline", "b.json", "--profile", "pss-baseline", "-k", "1.30", "deploy/", "svc.yaml"],
+    ["baseline", "--context", "deploy/", "b.json", "svc.yaml"],
+], ids=" ".join)
+def test_baseline_takes_the_options_of_check_through_both_parsers(argv, monkeypatch):
+    fast = parse_check(argv)
+    assert fast is not None and fast.write_baseline == "b.json" and fast.paths
+    code, slow = _typer_args(argv, monkeypatch)
+    assert code == 0 and fast == slow
+
+
+def test_baseline_without_a_file_goes_to_typer(monkeypatch):
+    assert parse_check(["baseline"]) is None
+    code, args = _typer_args(["baseline"], monkeypatch)
+    assert code == 2 and args is None

@@ -79,22 +79,45 @@ def summary_line(summary: Summary, version: str) -> str:
         f"{_plural(summary.files, 'file')}, {_plural(summary.documents, 'document')}, "
         f"{_plural(summary.objects, 'object')}, {summary.skipped} skipped; Kubernetes {version} schema"
     )
+    hidden = f" ({summary.baselined} hidden by the baseline)" if summary.baselined else ""
     if not (summary.errors or summary.warnings or summary.infos):
-        return f"No problems found in {counted}."
+        return f"No problems found in {counted}.{hidden}"
     return (
         f"Found {_plural(summary.errors, 'error')}, {_plural(summary.warnings, 'warning')} and "
-        f"{_plural(summary.infos, 'info')} in {counted}."
+        f"{_plural(summary.infos, 'info')} in {counted}.{hidden}"
     )
+
+
+def statistics(findings: list[Finding], style: _Style) -> list[str]:
+    """One line per rule: count, code, name, severity; most frequent first."""
+    counts: dict[tuple[str, str, Severity], int] = {}
+    for f in findings:
+        key = (f.rule, f.name, f.severity)
+        counts[key] = counts.get(key, 0) + 1
+    rows = sorted(counts.items(), key=lambda item: (-item[1], item[0][0], -item[0][2]))
+    width = max((len(str(n)) for n in counts.values()), default=1)
+    names = max((len(name) for (_, name, _) in counts), default=0)
+    return [
+        f"{n:>{width}}  {style(_BOLD, code)}  {name:<{names}}  {style(_COLORS[sev], sev.label)}"
+        for (code, name, sev), n in rows
+    ]
 
 
 def render(result: RunResult, options: ReportOptions) -> str:
     style = _Style(options.color)
     out: list[str] = []
-    cache: dict[str, list[str]] = {}
-    for finding in result.findings:
-        if finding.file not in cache:
-            cache[finding.file] = _lines(result.texts.get(finding.file, ""))
-        out.extend(format_finding(finding, cache[finding.file], style))
-        out.append("")
+    if options.statistics:
+        out.extend(statistics(result.findings, style))
+        if result.findings:
+            out.append("")
+    else:
+        cache: dict[str, list[str]] = {}
+        for finding in result.findings:
+            if finding.file not in cache:
+                cache[finding.file] = _lines(result.texts.get(finding.file, ""))
+            out.extend(format_finding(finding, cache[finding.file], style))
+            out.append("")
+    if options.quiet:
+        return "\n".join(out[:-1]) + "\n" if out else ""
     out.append(style(_BOLD, summary_line(result.summary, result.kubernetes_version)))
     return "\n".join(out) + "\n"

@@ -1,0 +1,49 @@
+"""``--changed-since REF``: the files git says changed since REF (committed, staged, unstaged
+or untracked), compared with the merge base of REF and HEAD when there is one, so that on a
+pull-request branch only the branch's own changes count."""
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+
+class GitError(ValueError):
+    pass
+
+
+def _git(args: list[str], cwd: str) -> str:
+    try:
+        done = subprocess.run(
+            ["git", *args], cwd=cwd, capture_output=True, text=True, timeout=60,
+            env={**os.environ, "GIT_OPTIONAL_LOCKS": "0"},
+        )
+    except FileNotFoundError:
+        raise GitError("--changed-since needs git, which is not installed") from None
+    except subprocess.TimeoutExpired:
+        raise GitError(f"git {' '.join(args)} did not finish within 60 s") from None
+    if done.returncode != 0:
+        message = done.stderr.strip().splitlines()
+        raise GitError(f"git {' '.join(args)}: {message[-1] if message else 'failed'}")
+    return done.stdout
+
+
+def changed_files(ref: str, cwd: str = ".") -> set[Path]:
+    """Resolved paths of the existing files changed since ``ref``."""
+    if ref.startswith("-"):
+        raise GitError(f"--changed-since: {ref!r} is not a git ref")
+    top = Path(_git(["rev-parse", "--show-toplevel"], cwd).strip())
+    try:
+        _git(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], cwd)
+    except GitError:
+        raise GitError(f"--changed-since: {ref!r} is not a commit, branch or tag of {top}") from None
+    try:
+        base = _git(["merge-base", ref, "HEAD"], cwd).strip() or ref
+    except GitError:
+        base = ref
+    names = _git(["diff", "--name-only", "-z", "--no-renames", "--diff-filter=d", base, "--"], cwd)
+    untracked = _git(["ls-files", "--others", "--exclude-standard", "-z"], cwd)
+    files = {(top / name).resolve() for name in names.split("\0") if name}
+    prefix = Path(_git(["rev-parse", "--show-prefix"], cwd).strip() or ".")
+    files |= {(top / prefix / name).resolve() for name in untracked.split("\0") if name}
+    return {f for f in files if f.is_file()}

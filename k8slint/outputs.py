@@ -1,0 +1,83 @@
+"""Where each report goes: ``--format``/``--output`` pairs, and writing report files safely.
+
+The n-th ``--output`` receives the n-th ``--format`` (as in Checkov); formats left without an
+output go to standard output (at most one may), outputs left without a format take it from
+their extension (``.sarif`` → sarif, ``.json`` → json, ``.xml`` → junit, otherwise text).
+``-`` as an output means standard output. With no format at all: ``github`` inside GitHub
+Actions (``GITHUB_ACTIONS=true``), ``text`` everywhere else.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from typing import NamedTuple, Optional
+
+STDOUT = "-"
+
+
+class Output(NamedTuple):
+    format: str
+    path: Optional[str]  # None: standard output
+
+
+class OutputError(ValueError):
+    pass
+
+
+def format_for(path: str) -> str:
+    name = path.lower()
+    if name.endswith((".sarif", ".sarif.json")):
+        return "sarif"
+    if name.endswith(".json"):
+        return "json"
+    if name.endswith(".xml"):
+        return "junit"
+    return "text"
+
+
+def default_format(environ: Optional[dict] = None) -> str:
+    environ = os.environ if environ is None else environ
+    return "github" if environ.get("GITHUB_ACTIONS") == "true" else "text"
+
+
+def plan(formats: list[str], outputs: list[str], environ: Optional[dict] = None) -> list[Output]:
+    if not formats and not outputs:
+        return [Output(default_format(environ), None)]
+    planned = []
+    for i, path in enumerate(outputs):
+        fmt = formats[i] if i < len(formats) else format_for(path)
+        planned.append(Output(fmt, None if path == STDOUT else path))
+    planned.extend(Output(fmt, None) for fmt in formats[len(outputs):])
+    to_stdout = [o.format for o in planned if o.path is None]
+    if len(to_stdout) > 1:
+        raise OutputError(
+            f"only one report can go to standard output, got {', '.join(to_stdout)}: "
+            "give an --output FILE for each other --format (the n-th --output takes the n-th --format)"
+        )
+    files = [o.path for o in planned if o.path is not None]
+    if len(set(files)) != len(files):
+        raise OutputError("two reports would be written to the same --output file")
+    return planned
+
+
+def write_atomically(path: str, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file in the same folder and a rename, so
+    that a reader never sees half a report and an interrupted run leaves the old file."""
+    folder = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix=".k8slint-", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        if os.path.exists(path):
+            os.chmod(tmp, os.stat(path).st_mode & 0o7777)
+        else:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
