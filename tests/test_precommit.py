@@ -15,7 +15,8 @@ How it works:
 
 Why not ``pre-commit try-repo``: it builds a fresh store in its own temporary directory on every
 call (ignoring PRE_COMMIT_HOME), i.e. one ``pip install`` per call, and its snapshot of
-uncommitted changes leaves out untracked files (a new, not yet added .pre-commit-hooks.yaml).
+uncommitted changes leaves out untracked files: a new, not yet added .pre-commit-hooks.yaml, or a
+new module that an edited, tracked one imports (the hook then fails with ModuleNotFoundError).
 """
 from __future__ import annotations
 
@@ -96,7 +97,8 @@ def _clean_env(home: Path) -> dict[str, str]:
         GIT_CONFIG_GLOBAL=os.devnull,
         GIT_CONFIG_NOSYSTEM="1",
     )
-    env.setdefault("PIP_CACHE_DIR", str(home / "pip"))  # CI may provide its own cache
+    if not env.get("PIP_CACHE_DIR"):  # CI may provide its own cache
+        env["PIP_CACHE_DIR"] = str(home / "pip")
     return env
 
 
