@@ -30,6 +30,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT
+from tests.snippets import snippet
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
@@ -166,13 +167,12 @@ def hook_repo(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str, dict[
 
 
 def _config(hook_repo_path: str, rev: str) -> str:
-    return (  # a JSON string is a valid YAML scalar, whatever the temporary path holds
-        "repos:\n"
-        f"  - repo: {json.dumps(hook_repo_path)}\n"
-        f"    rev: {rev}\n"
-        f"    hooks:\n"
-        f"      - id: {HOOK_ID}\n"
-    )
+    """README.md's snippet, pointed at the snapshot of this repository."""
+    text = snippet("pre-commit")
+    assert "repo: https://github.com/k8slint/k8slint\n" in text and "rev: v0.1.0\n" in text
+    assert f"- id: {HOOK_ID}\n" in text
+    # a JSON string is a valid YAML scalar, whatever the temporary path holds
+    return text.replace("https://github.com/k8slint/k8slint", json.dumps(hook_repo_path)).replace("v0.1.0", rev)
 
 
 class Project:
