@@ -43,7 +43,7 @@ class _Paths:
     def __call__(self, file: str) -> str:
         if file not in self.cache:
             relative = None
-            for root in self.roots:
+            for root in self.roots if not (file.startswith("<") and file.endswith(">")) else ():  # <stdin>
                 relative = relative_to(file, root)
                 if relative is not None:
                     break
