@@ -9,7 +9,6 @@ import os
 import sys
 from typing import Optional
 
-from k8slint.report import FORMATS
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 SEVERITIES = ("error", "warning", "info")

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import Optional
 
-from k8slint.check_command import FORMATS, SEVERITIES, CheckArgs
+from k8slint.check_command import SEVERITIES, CheckArgs
+from k8slint.report import FORMATS
 
 _VALUE_OPTIONS = {
     "--format": "formats", "-f": "formats",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from typing import NamedTuple, Optional
+from typing import Mapping, NamedTuple, Optional
 
 STDOUT = "-"
 
@@ -35,12 +35,12 @@ def format_for(path: str) -> str:
     return "text"
 
 
-def default_format(environ: Optional[dict] = None) -> str:
-    environ = os.environ if environ is None else environ
-    return "github" if environ.get("GITHUB_ACTIONS") == "true" else "text"
+def default_format(environ: Optional[Mapping[str, str]] = None) -> str:
+    env = os.environ if environ is None else environ
+    return "github" if env.get("GITHUB_ACTIONS") == "true" else "text"
 
 
-def plan(formats: list[str], outputs: list[str], environ: Optional[dict] = None) -> list[Output]:
+def plan(formats: list[str], outputs: list[str], environ: Optional[Mapping[str, str]] = None) -> list[Output]:
     if not formats and not outputs:
         return [Output(default_format(environ), None)]
     planned = []
