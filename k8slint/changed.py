@@ -4,7 +4,6 @@ pull-request branch only the branch's own changes count."""
 from __future__ import annotations
 
 import os
-import subprocess
 from pathlib import Path
 
 
@@ -13,6 +12,8 @@ class GitError(ValueError):
 
 
 def _git(args: list[str], cwd: str) -> str:
+    import subprocess  # only --changed-since runs git
+
     try:
         done = subprocess.run(
             ["git", *args], cwd=cwd, capture_output=True, text=True, timeout=60,

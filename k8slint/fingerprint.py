@@ -9,7 +9,6 @@ it a new finding.
 """
 from __future__ import annotations
 
-import hashlib
 import os
 from pathlib import Path
 from typing import Optional
@@ -44,6 +43,8 @@ def fingerprint(finding: Finding, lines: list[str]) -> str:
         finding.path or "",
         offending_text(finding, lines),
     ]
+    import hashlib  # only the reports that need fingerprints pay for its import
+
     return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()[:32]
 
 

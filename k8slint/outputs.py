@@ -9,7 +9,6 @@ Actions (``GITHUB_ACTIONS=true``), ``text`` everywhere else.
 from __future__ import annotations
 
 import os
-import tempfile
 from typing import Mapping, NamedTuple, Optional
 
 STDOUT = "-"
@@ -63,6 +62,8 @@ def plan(formats: list[str], outputs: list[str], environ: Optional[Mapping[str, 
 def write_atomically(path: str, text: str) -> None:
     """Write ``text`` to ``path`` through a temporary file in the same folder and a rename, so
     that a reader never sees half a report and an interrupted run leaves the old file."""
+    import tempfile
+
     folder = os.path.dirname(os.path.abspath(path))
     fd, tmp = tempfile.mkstemp(prefix=".k8slint-", suffix=".tmp", dir=folder)
     try:
