@@ -31,7 +31,8 @@ class CheckArgs:
         complete: bool = False, schema_location: Optional[list[str]] = None,
         outputs: Optional[list[str]] = None, quiet: bool = False, statistics: bool = False,
         baseline: Optional[str] = None, changed_since: Optional[str] = None,
-        write_baseline: Optional[str] = None,
+        write_baseline: Optional[str] = None, fix: bool = False, unsafe_fixes: bool = False,
+        diff: bool = False,
     ):
         self.paths = paths if paths is not None else []
         self.formats = formats if formats is not None else []  # --format, in order
@@ -55,6 +56,9 @@ class CheckArgs:
         self.baseline = baseline
         self.changed_since = changed_since
         self.write_baseline = write_baseline  # `k8slint baseline FILE`: record the findings in FILE
+        self.fix = fix
+        self.unsafe_fixes = unsafe_fixes
+        self.diff = diff
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, CheckArgs) and vars(self) == vars(other)
@@ -119,9 +123,19 @@ def _run(args: CheckArgs, outputs: list) -> int:  # type: ignore[type-arg]
         profiles=split_codes(args.profile), assume_complete=args.complete,
         schema_locations=list(args.schema_location), only_files=only_files,
     )
+    if args.unsafe_fixes and not (args.fix or args.diff):
+        return usage_error("--unsafe-fixes goes with --fix or --diff")
+    if args.fix and args.diff:
+        return usage_error("--diff shows what --fix would do: give one of them")
     progress = for_terminal(sys.stderr, args.quiet)
     try:
-        result = run_check(options, progress=progress)
+        if args.fix or args.diff:
+            fixed = _fix(args, options, paths, progress)
+            if isinstance(fixed, int):
+                return fixed
+            result, fix_failed = fixed
+        else:
+            result, fix_failed = run_check(options, progress=progress), False
     finally:
         if progress is not None:
             progress.clear()
@@ -142,12 +156,51 @@ def _run(args: CheckArgs, outputs: list) -> int:  # type: ignore[type-arg]
                 "rewrites it without them\n"
             )
     _report(args, outputs, result)
-    if result.input_errors:
+    if result.input_errors or fix_failed:
         return EXIT_USAGE
     worst = result.worst()
     if worst is not None and worst >= Severity.parse(args.fail_on):
         return EXIT_FINDINGS
     return EXIT_OK
+
+
+def _fix(args: CheckArgs, options: object, paths: list[str], progress: object) -> "int | tuple":
+    """--fix / --diff: (the result after fixing, whether some file could not be written), or
+    the exit code of --diff."""
+    from pathlib import Path
+
+    from k8slint import fix_command
+    from k8slint.run import run_check
+
+    def check(overlay: dict) -> object:  # type: ignore[type-arg]
+        options.overlay = overlay  # type: ignore[attr-defined]
+        return run_check(options, progress=progress)  # type: ignore[arg-type]
+
+    result, outcome = fix_command.run_fixes(check, args.unsafe_fixes)
+    if "-" in paths and not args.quiet:
+        sys.stderr.write("k8slint: standard input is checked but not fixed\n")
+    for line in outcome.problems:
+        sys.stderr.write(f"k8slint: {line}\n")
+    if args.diff:
+        sys.stdout.write(fix_command.diff(outcome))
+        line = fix_command.summary(outcome, written=False)
+        if line and not args.quiet:
+            sys.stderr.write(line + "\n")
+        sys.stdout.flush()
+        if result.input_errors or outcome.problems:  # type: ignore[attr-defined]
+            return EXIT_USAGE
+        return EXIT_FINDINGS if outcome.changed else EXIT_OK
+    displays = {p.resolve(): p for p in result.paths.values()}  # type: ignore[attr-defined]
+    roots = [Path(p).resolve() for p in paths if p != "-"]
+    problems = fix_command.write(outcome, displays, roots)
+    for line in problems:
+        sys.stderr.write(f"k8slint: {line}\n")
+    if problems:  # what is on disk is not what was checked last: check it again
+        result = check({})
+    line = fix_command.summary(outcome, written=True)
+    if line and not args.quiet:
+        sys.stderr.write(line + "\n")
+    return result, bool(problems or outcome.problems)
 
 
 def _report(args: CheckArgs, outputs: list, result: object) -> None:  # type: ignore[type-arg]

@@ -93,6 +93,15 @@ def _build_app():  # type: ignore[no-untyped-def]
             help="Check only the files git says changed since REF (its merge base with HEAD), with the "
             "rest of the paths (default: .) as context.",
         ),
+        fix: bool = typer.Option(
+            False, "--fix", help="Apply the safe fixes (rewriting only the fixed characters) and report what remains."
+        ),
+        unsafe_fixes: bool = typer.Option(
+            False, "--unsafe-fixes", help="With --fix or --diff: also apply fixes that a person should review."
+        ),
+        diff: bool = typer.Option(
+            False, "--diff", help="Print a unified diff of what --fix would change; write nothing (exit 1 if any)."
+        ),
         fail_on: FailOn = typer.Option(
             FailOn.error, "--fail-on", help="Exit 1 when a finding of this severity or worse is found."
         ),
@@ -149,7 +158,7 @@ def _build_app():  # type: ignore[no-untyped-def]
             rules_dir=list(rules_dir or []), select=list(select) if select else None, ignore=list(ignore or []),
             profile=list(profile or []), complete=complete, schema_location=list(schema_location or []),
             outputs=list(outputs or []), quiet=quiet, statistics=statistics, baseline=baseline,
-            changed_since=changed_since,
+            changed_since=changed_since, fix=fix, unsafe_fixes=unsafe_fixes, diff=diff,
         )
         raise typer.Exit(check_command.run(args))
 

@@ -103,6 +103,10 @@ class Engine:
             obj.ref(), format_path(tuple(obj.prefix) + tuple(report.path)) or None, obj.file_index,
         )
         finding.source = obj
+        if report.fix is not None:
+            from k8slint.fixes import resolve
+
+            finding.fix = resolve(report.fix, root, obj.prefix, obj.doc_index)
         if report.folds:
             finding.folds = tuple(
                 (format_path(tuple(obj.prefix) + tuple(path)) or None, code) for path, code in report.folds

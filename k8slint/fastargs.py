@@ -36,6 +36,7 @@ _REPEATABLE = {
 _FLAGS = {
     "--strict-kinds": "strict_kinds", "--no-color": "no_color", "--complete": "complete",
     "--quiet": "quiet", "-q": "quiet", "--statistics": "statistics",
+    "--fix": "fix", "--unsafe-fixes": "unsafe_fixes", "--diff": "diff",
 }
 _CHOICES = {"formats": FORMATS, "fail_on": SEVERITIES}
 

@@ -56,7 +56,7 @@ class Finding:
 
     __slots__ = (
         "file", "span", "rule", "name", "severity", "message", "help", "object", "path", "file_index",
-        "source", "folds",
+        "source", "folds", "fix",
     )
 
     def __init__(
@@ -79,6 +79,7 @@ class Finding:
         # and the (path, code) findings of that object it replaces (see rule.Report.folds).
         self.source: Any = None
         self.folds: tuple = ()
+        self.fix: Any = None  # a k8slint.fixes.Fix, when the problem can be repaired
 
     def __repr__(self) -> str:
         return f"Finding({self.file}:{self.span.line}:{self.span.column} {self.rule} {self.message!r})"
@@ -102,4 +103,5 @@ class Finding:
             "help": self.help,
             "object": self.object.to_json() if self.object else None,
             "path": self.path,
+            "fix": self.fix.to_json() if self.fix is not None else None,
         }

@@ -59,16 +59,16 @@ def plan(formats: list[str], outputs: list[str], environ: Optional[Mapping[str, 
     return planned
 
 
-def write_atomically(path: str, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same folder and a rename, so
-    that a reader never sees half a report and an interrupted run leaves the old file."""
+def write_atomically(path: str, text: "str | bytes") -> None:
+    """Write ``text`` (or bytes) to ``path`` through a temporary file in the same folder and a
+    rename, so that a reader never sees half a file and an interrupted run leaves the old one."""
     import tempfile
 
     folder = os.path.dirname(os.path.abspath(path))
     fd, tmp = tempfile.mkstemp(prefix=".k8slint-", suffix=".tmp", dir=folder)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(text.encode("utf-8") if isinstance(text, str) else text)
         if os.path.exists(path):
             os.chmod(tmp, os.stat(path).st_mode & 0o7777)
         else:

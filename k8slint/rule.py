@@ -66,3 +66,5 @@ class Report(NamedTuple):
     # therefore replaces, e.g. the schema's "env[1] has no name" under a split env item.
     folds: tuple[tuple[tuple, str], ...] = ()
     obj: Optional[Any] = None  # index rules: the object reported on (a K8sObject)
+    # How to repair it (k8slint.fixes.FixSpec), when the rule knows; paths as ``path``.
+    fix: Optional[Any] = None

@@ -37,6 +37,7 @@ class CheckOptions:
         ignore: Optional[list[str]] = None, use_config: bool = True,
         profiles: Optional[list[str]] = None, assume_complete: bool = False,
         schema_locations: Optional[list[str]] = None, only_files: Optional[set[Path]] = None,
+        overlay: Optional[dict[Path, bytes]] = None,
     ):
         self.paths = paths
         self.excludes = excludes if excludes is not None else []
@@ -54,6 +55,8 @@ class CheckOptions:
         self.schema_locations = schema_locations if schema_locations is not None else []
         # --changed-since: check only these (resolved) files of the paths; the paths are context
         self.only_files = only_files
+        # --fix/--diff: the content of these (resolved) files as fixed so far, instead of the disk's
+        self.overlay = overlay if overlay is not None else {}
 
 
 class Summary:
@@ -92,6 +95,7 @@ class RunResult:
         self.kubernetes_version = kubernetes_version
         self.rules = rules if rules is not None else []  # the Rules that ran, by code
         self.objects = objects if objects is not None else []  # every checked (not context) object
+        self.paths: dict[str, Path] = {}  # file as reported → its path (files read from disk)
 
     def worst(self) -> Optional[Severity]:
         return max((f.severity for f in self.findings), default=None)
@@ -198,6 +202,7 @@ class Checker:
         self.partial_files: set[Path] = set()
         self.objects: list[K8sObject] = []  # every object, for the index
         self.lost_folders: set[str] = set()  # folders with documents that could not be read
+        self.broken_files: set[str] = set()  # files with syntax errors: never fixed
 
     def check_text(self, text: str, file: str, file_index: int, partial: bool = False) -> list[Finding]:
         findings: list[Finding] = []
@@ -217,6 +222,7 @@ class Checker:
                 return [finding]
         if loaded.issues:
             self.lost_folders.add(os.path.dirname(file))
+            self.broken_files.add(file)
         for issue in loaded.issues:
             findings.append(_issue_finding(issue, file, file_index))
         self.suppressor.add_file(text, file, file_index)
@@ -286,15 +292,20 @@ def _parseable(source: Source, text: str) -> str:
     return text
 
 
-def _read(source: Source, stdin: Optional[BinaryIO]) -> bytes:
+def _read(source: Source, stdin: Optional[BinaryIO], overlay: Optional[dict[Path, bytes]] = None) -> bytes:
     if source.path is None:
         stream = stdin if stdin is not None else sys.stdin.buffer
         return stream.read()
+    if overlay:
+        fixed = overlay.get(source.path.resolve())
+        if fixed is not None:
+            return fixed
     return source.path.read_bytes()
 
 
 def _kustomizations(
     sources: list[Source], stdin: Optional[BinaryIO], raws: dict[int, bytes],
+    overlay: Optional[dict[Path, bytes]] = None,
 ) -> list[tuple[Path, Any]]:
     """The kustomizations among the sources, or beside and above them: (path, data)."""
     files = [s.path for s in sources if s.path is not None]
@@ -306,7 +317,7 @@ def _kustomizations(
     kustomizations: list[tuple[Path, Any]] = []
     for path, source in known.items():
         try:
-            raw = _read(source, stdin) if source is not None else path.read_bytes()
+            raw = _read(source, stdin, overlay) if source is not None else path.read_bytes()
         except OSError:
             continue  # reported when the source itself is read
         if source is not None:
@@ -354,7 +365,7 @@ def run_check(
         sources = [s for s in sources if s.path is None or s.path.resolve() in only]
     checker = Checker(settings, _input_bytes(sources))
     raws: dict[int, bytes] = {}  # kustomizations among the sources, read once
-    kustomizations = _kustomizations(sources, stdin, raws)
+    kustomizations = _kustomizations(sources, stdin, raws, options.overlay)
     checker.partial_files = collect_patches(kustomizations)
 
     findings: list[Finding] = []
@@ -363,7 +374,7 @@ def run_check(
         if progress is not None:
             progress(done, len(sources))
         try:
-            raw = raws.pop(source.order) if source.order in raws else _read(source, stdin)
+            raw = raws.pop(source.order) if source.order in raws else _read(source, stdin, options.overlay)
         except OSError as err:
             input_errors.append(InputError(source.display, err.strerror or str(err)))
             continue
@@ -391,6 +402,9 @@ def run_check(
 
     # Again over every phase: an object rule may explain an index rule's finding (KL622 → KL303).
     findings = _finish(apply_folds(findings), checker, settings)
+    for finding in findings:
+        if finding.fix is not None and finding.file in checker.broken_files:
+            finding.fix = None
     summary = checker.summary
     for finding in findings:
         if finding.severity is Severity.ERROR:
@@ -401,11 +415,13 @@ def run_check(
             summary.infos += 1
     shown = {f.file for f in findings}
     registry = settings.registry
-    return RunResult(
+    result = RunResult(
         findings, summary, {f: t for f, t in texts.items() if f in shown}, input_errors, checker.store.version,
         rules=sorted((registry.get(code) for code in settings.enabled), key=lambda r: r.code),
         objects=[CheckedObject(o.file, o.file_index, o.ref()) for o in checker.objects if o.checked],
     )
+    result.paths = {s.display: s.path for s in sources if s.path is not None}
+    return result
 
 
 def _custom_resource_findings(checker: Checker, settings: Settings) -> list[Finding]:

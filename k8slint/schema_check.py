@@ -151,6 +151,7 @@ class SchemaChecker:
     def _finding(
         self, rule: Rule, obj: K8sObject, path: Sequence[PathElem], message: str,
         help: Optional[str] = None, want_key: bool = False, severity: Optional[Severity] = None,
+        fix: Any = None,
     ) -> Finding:
         node, _ = find_node(obj.node, path, want_key)
         finding = rule.finding(
@@ -159,6 +160,10 @@ class SchemaChecker:
         )
         finding.file_index = obj.file_index
         finding.source = obj
+        if fix is not None and obj.node is not None:
+            from k8slint.fixes import resolve
+
+            finding.fix = resolve(fix, obj.node, obj.prefix, obj.doc_index)
         return finding
 
     def _where(self, obj: K8sObject, path: Sequence[PathElem]) -> str:

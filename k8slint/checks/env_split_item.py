@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from k8slint.findings import Severity
+from k8slint.fixes import merge_item
 from k8slint.rule import Report, Rule
 from k8slint.workloads import POD_KINDS, as_list, pod_containers
 
@@ -15,6 +16,7 @@ RULE = Rule(
     "empty. Schema validators only say \"env[1] has no name\"; this names the real mistake.",
     example="env:\n  - name: AUTH_ADDRESS\n  - value: auth-service.default:80\n",
     use_instead="env:\n  - name: AUTH_ADDRESS\n    value: auth-service.default:80\n",
+    fixable="sometimes",  # block-style lists written "- key"; a flow list is left to a person
 )
 KINDS = POD_KINDS
 VALUE_KEYS = frozenset({"value", "valueFrom"})
@@ -37,4 +39,5 @@ def check(obj: Any, ctx: Any) -> Iterator[Report]:
                 f'and env[{i}] only "{key}"',
                 f'remove the "-" before "{key}" and indent it like "name", so that both belong to one item',
                 folds=((item_path, "KL013"), (path + ("env", i - 1), "KL102")),
+                fix=merge_item(item_path, f'join env[{i}] ("{key}") to env[{i - 1}] ("name")'),
             )

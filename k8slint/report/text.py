@@ -64,9 +64,12 @@ def format_finding(finding: Finding, lines: list[str], style: _Style) -> list[st
     )
     out = [head]
     out.extend(_frame(finding, lines, style))
+    width = len(str(min(s.end_line, s.line + 2)))
     if finding.help:
-        width = len(str(min(s.end_line, s.line + 2)))
         out.append(" " * width + " " + style(_CYAN, "= help:") + " " + finding.help)
+    if finding.fix is not None:
+        how = "--fix" if finding.fix.safety == "safe" else "--fix --unsafe-fixes"
+        out.append(" " * width + " " + style(_CYAN, "= fix:") + f" {finding.fix.title} (k8slint check {how})")
     return out
 
 
