@@ -191,7 +191,12 @@ def _fix(args: CheckArgs, options: object, paths: list[str], progress: object) -
             return EXIT_USAGE
         return EXIT_FINDINGS if outcome.changed else EXIT_OK
     displays = {p.resolve(): p for p in result.paths.values()}  # type: ignore[attr-defined]
-    roots = [Path(p).resolve() for p in paths if p != "-"]
+    # the folders given, or the folder of each file given (a link named on the command line
+    # may still not lead out of its folder)
+    roots = [
+        Path(p).resolve() if Path(p).is_dir() else Path(os.path.abspath(p)).parent.resolve()
+        for p in paths if p != "-"
+    ]
     problems = fix_command.write(outcome, displays, roots)
     for line in problems:
         sys.stderr.write(f"k8slint: {line}\n")
