@@ -65,6 +65,7 @@ UNKNOWN_FIELD = Rule(
     "indented one level too deep never takes effect.",
     example="spec:\n  template:\n    spec:\n      contianers:\n      - name: web\n",
     use_instead="spec:\n  template:\n    spec:\n      containers:\n      - name: web\n",
+    fixable="sometimes",  # a misspelt key with one near field name that is not there already
 )
 WRONG_TYPE = Rule(
     "KL011", "wrong-type", E, "schema",
@@ -74,6 +75,7 @@ WRONG_TYPE = Rule(
     "an env var is not the string \"yes\".",
     example="env:\n- name: DEBUG\n  value: yes\n",
     use_instead='env:\n- name: DEBUG\n  value: "yes"\n',
+    fixable="sometimes",  # a plain scalar read as a boolean or number where text is meant: quoted
 )
 INVALID_VALUE = Rule(
     "KL012", "invalid-value", E, "schema",
@@ -82,6 +84,7 @@ INVALID_VALUE = Rule(
     "Service type, protocol, accessModes, ...). Most are typos or wrong capitalisation.",
     example="restartPolicy: Allways\n",
     use_instead="restartPolicy: Always\n",
+    fixable="sometimes",  # a string within two edits of exactly one allowed value
 )
 MISSING_FIELD = Rule(
     "KL013", "missing-required-field", E, "schema",
@@ -100,6 +103,7 @@ UNKNOWN_API_VERSION = Rule(
     "finding says when it was removed and which apiVersion replaces it since which release.",
     example="apiVersion: apps/v1beta1\nkind: Deployment\n",
     use_instead="apiVersion: apps/v1\nkind: Deployment\n",
+    fixable="sometimes",  # one replacement of the same kind (unsafe if the object must change too)
 )
 DEPRECATED_API = Rule(
     "KL023", "deprecated-api-version", W, "schema",
@@ -112,6 +116,7 @@ DEPRECATED_API = Rule(
     "--kubernetes-version; once removed, the same apiVersion is an error (KL020).",
     example="apiVersion: batch/v1beta1   # deprecated in 1.21, removed in 1.25\nkind: CronJob\n",
     use_instead="apiVersion: batch/v1\nkind: CronJob\n",
+    fixable="sometimes",  # one replacement of the same kind (unsafe if the object must change too)
 )
 UNKNOWN_KIND = Rule(
     "KL021", "unknown-kind", E, "schema",

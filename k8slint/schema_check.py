@@ -6,6 +6,7 @@ a person needs: the field, what was expected, what was found, and a did-you-mean
 """
 from __future__ import annotations
 
+import copy
 import json
 import re
 from typing import Any, Iterable, Optional, Sequence
@@ -136,7 +137,7 @@ class SchemaChecker:
             core_rules.UNKNOWN_API_VERSION, obj, ("apiVersion",),
             f"{dep.kind} {dep.api_version} was removed in Kubernetes {dep.removed}{since}; "
             f"it is not served in Kubernetes {self.store.version}",
-            _replacement_help(dep),
+            _replacement_help(dep), fix=self._api_version_fix(obj, dep),
         )
 
     def _deprecated(self, obj: K8sObject, dep: Any) -> Finding:
@@ -144,7 +145,28 @@ class SchemaChecker:
         return self._finding(
             core_rules.DEPRECATED_API, obj, ("apiVersion",),
             f"{dep.kind} {dep.api_version} is deprecated since Kubernetes {dep.deprecated}{removal}",
-            _replacement_help(dep),
+            _replacement_help(dep), fix=self._api_version_fix(obj, dep),
+        )
+
+    def _api_version_fix(self, obj: K8sObject, dep: Any) -> Any:
+        """apiVersion → the one replacement of the same kind, when the store has its schema.
+        Safe when the object, with only its apiVersion changed, is valid there; otherwise
+        (fields renamed or restructured by the new version) unsafe: a person finishes it."""
+        replacement = dep.replacement
+        if not isinstance(replacement, str) or dep.replacement_kind != dep.kind or replacement == dep.api_version:
+            return None
+        def_name = self.store.lookup(replacement, dep.kind)
+        if def_name is None:
+            return None
+        data = copy.deepcopy(obj.data) if isinstance(obj.data, dict) else None
+        if data is None:
+            return None
+        data["apiVersion"] = replacement
+        from k8slint.fixes import SAFE, UNSAFE, set_value  # only when there is something to fix
+
+        safety = SAFE if self.store.is_valid(def_name, data, obj.partial, self.engine) else UNSAFE
+        return set_value(
+            ("apiVersion",), replacement, f"replace apiVersion {dep.api_version} with {replacement}", safety,
         )
 
     # -- helpers -------------------------------------------------------------------------
@@ -295,16 +317,26 @@ class SchemaChecker:
                 continue  # "$patch", "$setElementOrder/..." are strategic-merge-patch directives
             hint = did_you_mean(key, allowed)
             message = f'unknown field "{key}" in {self._where(obj, path)}'
+            fix = None
             if hint:
                 message += f"; {hint}"
-                best = closest(key, allowed)[0]
+                candidates = closest(key, allowed)
+                best = candidates[0]
                 help = f'rename "{key}" to "{best}"'
+                # One candidate, not already there: renaming is the repair (with two, or with
+                # the right key present too, a person decides which one is meant).
+                if len(candidates) == 1 and isinstance(key, str) and best not in err.instance:
+                    from k8slint.fixes import rename_key
+
+                    fix = rename_key(path + (key,), best, f'rename "{key}" to "{best}"')
             elif len(allowed) <= 12:
                 help = "remove it or check its indentation; the fields allowed here are: " + ", ".join(allowed)
             else:
                 where = format_path(path) or "the top level"
                 help = f"remove it or check its indentation; see `kubectl explain` for the fields of {where}"
-            out.append(self._finding(core_rules.UNKNOWN_FIELD, obj, path + (key,), message, help, want_key=True))
+            out.append(self._finding(
+                core_rules.UNKNOWN_FIELD, obj, path + (key,), message, help, want_key=True, fix=fix,
+            ))
         return out
 
     def _missing(self, obj: K8sObject, path: tuple, err: Any, misspelt: set[tuple]) -> list[Finding]:
@@ -328,6 +360,7 @@ class SchemaChecker:
         shown = _short(value)
         note = ""
         help: Optional[str] = None
+        fix = None
         if "string" in expected and source is not None and got in ("boolean", "integer", "number", "null"):
             if source in YAML11_BOOL_WORDS and source not in ("true", "false"):
                 note = f" (unquoted {source} is a YAML 1.1 boolean)"
@@ -336,6 +369,10 @@ class SchemaChecker:
             elif source != shown:
                 note = f" (written {source})"
             help = f'quote it: "{source}"'
+            if source:  # the text as written, as a string (the edit adds the quotes)
+                from k8slint.fixes import set_value
+
+                fix = set_value(path, source, f'quote {source} as "{source}"')
         elif got == "string" and ("integer" in expected or "number" in expected) and re.fullmatch(
             r"[-+]?[0-9]+(\.[0-9]+)?", str(value)
         ):
@@ -351,7 +388,7 @@ class SchemaChecker:
         elif "integer" in expected and got in ("number", "string"):
             help = "use a whole number"
         message = f"{self._label(obj, path)}: expected {' or '.join(expected)}, got {got} {shown}{note}"
-        return self._finding(core_rules.WRONG_TYPE, obj, path, message, help)
+        return self._finding(core_rules.WRONG_TYPE, obj, path, message, help, fix=fix)
 
     def _bad_value(self, obj: K8sObject, path: tuple, err: Any) -> Finding:
         allowed = [v for v in err.validator_value if v is not None]
@@ -360,4 +397,11 @@ class SchemaChecker:
         hint = did_you_mean(value, allowed) if isinstance(value, str) else None
         message = f"{self._label(obj, path)}: invalid value {_short(value)}; must be one of {shown}"
         help = hint or f"use one of {shown}"
-        return self._finding(core_rules.INVALID_VALUE, obj, path, message, help)
+        fix = None
+        if isinstance(value, str):
+            near = closest(value, [v for v in allowed if isinstance(v, str)], limit=2)
+            if len(near) == 1:  # one value within two edits: the typo's only reading
+                from k8slint.fixes import set_value
+
+                fix = set_value(path, near[0], f'replace "{value}" with "{near[0]}"')
+        return self._finding(core_rules.INVALID_VALUE, obj, path, message, help, fix=fix)

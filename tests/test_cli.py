@@ -97,7 +97,7 @@ def test_json_contract(tmp_path):
         "file", "line", "column", "end_line", "end_column", "rule", "name", "severity", "message", "help", "object", "path",
         "fix",
     ]
-    assert finding.pop("fix") is None
+    assert finding.pop("fix") == {"safety": "safe", "title": 'quote 1 as "1"'}
     assert finding == {
         "file": str(tmp_path / "bad.yaml"), "line": 6, "column": 6, "end_line": 6, "end_column": 7,
         "rule": "KL011", "name": "wrong-type", "severity": "error",
