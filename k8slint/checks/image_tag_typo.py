@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from k8slint.findings import Severity
+from k8slint.fixes import UNSAFE, set_value
 from k8slint.images import ImageRef, latest_typo, parse_image
 from k8slint.rule import Report, Rule
 from k8slint.workloads import POD_KINDS, pod_containers
@@ -20,8 +21,12 @@ RULE = Rule(
     "image whatever the tag says, so tags beside a digest are not checked.",
     example="containers:\n  - name: app\n    image: my-docker-hub/app:lastest\n",
     use_instead="containers:\n  - name: app\n    image: my-docker-hub/app:1.4.2\n",
+    # The intended tag is always "latest"; the fix restores it, unsafe because a version should
+    # be pinned instead. Not offered where the YAML allows no clean edit (an anchored image, ...).
+    fixable="sometimes",
 )
 KINDS = POD_KINDS
+INTENDED = "latest"  # the only tag latest_typo() knows misspellings of
 
 
 def check(obj: Any, ctx: Any) -> Iterator[Report]:
@@ -35,9 +40,14 @@ def check(obj: Any, ctx: Any) -> Iterator[Report]:
         if not latest_typo(ref.tag):
             continue
         case = " (tags are case-sensitive)" if ref.tag.lower() == "latest" else ""
+        fix = None
+        if image.endswith(":" + ref.tag):  # no digest (skipped above): the tag ends the string
+            fixed = image[: len(image) - len(ref.tag)] + INTENDED
+            fix = set_value(path + ("image",), fixed, f'replace tag "{ref.tag}" with "{INTENDED}"', UNSAFE)
         yield Report(
             path + ("image",),
             f'image tag "{ref.tag}" of "{image}" is not "latest"{case}; no such tag is likely to exist',
             f'did you mean "latest"? Better: pin a version ({ref.short_name}:1.4.2) or a digest, '
             "so that every node runs the same image",
+            fix=fix,
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from k8slint.findings import Severity
+from k8slint.fixes import SAFE, set_value
 from k8slint.rule import Report, Rule
 from k8slint.suggest import closest
 from k8slint.workloads import pod_template
@@ -28,6 +29,9 @@ RULE = Rule(
     example="kind: Job\nspec:\n  template:\n    spec:\n      containers: [...]\n",
     use_instead="kind: Job\nspec:\n  template:\n    spec:\n      restartPolicy: OnFailure\n"
     "      containers: [...]\n",
+    # Only a misspelt policy (`Allways`, `never`) whose one near policy the kind accepts; a valid
+    # policy the kind rejects, or a missing one, needs a person to choose.
+    fixable="sometimes",
 )
 ALWAYS_ONLY = frozenset({"Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "ReplicationController"})
 RUN_TO_COMPLETION = frozenset({"Job", "CronJob"})
@@ -84,7 +88,23 @@ def check(obj: Any, ctx: Any) -> Iterator[Report]:
             )
         else:
             help = _did_you_mean(value, allowed) or "set restartPolicy: OnFailure or Never"
-    yield Report(at, message, help, folds=folds)
+    accepted = allowed
+    job_spec = _job_spec(obj) if kind in RUN_TO_COMPLETION else None
+    if isinstance(job_spec, dict) and job_spec.get("podFailurePolicy") is not None:
+        accepted = ("Never",)  # a typo of OnFailure would only trade this finding for another
+    yield Report(at, message, help, folds=folds, fix=_typo_fix(at, value, accepted))
+
+
+def _typo_fix(at: tuple, value: str, accepted: tuple[str, ...]) -> Any:
+    """Safe: the value is a misspelling of exactly one policy (within two edits, or the same
+    word in another case), and the object accepts that policy. Not for a valid policy the kind
+    rejects (Never on a Deployment), nor for a typo of one (nevr): what was meant is unclear."""
+    if value in POLICIES:
+        return None
+    near = closest(value, POLICIES, limit=2)
+    if len(near) != 1 or near[0] not in accepted:
+        return None
+    return set_value(at, near[0], f'replace "{value}" with "{near[0]}"', SAFE)
 
 
 def _did_you_mean(value: str, allowed: tuple[str, ...]) -> str | None:

@@ -4,8 +4,9 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from k8slint.findings import Severity
+from k8slint.fixes import SAFE, UNSAFE, set_value
 from k8slint.rule import Report, Rule
-from k8slint.suggest import did_you_mean
+from k8slint.suggest import closest, did_you_mean, distance, max_distance
 from k8slint.workloads import POD_KINDS, as_dict, as_list, containers, pod_template
 
 RULE = Rule(
@@ -19,6 +20,9 @@ RULE = Rule(
     example="containers:\n  - name: web\n    volumeMounts:\n      - name: confg\n        mountPath: /etc/web\n"
     "volumes:\n  - name: config\n    configMap:\n      name: web\n",
     use_instead="containers:\n  - name: web\n    volumeMounts:\n      - name: config\n        mountPath: /etc/web\n",
+    # A misspelt name with exactly one close volume name: safe; unsafe when the same container
+    # mounts that volume already (it may be meant for a volume the pod forgot to define).
+    fixable="sometimes",
 )
 KINDS = POD_KINDS
 MOUNT_LISTS = (("volumeMounts", 'mounts volume "{}"'), ("volumeDevices", 'uses volume "{}" as a block device'))
@@ -46,11 +50,32 @@ def check(obj: Any, ctx: Any) -> Iterator[Report]:
                     continue
                 who = container.get("name")
                 who = f'container "{who}"' if isinstance(who, str) else "a container"
+                at = path + (field, i, "name")
                 yield Report(
-                    path + (field, i, "name"),
+                    at,
                     f"{who} {verb.format(name)}, but the pod has no volume of that name",
                     _help(name, known, obj.kind == "StatefulSet"),
+                    fix=_typo_fix(at, name, known, container),
                 )
+
+
+def _typo_fix(at: tuple, name: str, known: list[str], container: dict) -> Any:
+    """The one volume name close to ``name``: within two edits (fewer for short names, as in
+    the help's "did you mean"), and no other volume name within that distance at all. Safe,
+    unless the container already mounts that volume: mounting one volume twice is valid
+    (another subPath, another path), but then the mount may as well be meant for a volume the
+    pod does not define yet, so a person should look."""
+    limit = min(2, max_distance(name))
+    near = closest(name, known, limit=limit)
+    if len(near) != 1:
+        return None
+    volume = near[0]
+    if any(k != volume and distance(name.lower(), k.lower(), limit) <= limit for k in set(known)):
+        return None  # "confg" with volumes "config" and "configs": not one intent
+    used = any(
+        as_dict(other).get("name") == volume for field, _ in MOUNT_LISTS for other in as_list(container.get(field))
+    )
+    return set_value(at, volume, f'replace "{name}" with "{volume}"', UNSAFE if used else SAFE)
 
 
 def _help(name: str, known: list[str], stateful: bool) -> str:

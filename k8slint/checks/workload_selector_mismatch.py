@@ -1,10 +1,11 @@
 """KL302: a workload whose selector does not match the labels of its own pod template."""
 from __future__ import annotations
 
-from typing import Any, Iterator, Optional
+from typing import Any, Callable, Iterator, Optional
 
 from k8slint.selectors import usable_selector
 from k8slint.findings import Severity
+from k8slint.fixes import UNSAFE, set_value
 from k8slint.rule import Report, Rule
 from k8slint.selectors import describe_map, describe_selector, differing, is_empty_selector, label_selector_matches
 from k8slint.workloads import TEMPLATE_PATHS, as_dict, as_list, get_path, string_labels
@@ -21,6 +22,10 @@ RULE = Rule(
     "    metadata:\n      labels: {app: webapp}\n",
     use_instead="kind: Deployment\nspec:\n  selector:\n    matchLabels: {app: webapp}\n  template:\n"
     "    metadata:\n      labels: {app: webapp}\n",
+    # Only when the selector and the template labels disagree in one label's value: the template
+    # label takes the selector's value (selectors are immutable on the server). Unsafe: it changes
+    # which pods the workload owns, and what else (a Service) selects them.
+    fixable="sometimes",
 )
 LABEL_SELECTOR_KINDS = frozenset({"Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job"})
 MAP_SELECTOR_KINDS = frozenset({"ReplicationController", "DeploymentConfig"})
@@ -52,6 +57,7 @@ def check(obj: Any, ctx: Any) -> Iterator[Report]:
             ("spec", "selector", key),
             f"{who} selects {describe_map(selector)}, but its pod template has {shown_labels}",
             _help(diff, labels, labels_at),
+            fix=_label_fix(diff, labels, template_path, lambda fixed: not differing(selector, fixed)),
         )
         return
 
@@ -65,7 +71,10 @@ def check(obj: Any, ctx: Any) -> Iterator[Report]:
     message = f"{who} selects {describe_selector(selector)}, but its pod template has {shown_labels}"
     diff = differing(match_labels or {}, labels)
     if diff:
-        yield Report(("spec", "selector", "matchLabels", diff[0][0]), message, _help(diff, labels, labels_at))
+        yield Report(
+            ("spec", "selector", "matchLabels", diff[0][0]), message, _help(diff, labels, labels_at),
+            fix=_label_fix(diff, labels, template_path, lambda fixed: label_selector_matches(selector, fixed)),
+        )
         return
     for i, expr in enumerate(as_list(selector.get("matchExpressions"))):
         if not label_selector_matches({"matchExpressions": [expr]}, labels):
@@ -74,6 +83,27 @@ def check(obj: Any, ctx: Any) -> Iterator[Report]:
                 _expression_help(expr, labels, labels_at),
             )
             return
+
+
+def _label_fix(
+    diff: list[tuple[str, Any, Optional[str]]], labels: dict[str, str], template_path: tuple,
+    matches: Callable[[dict[str, str]], bool],
+) -> Any:
+    """The template label that differs from the selector in its value only (one label; every
+    other selector label agrees) gets the selector's value, if the whole selector then matches
+    (a matchExpressions term may still not). A missing label, or several, is left to a person."""
+    if len(diff) != 1:
+        return None
+    key, wanted, actual = diff[0]
+    if actual is None or not isinstance(wanted, str):
+        return None
+    fixed = {**labels, key: wanted}
+    if not matches(fixed):
+        return None
+    return set_value(
+        template_path + ("metadata", "labels", key), wanted,
+        f'set template label {key} to "{wanted}" (was "{actual}")', UNSAFE,
+    )
 
 
 def _all_strings(mapping: dict[Any, Any]) -> bool:
