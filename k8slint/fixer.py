@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Optional, Sequence
 
-from k8slint.fixes import Edit, Fix, apply_ops
+from k8slint.fixes import Edit, Fix, applies, apply_ops
 from k8slint.loader import load_text
 
 
@@ -55,7 +55,7 @@ def apply(text: str, fixes: Sequence[Fix]) -> tuple[str, list[Fix]]:
     for fix in sorted(fixes, key=lambda f: min(e.start for e in f.edits)):
         if any(_overlaps(e, taken) for e in fix.edits):
             continue
-        if any(e.expect is not None and text[e.start:e.end] != e.expect for e in fix.edits):
+        if not applies(fix, text):
             continue
         if fix in chosen:
             continue

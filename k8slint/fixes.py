@@ -46,6 +46,7 @@ class Edit(NamedTuple):
     end: int
     text: str
     expect: Optional[str] = None  # the text that must be there now (else the fix is dropped)
+    first: Optional[str] = None  # or at least the character the text must start with
 
 
 class Fix(NamedTuple):
@@ -139,11 +140,13 @@ def scalar_text(value: Any, style: Optional[str]) -> Optional[str]:
 
 
 def _plain_reads_back(value: str) -> bool:
+    """Whether ``value`` can be written as a plain scalar (in block or flow context) and read
+    back as the same string. Conservative; the fixer reads the result back anyway."""
     from k8slint.scalars import resolve_plain
 
-    if not value or value != value.strip() or any(c in value for c in ":#\n\t'\"{}[],&*!|>%@`"):
+    if not value or value != value.strip() or any(c in value for c in "\n\t{}[],"):
         return False
-    if value[0] in "-?":
+    if value[0] in "-?:#&*!|>'\"%@`" or value.endswith(":") or ": " in value or " #" in value:
         return False
     return resolve_plain(value) == value
 
@@ -159,7 +162,21 @@ def _scalar_edit(node: Optional[Node], value: Any) -> Optional[Edit]:
     start, end = node.start_mark.index, node.end_mark.index
     if end <= start:
         return None
-    return Edit(start, end, text)
+    # The node's span also covers an anchor or tag written before the value (and an alias
+    # shares the node of its anchor): the expected text makes such edits fail validation.
+    if node.style:
+        return Edit(start, end, text, first=node.style)
+    return Edit(start, end, text, expect=node.value)
+
+
+def applies(fix: Fix, text: str) -> bool:
+    """Whether the fix's edits find the text they expect (see ``Edit.expect``/``first``)."""
+    for edit in fix.edits:
+        if edit.expect is not None and text[edit.start:edit.end] != edit.expect:
+            return False
+        if edit.first is not None and text[edit.start:edit.start + 1] != edit.first:
+            return False
+    return True
 
 
 def _merge_edit(item: Node) -> Optional[Edit]:

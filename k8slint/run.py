@@ -402,9 +402,7 @@ def run_check(
 
     # Again over every phase: an object rule may explain an index rule's finding (KL622 → KL303).
     findings = _finish(apply_folds(findings), checker, settings)
-    for finding in findings:
-        if finding.fix is not None and finding.file in checker.broken_files:
-            finding.fix = None
+    _drop_fixes_that_cannot_apply(findings, checker.broken_files, texts)
     summary = checker.summary
     for finding in findings:
         if finding.severity is Severity.ERROR:
@@ -422,6 +420,20 @@ def run_check(
     )
     result.paths = {s.display: s.path for s in sources if s.path is not None}
     return result
+
+
+def _drop_fixes_that_cannot_apply(findings: list[Finding], broken: set[str], texts: dict[str, str]) -> None:
+    """Only fixes that ``--fix`` can really apply are shown: none in files with syntax errors,
+    none whose edit lands on an anchor, a tag or an alias rather than the value itself."""
+    applies = None
+    for finding in findings:
+        if finding.fix is None:
+            continue
+        if applies is None:
+            from k8slint.fixes import applies
+        text = texts.get(finding.file)
+        if finding.file in broken or text is None or not applies(finding.fix, text):
+            finding.fix = None
 
 
 def _custom_resource_findings(checker: Checker, settings: Settings) -> list[Finding]:

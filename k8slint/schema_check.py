@@ -29,6 +29,12 @@ _TYPE_NAMES = {
 _VERSION = re.compile(r"v(\d+)(?:(alpha|beta)(\d+))?\Z")
 
 
+def _has_selector(data: dict) -> bool:
+    spec = data.get("spec")
+    selector = spec.get("selector") if isinstance(spec, dict) else None
+    return isinstance(selector, dict) and any(selector.get(k) for k in ("matchLabels", "matchExpressions"))
+
+
 def _json_type(value: Any) -> str:
     if value is None:
         return "null"
@@ -165,6 +171,9 @@ class SchemaChecker:
         from k8slint.fixes import SAFE, UNSAFE, set_value  # only when there is something to fix
 
         safety = SAFE if self.store.is_valid(def_name, data, obj.partial, self.engine) else UNSAFE
+        if dep.kind == "PodDisruptionBudget" and not _has_selector(data):
+            # policy/v1beta1: an empty selector selects no pod; policy/v1: every pod of the namespace
+            safety = UNSAFE
         return set_value(
             ("apiVersion",), replacement, f"replace apiVersion {dep.api_version} with {replacement}", safety,
         )

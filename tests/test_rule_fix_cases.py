@@ -90,7 +90,7 @@ def test_kl201_diff_restores_the_latest_tag(tmp_path):
        containers:
          - name: web
 -          image: nginx:lastest   # keep this comment
-+          image: "nginx:latest"   # keep this comment
++          image: nginx:latest   # keep this comment
 """
 
 
@@ -114,7 +114,9 @@ def test_kl201_an_anchored_image_is_not_rewritten(tmp_path):
         - name: sidecar
           image: *image
 """)
-    assert len(_findings(tmp_path, "KL201", text)) == 2
+    found = _findings(tmp_path, "KL201", text)
+    assert len(found) == 2
+    assert [f["fix"] for f in found] == [None, None]  # no "= fix:" that --fix could not apply
     assert _diff(tmp_path, "KL201", text) == ""
 
 

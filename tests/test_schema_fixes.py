@@ -327,3 +327,14 @@ def test_unfixable_findings_fire_without_a_fix(code, snapshot):
         rendered.append("")
     snapshot.snapshot_dir = folder
     snapshot.assert_match("\n".join(rendered), "unfixable.expected.txt")
+
+
+def test_a_pdb_without_a_selector_changes_meaning_in_policy_v1_so_its_fix_is_unsafe(tmp_path):
+    from tests.conftest import run_json
+
+    pdb = "apiVersion: policy/v1beta1\nkind: PodDisruptionBudget\nmetadata:\n  name: p\nspec:\n  minAvailable: 1\n{selector}"
+    (tmp_path / "empty.yaml").write_text(pdb.format(selector="  selector: {}\n"))
+    (tmp_path / "web.yaml").write_text(pdb.format(selector="  selector:\n    matchLabels: {app: web}\n"))
+    code, report = run_json("empty.yaml", "web.yaml", "--select", "KL020", cwd=tmp_path)
+    fixes = {f["file"]: f["fix"]["safety"] for f in report["findings"]}
+    assert fixes == {"empty.yaml": "unsafe", "web.yaml": "safe"}
