@@ -4,9 +4,16 @@ Directories are walked recursively for ``*.yaml``, ``*.yml`` and ``*.json``, in 
 skipping the default excludes (VCS folders, dependency and vendored trees, caches) and any
 ``--exclude`` glob. Symbolic links are never followed out of the root they were found under,
 and symlinked directories are not descended into (no loops, no escapes). ``-`` is stdin.
+
+Only regular files are ever opened: a FIFO, a socket or a device, given or found under a
+walked folder with a manifest suffix, is an input error ("not a regular file: ..."), as is a
+symbolic link loop; a path that cannot be read is reported with its reason and the rest is
+still checked. Names are displayed printable: bytes that are not UTF-8 show as ``\\xe9`` and
+control characters as ``\\n``, ``\\x1b`` (see ``display_name``), in every report format.
 """
 from __future__ import annotations
 
+import errno
 import os
 import re
 import stat
@@ -36,6 +43,107 @@ class InputError(NamedTuple):
 
     def __str__(self) -> str:
         return f"{self.path}: {self.reason}"
+
+
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def display_name(name: str) -> str:
+    """A path as shown in reports: printable, on one line, in every output format.
+
+    Bytes of a file name that are not UTF-8 (surrogate-escaped by Python) show as ``\\xe9``,
+    control and other unprintable characters as ``\\n``, ``\\x1b`` or ``\\u200b``."""
+    if name.isprintable():
+        return name
+    out = []
+    for ch in name:
+        code = ord(ch)
+        if ch.isprintable():
+            out.append(ch)
+        elif ch in _ESCAPES:
+            out.append(_ESCAPES[ch])
+        elif 0xDC80 <= code <= 0xDCFF:  # an undecodable byte (os.fsdecode's surrogateescape)
+            out.append(f"\\x{code - 0xDC00:02x}")
+        elif code < 0x80:
+            out.append(f"\\x{code:02x}")
+        elif code <= 0xFFFF:
+            out.append(f"\\u{code:04x}")
+        else:
+            out.append(f"\\U{code:08x}")
+    return "".join(out)
+
+
+_REASONS = {
+    errno.ENOENT: "no such file or directory",
+    errno.ELOOP: "symbolic link loop",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "operation not permitted",
+    errno.EISDIR: "is a directory",
+    errno.ENOTDIR: "not a directory",
+    errno.ENAMETOOLONG: "file name too long",
+}
+
+
+class NotRegularFile(OSError):
+    """A FIFO, a socket or a device where a manifest was expected: never opened."""
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode):
+        return "a character device"
+    if stat.S_ISBLK(mode):
+        return "a block device"
+    return "a special file"
+
+
+def _not_regular(mode: int, path: object, directory_too: bool = False) -> NotRegularFile:
+    what = "not a regular file or directory" if directory_too else "not a regular file"
+    return NotRegularFile(errno.EINVAL, f"{what}: {_kind(mode)}", path)
+
+
+def reason(err: BaseException) -> str:
+    """One lower-case line saying why a path could not be read."""
+    if isinstance(err, NotRegularFile):
+        return str(err.strerror)
+    if isinstance(err, RuntimeError):  # pathlib before 3.13: "Symlink loop from ..."
+        return _REASONS[errno.ELOOP]
+    if isinstance(err, OSError):
+        if err.errno in _REASONS:
+            return _REASONS[err.errno]
+        text = err.strerror or str(err)
+    else:
+        text = str(err)
+    text = " ".join(text.split())
+    return text[:1].lower() + text[1:] if text[1:2].islower() else text
+
+
+_O_READ = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
+
+
+def read_regular(path: "os.PathLike[str] | str") -> bytes:
+    """The bytes of a regular file; anything else (a FIFO, a device, a directory, a file that
+    became one since it was found) raises OSError without being read, and a FIFO or a device
+    is never even opened (checked before, and again on the open descriptor against races)."""
+    st = os.stat(path)
+    if stat.S_ISDIR(st.st_mode):
+        raise IsADirectoryError(errno.EISDIR, "is a directory", os.fspath(path))
+    if not stat.S_ISREG(st.st_mode):
+        raise _not_regular(st.st_mode, os.fspath(path))
+    fd = os.open(path, _O_READ)
+    try:
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode):
+            raise IsADirectoryError(errno.EISDIR, "is a directory", os.fspath(path))
+        if not stat.S_ISREG(st.st_mode):
+            raise _not_regular(st.st_mode, os.fspath(path))
+        with open(fd, "rb", closefd=False) as stream:
+            return stream.read()
+    finally:
+        os.close(fd)
 
 
 @lru_cache(maxsize=256)
@@ -106,19 +214,29 @@ def _inside(path: Path, root: Path) -> bool:
         return False
 
 
-def _walk(root: Path, display_root: str, excludes: list[str]) -> Iterator[tuple[str, Path, str]]:
-    """(display path, path, identity) of every manifest under ``root``.
+def _walk(
+    root: Path, display_root: str, excludes: list[str], errors: list[InputError]
+) -> Iterator[tuple[str, Path, str]]:
+    """(display path, path, identity) of every manifest under ``root``; what cannot be read
+    (a folder, a link loop, a FIFO or device named like a manifest) goes to ``errors``.
 
     The identity (an absolute path, the target's for a symlink) lets a file reached twice be
     checked once, without resolving every path (a syscall per path component).
     """
     real_root = root.resolve()
     stack = [(root, "")]
+
+    def shown(rel: str) -> str:
+        if not rel:
+            return display_root
+        return os.path.join(display_root, *rel.split("/")) if display_root not in (".", "./") else rel
+
     while stack:
         folder, rel = stack.pop()
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
-        except OSError:
+        except OSError as err:
+            errors.append(InputError(display_name(shown(rel)), reason(err)))
             continue
         subdirs = []
         for entry in entries:
@@ -140,13 +258,35 @@ def _walk(root: Path, display_root: str, excludes: list[str]) -> Iterator[tuple[
             if is_link:
                 try:
                     target = path.resolve(strict=True)
-                except (OSError, RuntimeError):
-                    continue  # dangling link or loop
-                if not _inside(target, real_root) or not target.is_file():
+                except FileNotFoundError:
+                    continue  # a dangling link
+                except (OSError, RuntimeError) as err:  # a loop (RuntimeError before Python 3.13)
+                    errors.append(InputError(display_name(shown(child_rel)), reason(err)))
+                    continue
+                if not _inside(target, real_root):
+                    continue  # never followed out of the root (nor opened)
+                try:
+                    mode = target.stat().st_mode
+                except OSError as err:
+                    errors.append(InputError(display_name(shown(child_rel)), reason(err)))
+                    continue
+                if stat.S_ISDIR(mode):
+                    continue  # symlinked directories are not descended
+                if not stat.S_ISREG(mode):
+                    errors.append(InputError(display_name(shown(child_rel)), reason(_not_regular(mode, target))))
                     continue
                 identity = str(target)
-            display = os.path.join(display_root, *child_rel.split("/")) if display_root not in (".", "./") else child_rel
-            yield display, path, identity
+            else:
+                try:
+                    regular = entry.is_file(follow_symlinks=False)
+                    mode = 0 if regular else entry.stat(follow_symlinks=False).st_mode
+                except OSError as err:  # gone since the folder was listed
+                    errors.append(InputError(display_name(shown(child_rel)), reason(err)))
+                    continue
+                if not regular:  # a FIFO, a socket or a device: never opened
+                    errors.append(InputError(display_name(shown(child_rel)), reason(_not_regular(mode, path))))
+                    continue
+            yield display_name(shown(child_rel)), path, identity
         # Files of a folder first, then its subfolders depth-first in name order.
         stack.extend(reversed(subdirs))
 
@@ -174,20 +314,21 @@ def discover(
 
     for arg in paths:
         if arg == STDIN:
-            add(stdin_name, None, "\0stdin")
+            add(display_name(stdin_name), None, "\0stdin")
             continue
         path = Path(arg)
         try:
-            st = path.stat()
-        except FileNotFoundError:
-            errors.append(InputError(arg, "no such file or directory"))
-            continue
+            st = os.stat(arg)  # the argument as given: "file.yaml/" is not a directory
         except OSError as err:
-            errors.append(InputError(arg, err.strerror or str(err)))
+            errors.append(InputError(display_name(arg), reason(err)))
             continue
         if stat.S_ISDIR(st.st_mode):
-            real_root = str(path.resolve())
-            for display, child, identity in _walk(path, arg, excludes):
+            try:
+                real_root = str(path.resolve())
+            except (OSError, RuntimeError) as err:
+                errors.append(InputError(display_name(arg), reason(err)))
+                continue
+            for display, child, identity in _walk(path, arg, excludes, errors):
                 # identities under a walked root are absolute but not resolved; make them
                 # comparable with explicitly given files by rebasing them on the real root
                 rel = os.path.relpath(identity, os.path.abspath(arg))
@@ -195,7 +336,12 @@ def discover(
         elif stat.S_ISREG(st.st_mode):
             if excludes and excluded(_relative_arg(arg), excludes):
                 continue
-            add(arg, path, str(path.resolve()))
-        else:
-            errors.append(InputError(arg, "not a regular file or directory"))
+            try:
+                key = str(path.resolve())
+            except (OSError, RuntimeError) as err:  # changed since it was looked at
+                errors.append(InputError(display_name(arg), reason(err)))
+                continue
+            add(display_name(arg), path, key)
+        else:  # a FIFO, a socket or a device: never opened
+            errors.append(InputError(display_name(arg), reason(_not_regular(st.st_mode, arg, directory_too=True))))
     return sources, errors

@@ -6,6 +6,7 @@ prints or knows the output format.
 """
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from pathlib import Path
@@ -13,7 +14,7 @@ from typing import Any, BinaryIO, Callable, NamedTuple, Optional
 
 from k8slint import core_rules
 from k8slint.config import Config, ConfigError, find_config, load_config, where
-from k8slint.discover import InputError, Source, discover
+from k8slint.discover import InputError, Source, discover, read_regular, reason
 from k8slint.engine import Engine, RuleContext, apply_folds
 from k8slint.findings import Finding, ObjectRef, Severity, Span
 from k8slint.helm import is_template
@@ -297,10 +298,13 @@ def _read(source: Source, stdin: Optional[BinaryIO], overlay: Optional[dict[Path
         stream = stdin if stdin is not None else sys.stdin.buffer
         return stream.read()
     if overlay:
-        fixed = overlay.get(source.path.resolve())
+        try:
+            fixed = overlay.get(source.path.resolve())
+        except RuntimeError as err:  # a link loop, before Python 3.13
+            raise OSError(errno.ELOOP, str(err), str(source.path)) from None
         if fixed is not None:
             return fixed
-    return source.path.read_bytes()
+    return read_regular(source.path)  # a FIFO or a device is never opened
 
 
 def _kustomizations(
@@ -375,8 +379,8 @@ def run_check(
             progress(done, len(sources))
         try:
             raw = raws.pop(source.order) if source.order in raws else _read(source, stdin, options.overlay)
-        except OSError as err:
-            input_errors.append(InputError(source.display, err.strerror or str(err)))
+        except OSError as err:  # gone, unreadable or no longer a regular file since it was found
+            input_errors.append(InputError(source.display, reason(err)))
             continue
         found, text = checker.check_source(source, raw)
         findings.extend(found)
@@ -386,7 +390,7 @@ def run_check(
     if checker.engine.index_rules or checker.schema.deferred:
         for source in _context_sources(settings, sources):
             try:
-                text, _ = decode(source.path.read_bytes())  # type: ignore[union-attr]
+                text, _ = decode(read_regular(source.path))  # type: ignore[arg-type]
             except OSError:
                 continue
             if text is not None and source.path is not None and source.path.name not in NOT_MANIFEST_NAMES:
