@@ -32,7 +32,8 @@ class CheckArgs:
         outputs: Optional[list[str]] = None, quiet: bool = False, statistics: bool = False,
         baseline: Optional[str] = None, changed_since: Optional[str] = None,
         write_baseline: Optional[str] = None, fix: bool = False, unsafe_fixes: bool = False,
-        diff: bool = False,
+        diff: bool = False, max_file_size: Optional[str] = None, max_depth: Optional[str] = None,
+        max_documents: Optional[str] = None, max_aliases: Optional[str] = None,
     ):
         self.paths = paths if paths is not None else []
         self.formats = formats if formats is not None else []  # --format, in order
@@ -59,6 +60,10 @@ class CheckArgs:
         self.fix = fix
         self.unsafe_fixes = unsafe_fixes
         self.diff = diff
+        self.max_file_size = max_file_size  # k8slint.limits, as given (parsed by run)
+        self.max_depth = max_depth
+        self.max_documents = max_documents
+        self.max_aliases = max_aliases
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, CheckArgs) and vars(self) == vars(other)
@@ -115,13 +120,19 @@ def _run(args: CheckArgs, outputs: list) -> int:  # type: ignore[type-arg]
         paths = paths or ["."]
     if not paths:
         return usage_error("give files or directories to check, or - to read stdin")
+    from k8slint.limits import from_options
+
+    try:
+        limits = from_options(args.max_file_size, args.max_depth, args.max_documents, args.max_aliases)
+    except ValueError as err:
+        return usage_error(str(err))
     options = CheckOptions(
         paths=paths, excludes=list(args.exclude), stdin_filename=args.stdin_filename,
         kubernetes_version=args.kubernetes_version, strict_kinds=args.strict_kinds,
         config=args.config, context=list(args.context), rules_dirs=list(args.rules_dir),
         select=split_codes(args.select) if args.select is not None else None, ignore=split_codes(args.ignore),
         profiles=split_codes(args.profile), assume_complete=args.complete,
-        schema_locations=list(args.schema_location), only_files=only_files,
+        schema_locations=list(args.schema_location), only_files=only_files, limits=limits,
     )
     if args.unsafe_fixes and not (args.fix or args.diff):
         return usage_error("--unsafe-fixes goes with --fix or --diff")

@@ -102,6 +102,21 @@ def _build_app():  # type: ignore[no-untyped-def]
         diff: bool = typer.Option(
             False, "--diff", help="Print a unified diff of what --fix would change; write nothing (exit 1 if any)."
         ),
+        max_file_size: Optional[str] = typer.Option(
+            None, "--max-file-size", metavar="SIZE",
+            help="Larger files are reported (KL007) and not read (default 10MiB; e.g. 50MiB, 200000000).",
+        ),
+        max_depth: Optional[str] = typer.Option(
+            None, "--max-depth", metavar="N", help="Documents nested deeper are reported and not checked (default 100).",
+        ),
+        max_documents: Optional[str] = typer.Option(
+            None, "--max-documents", metavar="N", help="Documents per file beyond N are not checked (default 10000).",
+        ),
+        max_aliases: Optional[str] = typer.Option(
+            None, "--max-aliases", metavar="N",
+            help="A document reaching more than N values through YAML aliases (expanded) is reported as an "
+            "alias bomb and not checked (default 100000).",
+        ),
         fail_on: FailOn = typer.Option(
             FailOn.error, "--fail-on", help="Exit 1 when a finding of this severity or worse is found."
         ),
@@ -159,6 +174,8 @@ def _build_app():  # type: ignore[no-untyped-def]
             profile=list(profile or []), complete=complete, schema_location=list(schema_location or []),
             outputs=list(outputs or []), quiet=quiet, statistics=statistics, baseline=baseline,
             changed_since=changed_since, fix=fix, unsafe_fixes=unsafe_fixes, diff=diff,
+            max_file_size=max_file_size, max_depth=max_depth, max_documents=max_documents,
+            max_aliases=max_aliases,
         )
         raise typer.Exit(check_command.run(args))
 

@@ -57,6 +57,20 @@ INVALID_KEY = Rule(
     example="labels:\n  ~: web\n",
     use_instead="labels:\n  app: web\n",
 )
+INPUT_LIMIT = Rule(
+    "KL007", "input-limit", E, "syntax",
+    "A file or document goes over one of k8slint's input limits (size, nesting depth, "
+    "documents per file, nodes reached through YAML aliases) and is not checked past it.",
+    why="A CI gate reads files from pull requests that anyone can open. A YAML alias bomb "
+    "(a few lines that expand to billions of values), a file of gigabytes or a document "
+    "nested thousands of levels deep would make any tool, and kubectl, run out of time or "
+    "memory. k8slint measures them without expanding anything, reports the limit and the "
+    "flag that raises it, and checks the rest. The defaults are far above real manifests.",
+    example="a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+    "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n# ... nine levels: about 400 million values\n",
+    use_instead="# write out what you need; no manifest needs aliases that expand this far\n"
+    "data:\n  greeting: hello\n",
+)
 UNKNOWN_FIELD = Rule(
     "KL010", "unknown-field", E, "schema",
     "A field that the Kubernetes schema does not define (usually a typo or a wrong indent).",
@@ -150,7 +164,7 @@ UNUSED_SUPPRESSION = Rule(
 )
 
 CORE_RULES = (
-    YAML_SYNTAX, DUPLICATE_KEY, MISSING_TYPE_META, HELM_TEMPLATE, UNSUPPORTED_TAG, INVALID_KEY,
+    YAML_SYNTAX, DUPLICATE_KEY, MISSING_TYPE_META, HELM_TEMPLATE, UNSUPPORTED_TAG, INVALID_KEY, INPUT_LIMIT,
     UNKNOWN_FIELD, WRONG_TYPE, INVALID_VALUE, MISSING_FIELD,
     UNKNOWN_API_VERSION, UNKNOWN_KIND, NO_SCHEMA, DEPRECATED_API, UNUSED_SUPPRESSION,
 )

@@ -124,10 +124,20 @@ def reason(err: BaseException) -> str:
 _O_READ = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
 
 
-def read_regular(path: "os.PathLike[str] | str") -> bytes:
+class TooLarge(Exception):
+    """A file over --max-file-size (see k8slint.limits): not read."""
+
+    def __init__(self, size: int):
+        super().__init__(size)
+        self.size = size
+
+
+def read_regular(path: "os.PathLike[str] | str", max_size: Optional[int] = None) -> bytes:
     """The bytes of a regular file; anything else (a FIFO, a device, a directory, a file that
     became one since it was found) raises OSError without being read, and a FIFO or a device
-    is never even opened (checked before, and again on the open descriptor against races)."""
+    is never even opened (checked before, and again on the open descriptor against races).
+    A file over ``max_size`` bytes raises TooLarge and is not read (a file growing meanwhile
+    is read no further than the limit)."""
     st = os.stat(path)
     if stat.S_ISDIR(st.st_mode):
         raise IsADirectoryError(errno.EISDIR, "is a directory", os.fspath(path))
@@ -140,8 +150,15 @@ def read_regular(path: "os.PathLike[str] | str") -> bytes:
             raise IsADirectoryError(errno.EISDIR, "is a directory", os.fspath(path))
         if not stat.S_ISREG(st.st_mode):
             raise _not_regular(st.st_mode, os.fspath(path))
+        if max_size is not None and st.st_size > max_size:
+            raise TooLarge(st.st_size)
         with open(fd, "rb", closefd=False) as stream:
-            return stream.read()
+            if max_size is None:
+                return stream.read()
+            data = stream.read(max_size + 1)
+            if len(data) > max_size:
+                raise TooLarge(len(data))
+            return data
     finally:
         os.close(fd)
 

@@ -16,6 +16,8 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from k8slint import core_rules
+from k8slint.limits import DEFAULT as DEFAULT_LIMITS
+from k8slint.limits import Limits, measure
 from k8slint.rule import Rule
 from k8slint.scalars import key_string, resolve_plain
 
@@ -29,6 +31,10 @@ _COLLECTION_TAGS = {_YAML + "map", _YAML + "seq", _YAML + "omap", "!"}
 # ruamel nodes wrap the tag in a Tag object; for nodes from the C composer the raw tag string
 # (or None when implicit) is Tag.suffix, which avoids building a string per node.
 _DOC_START = re.compile(r"^---(?=[ \t\r\n]|$)", re.M)
+
+
+class _TooDeep(Exception):
+    """A document nested deeper than the limit (see k8slint.limits)."""
 
 
 class _Composer(CParser):  # type: ignore[misc]
@@ -119,8 +125,9 @@ def _error_line(err: Exception) -> int:
     return mark.line if mark is not None else 0
 
 
-def compose(text: str) -> tuple[list[Node], list[Issue]]:
-    """Compose every document; after a syntax error resume at the next document start."""
+def compose(text: str, max_documents: int = DEFAULT_LIMITS.max_documents) -> tuple[list[Node], list[Issue]]:
+    """Compose every document (up to ``max_documents``); after a syntax error resume at the
+    next document start."""
     nodes: list[Node] = []
     issues: list[Issue] = []
     chunk, chunk_line = text, 0
@@ -129,6 +136,16 @@ def compose(text: str) -> tuple[list[Node], list[Issue]]:
         parser = _Composer(chunk)
         try:
             while parser.check_node():
+                if len(nodes) >= max_documents:
+                    end = nodes[-1].end_mark
+                    issues.append(Issue(
+                        core_rules.INPUT_LIMIT,
+                        f"file has more than {max_documents} documents; the documents after this "
+                        "point were not checked",
+                        f"split the file, or raise the limit with --max-documents {max_documents * 10}",
+                        line=end.line, column=end.column,
+                    ))
+                    return nodes, issues
                 nodes.append(parser.get_node())
             return nodes, issues
         except (YAMLError, ValueError, UnboundLocalError, RecursionError) as err:
@@ -159,10 +176,12 @@ def _plain_key(knode: Node) -> Optional[str]:
 class _Constructor:
     """Node tree → JSON-like data, reading scalars the way Kubernetes does."""
 
-    def __init__(self) -> None:
+    def __init__(self, max_depth: int = DEFAULT_LIMITS.max_depth) -> None:
         self.issues: list[Issue] = []
         self._memo: dict[int, Any] = {}
         self._open: set[int] = set()  # collections being built (to detect recursive aliases)
+        self.max_depth = max_depth
+        self.aliased = False  # a collection was reached again through an alias
 
     def construct(self, node: Node) -> Any:
         cls = node.__class__
@@ -171,6 +190,7 @@ class _Constructor:
         key = id(node)
         memo = self._memo
         if key in memo:  # an alias of a collection composed before
+            self.aliased = True
             if key in self._open:  # ... that contains the alias itself: a cycle
                 self.issues.append(Issue(
                     core_rules.YAML_SYNTAX, "recursive alias: the value refers to a collection that contains it",
@@ -183,6 +203,8 @@ class _Constructor:
         if suffix is not None and suffix not in _COLLECTION_TAGS:
             self._unsupported_tag(node)
         self._open.add(key)
+        if len(self._open) > self.max_depth:
+            raise _TooDeep()
         try:
             return self._collection(node, cls, key)
         finally:
@@ -316,25 +338,65 @@ class _Constructor:
         ))
 
 
-def load_text(text: str) -> LoadedText:
-    nodes, issues = compose(text)
+def load_text(text: str, limits: Limits = DEFAULT_LIMITS) -> LoadedText:
+    nodes, issues = compose(text, limits.max_documents)
     documents = []
     for index, node in enumerate(nodes):
-        constructor = _Constructor()
+        constructor = _Constructor(limits.max_depth)
         try:
             data = constructor.construct(node)
-        except RecursionError:
+        except (_TooDeep, RecursionError) as err:
+            depth = f"more than {limits.max_depth}" if isinstance(err, _TooDeep) else "too many"
             issues.append(Issue(
-                core_rules.YAML_SYNTAX, "document is nested too deeply to be read",
+                core_rules.INPUT_LIMIT,
+                f"document is nested {depth} levels deep; it was not checked",
+                f"raise the limit with --max-depth if this is intended (the deepest real manifests "
+                f"are about 20 levels)",
                 line=node.start_mark.line, column=node.start_mark.column,
             ))
             continue
+        if constructor.aliased:
+            depth, through_aliases = measure(node)
+            if through_aliases > limits.max_aliases:
+                issues.append(Issue(
+                    core_rules.INPUT_LIMIT,
+                    f"document reaches {through_aliases} values through YAML aliases (limit "
+                    f"{limits.max_aliases}): an alias expansion bomb? It was not expanded or checked",
+                    "write the data out instead of nesting aliases, or raise the limit with --max-aliases",
+                    line=node.start_mark.line, column=node.start_mark.column,
+                ))
+                continue
         documents.append(Document(index, node, data, constructor.issues))
     return LoadedText(documents, issues)
 
 
+_OTHER_BOMS = (  # longest first: the UTF-32 LE mark starts with the UTF-16 LE one
+    (b"\xff\xfe\x00\x00", "UTF-32 (little-endian)"), (b"\x00\x00\xfe\xff", "UTF-32 (big-endian)"),
+    (b"\xff\xfe", "UTF-16 (little-endian)"), (b"\xfe\xff", "UTF-16 (big-endian)"),
+)
+
+
 def decode(raw: bytes) -> tuple[Optional[str], Optional[Issue]]:
-    """Bytes → text (UTF-8, with or without BOM); invalid bytes become a located issue."""
+    """Bytes → text (UTF-8, with or without BOM); anything else becomes a located issue."""
+    for bom, encoding in _OTHER_BOMS:
+        if raw.startswith(bom):
+            return None, Issue(
+                core_rules.YAML_SYNTAX,
+                f"file is encoded as {encoding} (it starts with that byte order mark); "
+                "kubectl and k8slint read UTF-8",
+                "save the file as UTF-8", line=0, column=0,
+            )
+    nul = raw.find(b"\x00", 0, 65536)
+    if nul != -1:
+        prefix = raw[:nul]
+        line = prefix.count(b"\n")
+        column = len(prefix[prefix.rfind(b"\n") + 1:].decode("utf-8", errors="replace"))
+        return None, Issue(
+            core_rules.YAML_SYNTAX,
+            f"file contains a NUL byte (line {line + 1}, column {column + 1}): a binary file, not YAML or JSON",
+            "check that the right file is named, or exclude it with --exclude",
+            line=line, column=column,
+        )
     try:
         return raw.decode("utf-8-sig"), None
     except UnicodeDecodeError as err:

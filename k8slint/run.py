@@ -14,12 +14,13 @@ from typing import Any, BinaryIO, Callable, NamedTuple, Optional
 
 from k8slint import core_rules
 from k8slint.config import Config, ConfigError, find_config, load_config, where
-from k8slint.discover import InputError, Source, discover, read_regular, reason
+from k8slint.discover import InputError, Source, TooLarge, discover, read_regular, reason
 from k8slint.engine import Engine, RuleContext, apply_folds
 from k8slint.findings import Finding, ObjectRef, Severity, Span
 from k8slint.helm import is_template
 from k8slint.index import Index
 from k8slint.kustomize import collect_generated, collect_patches, is_kustomization, nearby_kustomizations
+from k8slint.limits import Limits
 from k8slint.loader import Issue, compose, decode, load_text
 from k8slint.locate import find_node, format_path, node_span, path_to
 from k8slint.objects import NOT_MANIFEST_NAMES, K8sObject, identify
@@ -38,7 +39,7 @@ class CheckOptions:
         ignore: Optional[list[str]] = None, use_config: bool = True,
         profiles: Optional[list[str]] = None, assume_complete: bool = False,
         schema_locations: Optional[list[str]] = None, only_files: Optional[set[Path]] = None,
-        overlay: Optional[dict[Path, bytes]] = None,
+        overlay: Optional[dict[Path, bytes]] = None, limits: Optional[Limits] = None,
     ):
         self.paths = paths
         self.excludes = excludes if excludes is not None else []
@@ -58,6 +59,7 @@ class CheckOptions:
         self.only_files = only_files
         # --fix/--diff: the content of these (resolved) files as fixed so far, instead of the disk's
         self.overlay = overlay if overlay is not None else {}
+        self.limits = limits if limits is not None else Limits()  # see k8slint.limits
 
 
 class Summary:
@@ -207,7 +209,7 @@ class Checker:
 
     def check_text(self, text: str, file: str, file_index: int, partial: bool = False) -> list[Finding]:
         findings: list[Finding] = []
-        loaded = load_text(text)
+        loaded = load_text(text, self.settings.options.limits)
         if "{{" in text:
             where_ = is_template(text, [d.root for d in loaded.documents], not loaded.issues)
             if where_ is not None:
@@ -259,7 +261,7 @@ class Checker:
 
     def read_context(self, text: str, file: str) -> None:
         """Objects of a context file: indexed for cross-object rules, never reported on."""
-        loaded = load_text(text)
+        loaded = load_text(text, self.settings.options.limits)
         if "{{" in text and is_template(text, [d.root for d in loaded.documents], not loaded.issues):
             self.lost_folders.add(os.path.dirname(file))
             return
@@ -293,10 +295,18 @@ def _parseable(source: Source, text: str) -> str:
     return text
 
 
-def _read(source: Source, stdin: Optional[BinaryIO], overlay: Optional[dict[Path, bytes]] = None) -> bytes:
+def _read(
+    source: Source, stdin: Optional[BinaryIO], overlay: Optional[dict[Path, bytes]] = None,
+    max_size: Optional[int] = None,
+) -> bytes:
     if source.path is None:
         stream = stdin if stdin is not None else sys.stdin.buffer
-        return stream.read()
+        if max_size is None:
+            return stream.read()
+        data = stream.read(max_size + 1)
+        if len(data) > max_size:
+            raise TooLarge(len(data))
+        return data
     if overlay:
         try:
             fixed = overlay.get(source.path.resolve())
@@ -304,7 +314,22 @@ def _read(source: Source, stdin: Optional[BinaryIO], overlay: Optional[dict[Path
             raise OSError(errno.ELOOP, str(err), str(source.path)) from None
         if fixed is not None:
             return fixed
-    return read_regular(source.path)  # a FIFO or a device is never opened
+    return read_regular(source.path, max_size)  # a FIFO or a device is never opened
+
+
+def _too_large(source: Source, size: int, limit: int) -> Finding:
+    from k8slint.limits import size_text
+
+    stdin = " (standard input)" if source.path is None else ""
+    finding = core_rules.INPUT_LIMIT.finding(
+        source.display, Span(1, 1, 1, 2),
+        f"file is larger than {size_text(limit)}{stdin} and was not read "
+        f"(it is {size_text(size)}{' or more' if source.path is None else ''})",
+        f"raise the limit with --max-file-size (e.g. --max-file-size {size_text(limit * 4).replace(' ', '')}) "
+        "if it really is a manifest",
+    )
+    finding.file_index = source.order
+    return finding
 
 
 def _kustomizations(
@@ -336,14 +361,15 @@ class _Relocator:
     """Composes a file again to find the nodes of objects that index rules report on (the
     nodes were released after the file was checked, to keep memory flat)."""
 
-    def __init__(self, texts: dict[str, str]):
+    def __init__(self, texts: dict[str, str], max_documents: int):
         self.texts = texts
+        self.max_documents = max_documents
 
     def __call__(self, objects: list[K8sObject]) -> list[Any]:
         text = self.texts[objects[0].file]
         if objects[0].file.endswith(".json"):
             text = text.replace("\t", " ")
-        roots, _ = compose(text)  # the nodes only: the data was built when the file was checked
+        roots, _ = compose(text, self.max_documents)  # the nodes only: the data was built when the file was checked
         return [find_node(roots[obj.doc_index], obj.prefix)[0] for obj in objects]
 
 
@@ -378,9 +404,15 @@ def run_check(
         if progress is not None:
             progress(done, len(sources))
         try:
-            raw = raws.pop(source.order) if source.order in raws else _read(source, stdin, options.overlay)
+            raw = raws.pop(source.order) if source.order in raws else _read(
+                source, stdin, options.overlay, options.limits.max_file_size,
+            )
         except OSError as err:  # gone, unreadable or no longer a regular file since it was found
             input_errors.append(InputError(source.display, reason(err)))
+            continue
+        except TooLarge as err:
+            findings.append(_too_large(source, err.size, options.limits.max_file_size))
+            checker.summary.files += 1
             continue
         found, text = checker.check_source(source, raw)
         findings.extend(found)
@@ -390,8 +422,8 @@ def run_check(
     if checker.engine.index_rules or checker.schema.deferred:
         for source in _context_sources(settings, sources):
             try:
-                text, _ = decode(read_regular(source.path))  # type: ignore[arg-type]
-            except OSError:
+                text, _ = decode(read_regular(source.path, options.limits.max_file_size))  # type: ignore[arg-type]
+            except (OSError, TooLarge):
                 continue
             if text is not None and source.path is not None and source.path.name not in NOT_MANIFEST_NAMES:
                 checker.read_context(_parseable(source, text), source.display)
@@ -402,7 +434,7 @@ def run_check(
             checker.objects, settings.config.default_namespace, checker.lost_folders,
             collect_generated(kustomizations),
         )
-        findings.extend(apply_folds(checker.engine.index_findings(index, _Relocator(texts))))
+        findings.extend(apply_folds(checker.engine.index_findings(index, _Relocator(texts, options.limits.max_documents))))
 
     # Again over every phase: an object rule may explain an index rule's finding (KL622 → KL303).
     findings = _finish(apply_folds(findings), checker, settings)

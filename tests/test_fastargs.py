@@ -34,6 +34,9 @@ SAME = [
     ["check", "-q", "a.yaml"],
     ["check", "--baseline", "b.json", "--changed-since", "origin/main", "deploy/"],
     ["check", "--changed-since=HEAD~1"],
+    ["check", "--fix", "--unsafe-fixes", "a.yaml"],
+    ["check", "--diff", "a.yaml"],
+    ["check", "--max-file-size", "20MiB", "--max-depth=50", "--max-documents", "9", "--max-aliases", "7", "a.yaml"],
     ["check"],
 ]
 DEFERRED = [

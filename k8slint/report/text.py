@@ -25,6 +25,22 @@ def _lines(text: str) -> list[str]:
     return [line.rstrip("\r") for line in text.split("\n")]
 
 
+WIDE = 160  # longer source lines are shown as a window around the span
+
+
+def _window(text: str, begin: int, end: int) -> tuple[str, int, int]:
+    """A window of a very long line around columns [begin, end) (1-based), and the columns
+    shifted into it; '…' marks what is cut."""
+    if len(text) <= WIDE:
+        return text, begin, end
+    start = max(0, min(begin - 1 - WIDE // 4, len(text) - WIDE))
+    shown = text[start:start + WIDE]
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if start + WIDE < len(text) else ""
+    shift = start - len(prefix)
+    return prefix + shown + suffix, max(begin - shift, 1), max(min(end - shift, len(prefix) + WIDE + 1), 2)
+
+
 def _frame(finding: Finding, lines: list[str], style: _Style) -> list[str]:
     span = finding.span
     if not lines or span.line > len(lines):
@@ -39,8 +55,10 @@ def _frame(finding: Finding, lines: list[str], style: _Style) -> list[str]:
     out = [style(_DIM, gutter)]
     for number in range(start, last + 1):
         text = lines[number - 1].replace("\t", " ")
-        out.append(style(_DIM, f"{number:>{width}} |") + (" " + text if text else ""))
         if number < first:
+            if len(text) > WIDE:
+                text = _window(text, span.column, span.column + 1)[0]
+            out.append(style(_DIM, f"{number:>{width}} |") + (" " + text if text else ""))
             continue
         begin = span.column if number == first else len(text) - len(text.lstrip()) + 1
         if number == span.end_line:
@@ -48,6 +66,10 @@ def _frame(finding: Finding, lines: list[str], style: _Style) -> list[str]:
         else:
             end = len(text) + 1
         end = max(end, begin + 1)
+        if len(text) > WIDE:
+            text, begin, end = _window(text, begin, end)
+            end = max(end, begin + 1)
+        out.append(style(_DIM, f"{number:>{width}} |") + (" " + text if text else ""))
         caret = " " * (begin - 1) + "^" * (end - begin)
         out.append(style(_DIM, gutter) + " " + style(_BOLD + _COLORS[finding.severity], caret))
     return out
