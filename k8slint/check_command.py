@@ -204,10 +204,7 @@ def _fix(args: CheckArgs, options: object, paths: list[str], progress: object) -
     displays = {p.resolve(): p for p in result.paths.values()}  # type: ignore[attr-defined]
     # the folders given, or the folder of each file given (a link named on the command line
     # may still not lead out of its folder)
-    roots = [
-        Path(p).resolve() if Path(p).is_dir() else Path(os.path.abspath(p)).parent.resolve()
-        for p in paths if p != "-"
-    ]
+    roots = [_root_of(p) for p in paths if p != "-"]
     problems = fix_command.write(outcome, displays, roots)
     for line in problems:
         sys.stderr.write(f"k8slint: {line}\n")
@@ -217,6 +214,16 @@ def _fix(args: CheckArgs, options: object, paths: list[str], progress: object) -
     if line and not args.quiet:
         sys.stderr.write(line + "\n")
     return result, bool(problems or outcome.problems)
+
+
+def _root_of(path: str) -> "Path":
+    """The folder a given path may not be left through links: itself, or a file's folder."""
+    from pathlib import Path
+
+    try:
+        return Path(path).resolve() if Path(path).is_dir() else Path(os.path.abspath(path)).parent.resolve()
+    except (OSError, RuntimeError):  # a link loop: reported as an input error already
+        return Path(os.path.abspath(path)).parent
 
 
 def _report(args: CheckArgs, outputs: list, result: object) -> None:  # type: ignore[type-arg]

@@ -22,6 +22,7 @@ column, and the run exits 2.
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any, Optional
 
@@ -65,8 +66,11 @@ def find_config(paths: list[str]) -> Optional[Path]:
     start = Path.cwd()
     for arg in paths:
         if arg != "-":
-            candidate = Path(arg).resolve()
-            start = candidate if candidate.is_dir() else candidate.parent
+            try:
+                candidate = Path(arg).resolve()
+                start = candidate if candidate.is_dir() else candidate.parent
+            except (OSError, RuntimeError):  # a link loop: reported when the path is read
+                start = Path(os.path.abspath(arg)).parent
             break
     for folder in (start, *start.parents):
         for name in CONFIG_NAMES:

@@ -139,6 +139,8 @@ class Settings:
     def _config(options: CheckOptions) -> Config:
         if options.config:
             path = Path(options.config)
+            if path.is_dir():
+                raise ConfigError(f"{options.config}: is a directory; --config takes a configuration file")
             if not path.is_file():
                 raise ConfigError(f"{options.config}: configuration file not found")
             return load_config(path)

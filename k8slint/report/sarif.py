@@ -127,7 +127,9 @@ def _results(result: RunResult, root: Path, index: dict[str, int]) -> list[dict[
         # bare fingerprint, later ones get ":2", ":3", ... so that every one is unique.
         count = seen[finding.file, print_] = seen.get((finding.file, print_), 0) + 1
         if finding.file not in locations:
-            locations[finding.file] = _artifact_location(finding.file, root)
+            # the real path: a displayed name may be escaped (caf\xe9.yaml for undecodable bytes)
+            real = result.paths.get(finding.file)
+            locations[finding.file] = _artifact_location(str(real) if real is not None else finding.file, root)
         entry: dict[str, Any] = {
             "ruleId": finding.rule,
             "ruleIndex": index[finding.rule],
