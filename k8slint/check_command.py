@@ -34,6 +34,7 @@ class CheckArgs:
         write_baseline: Optional[str] = None, fix: bool = False, unsafe_fixes: bool = False,
         diff: bool = False, max_file_size: Optional[str] = None, max_depth: Optional[str] = None,
         max_documents: Optional[str] = None, max_aliases: Optional[str] = None,
+        jobs: Optional[str] = None,
     ):
         self.paths = paths if paths is not None else []
         self.formats = formats if formats is not None else []  # --format, in order
@@ -64,6 +65,7 @@ class CheckArgs:
         self.max_depth = max_depth
         self.max_documents = max_documents
         self.max_aliases = max_aliases
+        self.jobs = jobs  # --jobs N (None: automatic)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, CheckArgs) and vars(self) == vars(other)
@@ -126,6 +128,8 @@ def _run(args: CheckArgs, outputs: list) -> int:  # type: ignore[type-arg]
         limits = from_options(args.max_file_size, args.max_depth, args.max_documents, args.max_aliases)
     except ValueError as err:
         return usage_error(str(err))
+    if args.jobs is not None and (not args.jobs.isdigit() or int(args.jobs) < 1):
+        return usage_error(f"--jobs takes a whole number of at least 1, not {args.jobs!r}")
     options = CheckOptions(
         paths=paths, excludes=list(args.exclude), stdin_filename=args.stdin_filename,
         kubernetes_version=args.kubernetes_version, strict_kinds=args.strict_kinds,
@@ -133,6 +137,7 @@ def _run(args: CheckArgs, outputs: list) -> int:  # type: ignore[type-arg]
         select=split_codes(args.select) if args.select is not None else None, ignore=split_codes(args.ignore),
         profiles=split_codes(args.profile), assume_complete=args.complete,
         schema_locations=list(args.schema_location), only_files=only_files, limits=limits,
+        jobs=int(args.jobs) if args.jobs is not None else None,
     )
     if args.unsafe_fixes and not (args.fix or args.diff):
         return usage_error("--unsafe-fixes goes with --fix or --diff")

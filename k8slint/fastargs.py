@@ -22,6 +22,7 @@ _VALUE_OPTIONS = {
     "--max-depth": "max_depth",
     "--max-documents": "max_documents",
     "--max-aliases": "max_aliases",
+    "--jobs": "jobs", "-j": "jobs",
     "--fail-on": "fail_on",
     "--kubernetes-version": "kubernetes_version", "-k": "kubernetes_version",
     "--exclude": "exclude",

@@ -10,7 +10,7 @@ import errno
 import os
 import sys
 from pathlib import Path
-from typing import Any, BinaryIO, Callable, NamedTuple, Optional
+from typing import Any, BinaryIO, Callable, Iterable, NamedTuple, Optional
 
 from k8slint import core_rules
 from k8slint.config import Config, ConfigError, find_config, load_config, where
@@ -40,6 +40,7 @@ class CheckOptions:
         profiles: Optional[list[str]] = None, assume_complete: bool = False,
         schema_locations: Optional[list[str]] = None, only_files: Optional[set[Path]] = None,
         overlay: Optional[dict[Path, bytes]] = None, limits: Optional[Limits] = None,
+        jobs: Optional[int] = None,
     ):
         self.paths = paths
         self.excludes = excludes if excludes is not None else []
@@ -60,6 +61,7 @@ class CheckOptions:
         # --fix/--diff: the content of these (resolved) files as fixed so far, instead of the disk's
         self.overlay = overlay if overlay is not None else {}
         self.limits = limits if limits is not None else Limits()  # see k8slint.limits
+        self.jobs = jobs  # processes checking files; None: automatic (see run._jobs)
 
 
 class Summary:
@@ -383,6 +385,51 @@ def _context_sources(settings: Settings, checked: list[Source]) -> list[Source]:
     return [s for s in sources if s.path is not None and str(s.path.resolve()) not in seen]
 
 
+class FileOutcome:
+    """What checking one source gave: its findings, its text (for code frames and index
+    findings), or why it could not be read. (Plain class: sent back by parallel workers.)"""
+
+    __slots__ = ("display", "findings", "text", "input_error")
+
+    def __init__(self, display: str, findings: list[Finding], text: Optional[str], input_error: Optional[InputError] = None):
+        self.display = display
+        self.findings = findings
+        self.text = text
+        self.input_error = input_error
+
+
+def check_one(
+    checker: Checker, source: Source, raw: Optional[bytes], stdin: Optional[BinaryIO], options: CheckOptions,
+) -> FileOutcome:
+    try:
+        if raw is None:
+            raw = _read(source, stdin, options.overlay, options.limits.max_file_size)
+    except OSError as err:  # gone, unreadable or no longer a regular file since it was found
+        return FileOutcome(source.display, [], None, InputError(source.display, reason(err)))
+    except TooLarge as err:
+        checker.summary.files += 1
+        return FileOutcome(source.display, [_too_large(source, err.size, options.limits.max_file_size)], None)
+    found, text = checker.check_source(source, raw)
+    return FileOutcome(source.display, found, text)
+
+
+# Above this much input (and with more than one core), files are checked by parallel workers.
+PARALLEL_BYTES = 2 * 1024 * 1024
+
+
+def _jobs(requested: Optional[int], sources: list[Source], stdin: Optional[BinaryIO]) -> int:
+    """How many processes check the files: --jobs N, or automatically one per core (at most 4)
+    for inputs large enough to pay for starting them; one for stdin and small inputs."""
+    if requested is not None:
+        jobs = requested
+    else:
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+        jobs = min(cores, 4) if _input_bytes(sources) > PARALLEL_BYTES else 1
+    if jobs > 1 and (len(sources) < 2 or any(s.path is None for s in sources)):
+        return 1
+    return max(1, min(jobs, len(sources)))
+
+
 def run_check(
     options: CheckOptions, stdin: Optional[BinaryIO] = None,
     progress: Optional[Callable[[int, int], None]] = None,
@@ -402,24 +449,21 @@ def run_check(
 
     findings: list[Finding] = []
     texts: dict[str, str] = {}
-    for done, source in enumerate(sources, 1):
+    jobs = _jobs(options.jobs, sources, stdin)
+    if jobs > 1:
+        from k8slint.parallel import check_in_parallel
+
+        outcomes: Iterable[FileOutcome] = check_in_parallel(checker, sources, raws, options, jobs)
+    else:
+        outcomes = (check_one(checker, source, raws.pop(source.order, None), stdin, options) for source in sources)
+    for done, outcome in enumerate(outcomes, 1):
         if progress is not None:
             progress(done, len(sources))
-        try:
-            raw = raws.pop(source.order) if source.order in raws else _read(
-                source, stdin, options.overlay, options.limits.max_file_size,
-            )
-        except OSError as err:  # gone, unreadable or no longer a regular file since it was found
-            input_errors.append(InputError(source.display, reason(err)))
-            continue
-        except TooLarge as err:
-            findings.append(_too_large(source, err.size, options.limits.max_file_size))
-            checker.summary.files += 1
-            continue
-        found, text = checker.check_source(source, raw)
-        findings.extend(found)
-        if text is not None:
-            texts[source.display] = text
+        if outcome.input_error is not None:
+            input_errors.append(outcome.input_error)
+        findings.extend(outcome.findings)
+        if outcome.text is not None:
+            texts[outcome.display] = outcome.text
 
     if checker.engine.index_rules or checker.schema.deferred:
         for source in _context_sources(settings, sources):
