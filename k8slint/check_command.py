@@ -34,7 +34,7 @@ class CheckArgs:
         write_baseline: Optional[str] = None, fix: bool = False, unsafe_fixes: bool = False,
         diff: bool = False, max_file_size: Optional[str] = None, max_depth: Optional[str] = None,
         max_documents: Optional[str] = None, max_aliases: Optional[str] = None,
-        jobs: Optional[str] = None,
+        jobs: Optional[str] = None, no_cache: bool = False, cache_dir: Optional[str] = None,
     ):
         self.paths = paths if paths is not None else []
         self.formats = formats if formats is not None else []  # --format, in order
@@ -66,6 +66,8 @@ class CheckArgs:
         self.max_documents = max_documents
         self.max_aliases = max_aliases
         self.jobs = jobs  # --jobs N (None: automatic)
+        self.no_cache = no_cache
+        self.cache_dir = cache_dir  # None: .k8slint_cache at the repository root
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, CheckArgs) and vars(self) == vars(other)
@@ -137,7 +139,7 @@ def _run(args: CheckArgs, outputs: list) -> int:  # type: ignore[type-arg]
         select=split_codes(args.select) if args.select is not None else None, ignore=split_codes(args.ignore),
         profiles=split_codes(args.profile), assume_complete=args.complete,
         schema_locations=list(args.schema_location), only_files=only_files, limits=limits,
-        jobs=int(args.jobs) if args.jobs is not None else None,
+        jobs=int(args.jobs) if args.jobs is not None else None, cache_dir=_cache_dir(args),
     )
     if args.unsafe_fixes and not (args.fix or args.diff):
         return usage_error("--unsafe-fixes goes with --fix or --diff")
@@ -178,6 +180,21 @@ def _run(args: CheckArgs, outputs: list) -> int:  # type: ignore[type-arg]
     if worst is not None and worst >= Severity.parse(args.fail_on):
         return EXIT_FINDINGS
     return EXIT_OK
+
+
+def _cache_dir(args: CheckArgs) -> "Optional[object]":
+    """Where the persistent cache lives: --cache-dir, else .k8slint_cache at the repository
+    root (or the working directory); none with --no-cache or K8SLINT_NO_CACHE=1."""
+    from pathlib import Path
+
+    if args.no_cache or os.environ.get("K8SLINT_NO_CACHE", "") not in ("", "0"):
+        return None
+    if args.cache_dir is not None:
+        return Path(args.cache_dir)
+    from k8slint.cache import DEFAULT_NAME
+    from k8slint.fingerprint import repository_root
+
+    return repository_root() / DEFAULT_NAME
 
 
 def _fix(args: CheckArgs, options: object, paths: list[str], progress: object) -> "int | tuple":

@@ -107,6 +107,11 @@ def _build_app():  # type: ignore[no-untyped-def]
             help="Check files in N processes (default: one per core, at most 4, for inputs over 2 MiB; "
             "else 1). The output is the same either way.",
         ),
+        no_cache: bool = typer.Option(False, "--no-cache", help="Do not read or write the cache."),
+        cache_dir: Optional[str] = typer.Option(
+            None, "--cache-dir", metavar="DIR",
+            help="Where to keep the cache of per-file results (default: .k8slint_cache at the repository root).",
+        ),
         max_file_size: Optional[str] = typer.Option(
             None, "--max-file-size", metavar="SIZE",
             help="Larger files are reported (KL007) and not read (default 10MiB; e.g. 50MiB, 200000000).",
@@ -180,7 +185,7 @@ def _build_app():  # type: ignore[no-untyped-def]
             outputs=list(outputs or []), quiet=quiet, statistics=statistics, baseline=baseline,
             changed_since=changed_since, fix=fix, unsafe_fixes=unsafe_fixes, diff=diff,
             max_file_size=max_file_size, max_depth=max_depth, max_documents=max_documents,
-            max_aliases=max_aliases, jobs=jobs,
+            max_aliases=max_aliases, jobs=jobs, no_cache=no_cache, cache_dir=cache_dir,
         )
         raise typer.Exit(check_command.run(args))
 

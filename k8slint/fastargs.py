@@ -23,6 +23,7 @@ _VALUE_OPTIONS = {
     "--max-documents": "max_documents",
     "--max-aliases": "max_aliases",
     "--jobs": "jobs", "-j": "jobs",
+    "--cache-dir": "cache_dir",
     "--fail-on": "fail_on",
     "--kubernetes-version": "kubernetes_version", "-k": "kubernetes_version",
     "--exclude": "exclude",
@@ -41,7 +42,7 @@ _REPEATABLE = {
 _FLAGS = {
     "--strict-kinds": "strict_kinds", "--no-color": "no_color", "--complete": "complete",
     "--quiet": "quiet", "-q": "quiet", "--statistics": "statistics",
-    "--fix": "fix", "--unsafe-fixes": "unsafe_fixes", "--diff": "diff",
+    "--fix": "fix", "--unsafe-fixes": "unsafe_fixes", "--diff": "diff", "--no-cache": "no_cache",
 }
 _CHOICES = {"formats": FORMATS, "fail_on": SEVERITIES}
 

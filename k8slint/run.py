@@ -40,7 +40,7 @@ class CheckOptions:
         profiles: Optional[list[str]] = None, assume_complete: bool = False,
         schema_locations: Optional[list[str]] = None, only_files: Optional[set[Path]] = None,
         overlay: Optional[dict[Path, bytes]] = None, limits: Optional[Limits] = None,
-        jobs: Optional[int] = None,
+        jobs: Optional[int] = None, cache_dir: Optional[Path] = None,
     ):
         self.paths = paths
         self.excludes = excludes if excludes is not None else []
@@ -62,6 +62,7 @@ class CheckOptions:
         self.overlay = overlay if overlay is not None else {}
         self.limits = limits if limits is not None else Limits()  # see k8slint.limits
         self.jobs = jobs  # processes checking files; None: automatic (see run._jobs)
+        self.cache_dir = cache_dir  # the persistent cache (k8slint.cache); None: no cache
 
 
 class Summary:
@@ -413,6 +414,22 @@ def check_one(
     return FileOutcome(source.display, found, text)
 
 
+def _cached_outcomes(
+    checker: Checker, sources: list[Source], raws: dict[int, bytes], stdin: Optional[BinaryIO],
+    options: CheckOptions, cache: Any,
+) -> Iterable[FileOutcome]:
+    from k8slint.cache import cached_check
+    from k8slint.file_result import merge
+
+    for source in sources:
+        if source.path is None:  # stdin: never cached
+            yield check_one(checker, source, raws.pop(source.order, None), stdin, options)
+            continue
+        result = cached_check(checker, source, raws.pop(source.order, None), options, cache)
+        merge(checker, result, source)
+        yield result.outcome
+
+
 # Above this much input (and with more than one core), files are checked by parallel workers.
 PARALLEL_BYTES = 2 * 1024 * 1024
 
@@ -450,10 +467,17 @@ def run_check(
     findings: list[Finding] = []
     texts: dict[str, str] = {}
     jobs = _jobs(options.jobs, sources, stdin)
+    cache = None
+    if options.cache_dir is not None:
+        from k8slint.cache import open_cache
+
+        cache = open_cache(options.cache_dir, settings, checker.store.version)
     if jobs > 1:
         from k8slint.parallel import check_in_parallel
 
-        outcomes: Iterable[FileOutcome] = check_in_parallel(checker, sources, raws, options, jobs)
+        outcomes: Iterable[FileOutcome] = check_in_parallel(checker, sources, raws, options, jobs, cache)
+    elif cache is not None:
+        outcomes = _cached_outcomes(checker, sources, raws, stdin, options, cache)
     else:
         outcomes = (check_one(checker, source, raws.pop(source.order, None), stdin, options) for source in sources)
     for done, outcome in enumerate(outcomes, 1):

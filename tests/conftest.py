@@ -50,3 +50,7 @@ def run_process(*args: str, stdin: bytes | None = None, cwd: Path | None = None)
         [sys.executable, "-m", "k8slint", *args], input=stdin, capture_output=True, cwd=cwd or ROOT,
         timeout=120,
     )
+
+# Runs in the tests do not read or write the persistent cache (it would appear in the project
+# and in every temporary folder); tests/test_cache.py turns it on explicitly.
+os.environ["K8SLINT_NO_CACHE"] = "1"

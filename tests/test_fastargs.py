@@ -37,6 +37,7 @@ SAME = [
     ["check", "--fix", "--unsafe-fixes", "a.yaml"],
     ["check", "--diff", "a.yaml"],
     ["check", "--jobs", "2", "-j", "3", "a.yaml"],
+    ["check", "--no-cache", "--cache-dir", "/tmp/c", "a.yaml"],
     ["check", "--max-file-size", "20MiB", "--max-depth=50", "--max-documents", "9", "--max-aliases", "7", "a.yaml"],
     ["check"],
 ]

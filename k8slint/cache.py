@@ -1,0 +1,185 @@
+"""The persistent cache: a file whose bytes were checked before, with the same k8slint and the
+same settings, is not parsed, validated or run through the single-object rules again.
+
+An entry is the file's ``FileResult`` (findings, objects for the cross-object index,
+suppressions, counts), keyed by a SHA-256 of: the k8slint version and its own code, every
+setting that changes per-file results (Kubernetes version, enabled rules and severities,
+rule packs, default namespace, limits, ...), the file's name as reported, whether it is a
+kustomize patch, and its bytes. Cross-object rules always run again, on the cached facts.
+
+Safe by construction: entries are written to a temporary file and renamed (concurrent runs
+never see half an entry); an unreadable, corrupt or foreign entry is ignored and rewritten;
+and entries are read with an unpickler that only accepts k8slint's own data classes, so a
+planted cache file cannot run code. ``--no-cache`` turns it off; ``--cache-dir`` moves it;
+the folder holds a ``.gitignore`` so that it is never committed.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import pickle
+import tempfile
+from pathlib import Path
+from typing import Any, Optional
+
+from k8slint import __version__
+
+FORMAT = 1
+DEFAULT_NAME = ".k8slint_cache"
+
+_ALLOWED = {
+    ("k8slint.file_result", "FileResult"), ("k8slint.run", "FileOutcome"),
+    ("k8slint.findings", "Finding"), ("k8slint.findings", "Span"), ("k8slint.findings", "ObjectRef"),
+    ("k8slint.findings", "Severity"), ("k8slint.objects", "K8sObject"),
+    ("k8slint.fixes", "Fix"), ("k8slint.fixes", "Edit"), ("k8slint.fixes", "Op"),
+    ("k8slint.suppress", "Directive"), ("builtins", "set"), ("builtins", "frozenset"),
+}
+
+
+class _SafeUnpickler(pickle.Unpickler):
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) not in _ALLOWED:
+            raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a k8slint cache entry")
+        return super().find_class(module, name)
+
+
+def _code_fingerprint() -> bytes:
+    """Sizes and times of k8slint's own files: a development checkout that changes its code
+    without changing its version does not reuse results of the old code."""
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for folder in (package, package / "checks"):
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.name.endswith((".py", ".json")):
+                st = entry.stat()
+                digest.update(f"{entry.name}:{st.st_size}:{st.st_mtime_ns};".encode())
+    return digest.digest()
+
+
+def _packs_fingerprint(folders: list[Path]) -> bytes:
+    digest = hashlib.sha256()
+    for folder in folders:
+        for path in sorted(Path(folder).rglob("*")):
+            if path.is_file():
+                digest.update(str(path).encode() + b"\0")
+                try:
+                    digest.update(path.read_bytes())
+                except OSError:
+                    pass
+    return digest.digest()
+
+
+def settings_key(settings: Any, kubernetes_version: str) -> bytes:
+    options = settings.options
+    parts = [
+        f"format {FORMAT}", f"k8slint {__version__}", f"kubernetes {kubernetes_version}",
+        f"strict {settings.strict_kinds}", f"enabled {sorted(settings.enabled)}",
+        f"severities {sorted((k, int(v)) for k, v in settings.severities.items())}",
+        f"namespace {settings.config.default_namespace}", f"complete {settings.assume_complete}",
+        f"limits {tuple(options.limits)}",
+    ]
+    digest = hashlib.sha256("\n".join(parts).encode())
+    digest.update(_code_fingerprint())
+    digest.update(_packs_fingerprint([*settings.config.rules_dirs, *map(Path, options.rules_dirs)]))
+    return digest.digest()
+
+
+class Cache:
+    def __init__(self, folder: Path, key: bytes):
+        self.folder = folder / f"v{FORMAT}"
+        self.key_prefix = key
+        self.hits = self.misses = 0
+        self._ready = False
+
+    def key(self, display: str, raw: bytes, partial: bool) -> str:
+        digest = hashlib.sha256(self.key_prefix)
+        digest.update(display.encode("utf-8", "surrogateescape") + b"\0" + (b"P" if partial else b"-") + b"\0")
+        digest.update(raw)
+        return digest.hexdigest()
+
+    def _path(self, key: str) -> Path:
+        return self.folder / key[:2] / f"{key}.pickle"
+
+    def load(self, key: str) -> Any:
+        try:
+            data = self._path(key).read_bytes()
+            result = _SafeUnpickler(io.BytesIO(data)).load()
+        except FileNotFoundError:
+            self.misses += 1
+            return None
+        except Exception:  # corrupt, truncated, foreign or planted: check the file again
+            self.misses += 1
+            return None
+        from k8slint.file_result import FileResult
+
+        if not isinstance(result, FileResult):
+            self.misses += 1
+            return None
+        self.hits += 1
+        return result
+
+    def store(self, key: str, result: Any) -> None:
+        path = self._path(key)
+        try:
+            data = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+            self._prepare()
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(data)
+                os.replace(tmp, path)
+            except BaseException:
+                try:
+                    os.unlink(tmp)
+                except OSError:
+                    pass
+                raise
+        except (OSError, pickle.PicklingError, TypeError, AttributeError, RecursionError):
+            pass  # a cache that cannot be written only makes the next run slower
+
+    def _prepare(self) -> None:
+        if self._ready:
+            return
+        root = self.folder.parent
+        root.mkdir(parents=True, exist_ok=True)
+        ignore = root / ".gitignore"
+        if not ignore.exists():
+            ignore.write_text("# k8slint's cache (k8slint check --no-cache to do without); never commit it\n*\n")
+        self._ready = True
+
+
+def open_cache(folder: Optional[Path], settings: Any, kubernetes_version: str) -> Optional[Cache]:
+    if folder is None:
+        return None
+    return Cache(folder, settings_key(settings, kubernetes_version))
+
+
+def cached_check(checker: Any, source: Any, raw: Optional[bytes], options: Any, cache: Optional[Cache]) -> Any:
+    """The FileResult of one source: from the cache when its bytes were checked before."""
+    from k8slint.discover import TooLarge
+    from k8slint.file_result import check_file
+    from k8slint.run import _read
+
+    if cache is None or source.path is None:
+        return check_file(checker, source, raw, options)
+    if raw is None:
+        try:
+            raw = _read(source, None, options.overlay, options.limits.max_file_size)
+        except (OSError, TooLarge):
+            return check_file(checker, source, None, options)  # reports it as usual
+    partial = bool(checker.partial_files) and source.path.resolve() in checker.partial_files
+    key = cache.key(source.display, raw, partial)
+    hit = cache.load(key)
+    if hit is not None:
+        hit.renumber(source.order)
+        return hit
+    result = check_file(checker, source, raw, options)
+    if result.outcome.input_error is None:
+        cache.store(key, result)
+    return result

@@ -1,0 +1,125 @@
+"""The persistent cache: unchanged files are not checked again, the output never changes, and
+a corrupt, stale or planted entry is harmless."""
+from __future__ import annotations
+
+import os
+import pickle
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from k8slint import loader
+from tests.conftest import CORPUS, FIXTURES, ROOT, run_cli
+
+FORMATS = ("text", "json", "sarif", "junit", "github")
+
+
+@pytest.fixture(autouse=True)
+def cache_on(monkeypatch):
+    monkeypatch.delenv("K8SLINT_NO_CACHE", raising=False)
+
+
+@pytest.fixture
+def project(tmp_path):
+    shutil.copytree(FIXTURES, tmp_path / "fixtures")
+    shutil.copytree(ROOT / "examples", tmp_path / "examples")
+    (tmp_path / ".git").mkdir()  # the repository root: where .k8slint_cache goes
+    return tmp_path
+
+
+def _run(cwd, *args):
+    return run_cli("check", "--profile", "pss-restricted", "--no-color", *args, "fixtures", "examples", cwd=cwd)
+
+
+def _count_loads(monkeypatch):
+    calls = []
+    real = loader.load_text
+
+    def counting(text, *args, **kwargs):
+        calls.append(text)
+        return real(text, *args, **kwargs)
+
+    import k8slint.run
+
+    monkeypatch.setattr(k8slint.run, "load_text", counting)
+    return calls
+
+
+def test_warm_runs_give_the_same_output_without_parsing_again(project, monkeypatch):
+    reference = {fmt: _run(project, "--no-cache", "-f", fmt) for fmt in FORMATS}
+    assert not (project / ".k8slint_cache").exists()  # --no-cache writes nothing
+    cold = _run(project, "-f", "json")
+    assert cold == reference["json"]
+    assert (project / ".k8slint_cache" / ".gitignore").read_text().endswith("*\n")
+    loads = _count_loads(monkeypatch)
+    for fmt in FORMATS:
+        assert _run(project, "-f", fmt) == reference[fmt], fmt
+    assert loads == []  # every file came from the cache
+    for jobs in ("1", "2"):
+        assert _run(project, "-f", "json", "--jobs", jobs) == reference["json"]
+
+
+def test_a_changed_file_is_checked_again_and_only_it(project, monkeypatch):
+    _run(project, "-f", "json")
+    target = project / "fixtures" / "KL101-env-split-item" / "fail.yaml"
+    target.write_text(target.read_text().replace("AUTH_ADDRESS", "AUTH_URL"))
+    loads = _count_loads(monkeypatch)
+    warm = _run(project, "-f", "json")
+    assert len(loads) == 1 and "AUTH_URL" in loads[0]
+    assert warm == _run(project, "-f", "json", "--no-cache")
+
+
+def test_other_settings_do_not_reuse_results(project, monkeypatch):
+    _run(project, "-f", "json")
+    loads = _count_loads(monkeypatch)
+    for args in (["-k", "1.25"], ["--select", "KL101"], ["--max-depth", "50"]):
+        loads.clear()
+        warm = _run(project, "-f", "json", *args)
+        assert loads, args
+        assert warm == _run(project, "-f", "json", "--no-cache", *args), args
+
+
+def test_corrupt_and_planted_entries_are_ignored(project):
+    reference = _run(project, "-f", "json", "--no-cache")
+    _run(project, "-f", "json")
+    entries = sorted((project / ".k8slint_cache").rglob("*.pickle"))
+    assert entries
+    evil = pickle.dumps(_Evil(str(project / "PWNED")))
+    for i, entry in enumerate(entries):
+        entry.write_bytes(evil if i % 3 == 0 else b"garbage" if i % 3 == 1 else entry.read_bytes()[:20])
+    assert _run(project, "-f", "json") == reference
+    assert not (project / "PWNED").exists()
+    assert _run(project, "-f", "json") == reference  # rewritten, and right
+
+
+class _Evil:
+    def __init__(self, path):
+        self.path = path
+
+    def __reduce__(self):
+        return (os.system, (f"touch {self.path}",))
+
+
+def test_cache_dir_option_and_concurrent_runs(project, tmp_path_factory):
+    elsewhere = tmp_path_factory.mktemp("cache")
+    reference = _run(project, "-f", "json", "--no-cache")
+    assert _run(project, "-f", "json", "--cache-dir", str(elsewhere)) == reference
+    assert not (project / ".k8slint_cache").exists() and list(elsewhere.rglob("*.pickle"))
+    env = {k: v for k, v in os.environ.items() if k != "K8SLINT_NO_CACHE"}
+    cmd = [sys.executable, "-m", "k8slint", "check", "-f", "json", "--profile", "pss-restricted", "--no-color",
+           "--cache-dir", str(elsewhere / "shared"), "fixtures", "examples"]
+    procs = [subprocess.Popen(cmd, cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(3)]
+    outs = [p.communicate(timeout=300) for p in procs]
+    assert all(p.returncode == reference[0] for p in procs)
+    assert all(out.decode() == reference[1] and err == b"" for out, err in outs)
+
+
+@pytest.mark.skipif(not (CORPUS / "real").is_dir(), reason="../shared/corpus is not beside the project (CI provides it)")
+def test_real_corpus_cold_and_warm_are_identical(tmp_path):
+    args = ("check", "-f", "sarif", "--cache-dir", str(tmp_path), str(CORPUS / "real"))
+    cold = run_cli(*args)
+    warm = run_cli(*args)
+    assert cold == warm == run_cli("check", "-f", "sarif", "--no-cache", str(CORPUS / "real"))
