@@ -155,7 +155,7 @@ def runs_many(obj: K8sObject) -> bool:
 
 def namespace_of(obj: K8sObject, default_namespace: str) -> Optional[str]:
     """The object's namespace (the default one when unset); None for cluster-scoped kinds."""
-    if obj.kind in CLUSTER_SCOPED:
+    if isinstance(obj.kind, str) and obj.kind in CLUSTER_SCOPED:
         return None
     return obj.namespace or default_namespace
 

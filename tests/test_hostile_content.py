@@ -170,3 +170,11 @@ def test_output_is_byte_identical_across_runs(tmp_path):
             outputs.append((code, out, err))
         runs.append(outputs)
     assert runs[0] == runs[1]
+
+
+@pytest.mark.parametrize("kind", ["[Deployment]", "{a: b}", "1", "null"])
+def test_a_kind_that_is_not_a_string_is_an_error_not_a_crash(tmp_path, kind):
+    text = f"apiVersion: v1\nkind: {kind}\nmetadata:\n  name: x\n  namespace: y\nspec: {{}}\n"
+    code, report, err = _check(tmp_path, "kind", text.encode(), "--select", "ALL")
+    assert code == 1 and err == ""
+    assert any(f["rule"] in ("KL003", "KL011") and f["line"] == 2 for f in report["findings"]), report["findings"]
