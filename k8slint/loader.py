@@ -113,6 +113,9 @@ def _syntax_issue(err: Exception, text: str) -> Issue:
         return Issue(core_rules.YAML_SYNTAX, message, help, line=mark.line, column=mark.column)
     position = getattr(err, "position", None)
     line = column = 0
+    if isinstance(position, int) and getattr(err, "encoding", None):
+        # libyaml's reader reports a byte offset into the UTF-8 input: count characters
+        position = len(text.encode("utf-8")[:position].decode("utf-8", errors="ignore"))
     if isinstance(position, int) and 0 <= position <= len(text):
         line = text.count("\n", 0, position)
         column = position - (text.rfind("\n", 0, position) + 1)
@@ -125,11 +128,51 @@ def _error_line(err: Exception) -> int:
     return mark.line if mark is not None else 0
 
 
+# Nesting deeper than a few thousand levels needs a line at least that long (each level takes
+# a column of indentation or a bracket); only then is the nesting measured before composing.
+_LONG_LINE = re.compile(r"[^\n]{2000}")
+# libyaml's composer is recursive C: far beyond this it overflows the stack (about 30,000 levels).
+_COMPOSE_DEPTH = 2000
+
+
+def _too_deep(text: str) -> Optional[Issue]:
+    """A document nested deeper than the composer can take, found by counting parser events
+    (the parser itself is not recursive), or None."""
+    parser = _Composer(text)
+    depth = 0
+    try:
+        while True:
+            event = parser.get_event()
+            name = event.__class__.__name__
+            if name in ("SequenceStartEvent", "MappingStartEvent"):
+                depth += 1
+                if depth > _COMPOSE_DEPTH:
+                    mark = event.start_mark
+                    return Issue(
+                        core_rules.INPUT_LIMIT,
+                        f"file is nested more than {_COMPOSE_DEPTH} levels deep; it was not checked",
+                        "no Kubernetes manifest is nested like this (the deepest real ones are about 20 levels)",
+                        line=mark.line, column=mark.column,
+                    )
+            elif name in ("SequenceEndEvent", "MappingEndEvent"):
+                depth -= 1
+            elif name == "StreamEndEvent":
+                return None
+    except (YAMLError, ValueError, RecursionError):
+        return None  # syntax errors are reported when composing
+    finally:
+        parser.dispose()
+
+
 def compose(text: str, max_documents: int = DEFAULT_LIMITS.max_documents) -> tuple[list[Node], list[Issue]]:
     """Compose every document (up to ``max_documents``); after a syntax error resume at the
     next document start."""
     nodes: list[Node] = []
     issues: list[Issue] = []
+    if _LONG_LINE.search(text):
+        deep = _too_deep(text)
+        if deep is not None:
+            return nodes, [deep]
     chunk, chunk_line = text, 0
     doc_starts: Optional[list[tuple[int, int]]] = None
     while True:

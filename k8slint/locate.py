@@ -91,7 +91,8 @@ def node_span(node: Node) -> Span:
     if cls is ScalarNode:
         if getattr(node, "style", None) in ("|", ">"):
             return Span(line + 1, col + 1, line + 1, col + 2)
-        if end.line == line and end.column == col:  # empty value: one-character caret
+        if end.line == line and end.column == col:  # empty value: at the character before it
+            col = max(col - 1, 0)  # (usually the ':'), so that the caret stays inside the line
             return Span(line + 1, col + 1, line + 1, col + 2)
         return Span(line + 1, col + 1, end.line + 1, end.column + 1)
     if getattr(node, "flow_style", False) and end.line == line:

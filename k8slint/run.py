@@ -107,11 +107,31 @@ class RunResult:
         return max((f.severity for f in self.findings), default=None)
 
 
-def _issue_finding(issue: Issue, file: str, file_index: int, **extra: object) -> Finding:
+def _inside_line(text: Optional[str], line: int, column: int) -> tuple[int, int]:
+    """A 0-based position moved onto a character: a parser stops after the last character of
+    a line (or on the empty line after the last one), where a one-character caret would end
+    outside the line."""
+    if text is None:
+        return line, column
+    lines = text.split("\n")
+    length = len(lines[line].rstrip("\r")) if line < len(lines) else 0
+    if column < length:
+        return line, column
+    if length:
+        return line, length - 1
+    for previous in range(min(line, len(lines)) - 1, -1, -1):  # an empty line or past the end: the last character before
+        length = len(lines[previous].rstrip("\r"))
+        if length:
+            return previous, length - 1
+    return line, column
+
+
+def _issue_finding(issue: Issue, file: str, file_index: int, text: Optional[str] = None, **extra: object) -> Finding:
     if issue.node is not None:
         span = node_span(issue.node)
     else:
-        span = Span(issue.line + 1, issue.column + 1, issue.line + 1, issue.column + 2)
+        line, column = _inside_line(text, issue.line, issue.column)
+        span = Span(line + 1, column + 1, line + 1, column + 2)
     finding = issue.rule.finding(file, span, issue.message, issue.help, **extra)  # type: ignore[arg-type]
     finding.file_index = file_index
     return finding
@@ -232,7 +252,7 @@ class Checker:
             self.lost_folders.add(os.path.dirname(file))
             self.broken_files.add(file)
         for issue in loaded.issues:
-            findings.append(_issue_finding(issue, file, file_index))
+            findings.append(_issue_finding(issue, file, file_index, text))
         self.suppressor.add_file(text, file, file_index)
         for doc in loaded.documents:
             if doc.data is None:
@@ -245,7 +265,7 @@ class Checker:
             for issue in doc.issues:
                 path = path_to(doc.root, issue.node) if issue.node is not None else None
                 finding = _issue_finding(
-                    issue, file, file_index, obj=owner.ref() if owner else None,
+                    issue, file, file_index, text, obj=owner.ref() if owner else None,
                     path=format_path(path) if path else None,
                 )
                 finding.source = owner

@@ -245,9 +245,18 @@ class SchemaChecker:
         api_version, kind = obj.api_version, obj.kind
         schema = customs.lookup(api_version, kind)
         if schema is not None:
-            if obj.partial or schema.is_valid(obj.data):
-                return []
-            return self.explain(obj, schema.iter_errors(obj.data))
+            try:
+                if obj.partial or schema.is_valid(obj.data):
+                    return []
+                return self.explain(obj, list(schema.iter_errors(obj.data)))
+            except Exception as err:  # the CRD's own schema is broken (jsonschema: UnknownType, ...)
+                reason = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+                return [self._finding(
+                    core_rules.NO_SCHEMA, obj, ("kind",),
+                    f"the CustomResourceDefinition's schema for {kind} ({api_version}) cannot be used "
+                    f"({type(err).__name__}: {reason[:200]}); this object is not validated",
+                    "fix the CRD's openAPIV3Schema (types are object, array, string, integer, number, boolean)",
+                )]
         group = api_version.rpartition("/")[0]
         served = customs.served_versions(group, kind)
         if served:

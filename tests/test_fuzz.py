@@ -177,13 +177,6 @@ def _position_problems(findings: list, text_of: dict[str, str]) -> list[str]:
             # resumes at the next document padded with LFs): not checked in such files
             COUNTS["tolerated: lines counted at CR/NEL/LS/PS"] += 1
             continue
-        if (problem is not None and TOLERATE_KNOWN and "unacceptable character" in f.message
-                and not text.isascii()):  # see test_reader_error_position_counts_characters
-            COUNTS["tolerated: reader error at a byte offset"] += 1
-            continue
-        if problem is not None and caret and TOLERATE_KNOWN:
-            COUNTS["tolerated: caret one past the end of its line"] += 1
-            continue
         if problem is not None:
             problems.append(f"{problem}: {f.rule} {f.span} ({len(lines)} lines) {f.message!r}")
     return problems
@@ -275,10 +268,7 @@ class _KnownCrash(Exception):
 
 
 # Exceptions known to escape (type, innermost k8slint module.function), each with an xfail test
-KNOWN_CRASHES = {
-    ("TypeError", "pod_claim_missing.check_index"),  # test_wrong_typed_volume_name_is_not_raised
-    ("UnknownType", "schema_check.explain"),  # test_crd_schema_with_unknown_type_is_not_raised
-}
+KNOWN_CRASHES: set[tuple[str, str]] = set()  # none left: each one found was fixed
 # K8SLINT_FUZZ_COLLECT=1 (long runs): any exception is counted by site (with its first input,
 # in $K8SLINT_FUZZ_COUNTS) instead of failing the test, so that one crash does not end the run.
 COLLECT = os.environ.get("K8SLINT_FUZZ_COLLECT", "0") != "0"
@@ -816,10 +806,6 @@ def _check_bytes(tmp_path: Path, raw: bytes) -> list:
     return run_check(CheckOptions(paths=[str(path)], use_config=False)).findings
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "bug: a one-character caret at the end of a line, where there is no character, ends one column "
-    "past the line: run._issue_finding (syntax errors at the end of a line or of the file) and "
-    "locate.node_span (an empty value: `name:`)"))
 @pytest.mark.parametrize("raw, rule", [
     (b"'name", "KL001"),  # (1, 6)-(1, 7) in a line of 5 characters
     (b"a: [1\n", "KL001"),  # (2, 1)-(2, 2) on the empty line after the last newline
@@ -837,8 +823,6 @@ def test_caret_at_the_end_of_a_line_stays_in_the_line(tmp_path: Path, raw: bytes
     "(U+0085), LS (U+2028) and PS (U+2029); the reports (code frames), decode errors and YAML 1.2 "
     "break lines only at LF (and CRLF), so the position is on a later line, or past the file"))
 @pytest.mark.parametrize("raw", [
-    b"a: '\xe2\x80\xa8\xe2\x80\xa8'\nb: [x]]\n",  # LS LS in a quoted value: KL001 at line 4, file of 2 lines
-    b"a: 1\xc2\x85b: [x]]\n",  # NEL
     b"\r{apiVersion: null, kind: null}\n",  # lone CR: KL003 at line 2 of a 1-line file
     # after a syntax error, compose resumes padded with LFs: a mix of both counts, KL005 at (4, 2)
     b'"\\ud800"\r\n---\r\r\n[!!merge x]',
@@ -857,19 +841,11 @@ def test_wrong_typed_kind_is_reported_not_raised(tmp_path: Path) -> None:
     assert findings
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "bug: loader._syntax_issue uses the reader error's `position`, a byte offset into the UTF-8 "
-    "input, as a character offset into the text: after non-ASCII characters the position is too "
-    "far, on a later line or past the end of its line"))
 def test_reader_error_position_counts_characters(tmp_path: Path) -> None:
     findings = _check_bytes(tmp_path, b"a: \xc3\xa9\xc3\xa9\xc2\x8e\n")  # a: éé<U+008E>
     assert [(f.rule, f.span.line, f.span.column) for f in findings] == [("KL001", 1, 6)]  # reported (2, 1)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "bug: 30000 nested levels (60 KB of '- ' or 30 KB of '[') crash the process with a segmentation "
-    "fault (exit 139): the libyaml composer (ruamel.yaml.clib, recursive C) overflows the C stack "
-    "in loader.compose before the nesting limit (checked while constructing) applies; 25000 levels pass"))
 @pytest.mark.parametrize("text", ["- " * 30000 + "x\n", "[" * 30000 + "\n"])
 def test_deep_nesting_does_not_crash(tmp_path: Path, text: str) -> None:
     import subprocess
@@ -882,9 +858,6 @@ def test_deep_nesting_does_not_crash(tmp_path: Path, text: str) -> None:
     assert done.returncode in (0, 1), (done.returncode, done.stderr[-500:])
 
 
-@pytest.mark.xfail(strict=True, raises=TypeError, reason=(
-    "bug: a volume name that is not a string (a list) reaches `as_dict(volume).get('name') in "
-    "templated` in checks/pod_claim_missing.py (check_index): TypeError: unhashable type: 'list'"))
 def test_wrong_typed_volume_name_is_not_raised(tmp_path: Path) -> None:
     findings = _check_bytes(tmp_path, (
         b"apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  template:\n    spec:\n"
@@ -892,10 +865,6 @@ def test_wrong_typed_volume_name_is_not_raised(tmp_path: Path) -> None:
     assert findings
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "bug: a CRD whose openAPIV3Schema has an unknown `type` (type: nonsense) makes jsonschema raise "
-    "UnknownType out of schema_check.explain (check_custom) when an instance of it is checked; "
-    "the CRD's schema should be reported (or skipped), not crash the run"))
 def test_crd_schema_with_unknown_type_is_not_raised(tmp_path: Path) -> None:
     from jsonschema.exceptions import UnknownType
 

@@ -28,9 +28,12 @@ def _laughs(levels: int = 9) -> str:
 CASES = {
     # name: (file content, extra args, (rule, line, column, message part))
     "alias-bomb": (_laughs(), [], ("KL007", 1, 1, "values through YAML aliases (limit 100000): an alias expansion bomb?")),
-    "deep-nesting": ("a: " + "[" * 3000 + "]" * 3000 + "\n", [], ("KL007", 1, 1, "nested more than 100 levels deep")),
+    "deep-nesting": ("a: " + "[" * 1000 + "]" * 1000 + "\n", [], ("KL007", 1, 1, "nested more than 100 levels deep")),
     "too-deep-for-any-limit": (
-        "a: " + "[" * 3000 + "]" * 3000 + "\n", ["--max-depth", "300"], ("KL007", 1, 1, "nested more than 300 levels deep"),
+        "a: " + "[" * 1000 + "]" * 1000 + "\n", ["--max-depth", "300"], ("KL007", 1, 1, "nested more than 300 levels deep"),
+    ),
+    "too-deep-to-compose": (  # 30,000 levels would overflow libyaml's recursive composer
+        "- " * 30000 + "x\n", [], ("KL007", 1, 4001, "file is nested more than 2000 levels deep"),
     ),
     "depth-limit": ("a: " + "[" * 150 + "]" * 150 + "\n", [], ("KL007", 1, 1, "nested more than 100 levels deep")),
     "many-documents": ("---\na: 1\n" * 20, ["--max-documents", "5"], ("KL007", 11, 1, "more than 5 documents")),
@@ -45,7 +48,7 @@ CASES = {
     ),
     "tabs": ("apiVersion: v1\nkind: ConfigMap\nmetadata:\n\tname: x\n", [], ("KL001", 4, 1, "YAML syntax error")),
     "unterminated-quote": (
-        'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: "x\n', [], ("KL001", 5, 1, "YAML syntax error"),
+        'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: "x\n', [], ("KL001", 4, 10, "YAML syntax error"),
     ),
 }
 BINARY = {

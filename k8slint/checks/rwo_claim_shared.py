@@ -46,7 +46,8 @@ def check_index(index: Any, ctx: Any) -> Iterator[Report]:
             continue
         templated = claim_template_names(obj)
         for i, volume in enumerate(as_list(template.spec.get("volumes"))):
-            if as_dict(volume).get("name") in templated:
+            name = as_dict(volume).get("name")
+            if isinstance(name, str) and name in templated:
                 continue  # the StatefulSet gives each pod its own claim instead
             claim = as_dict(as_dict(volume).get("persistentVolumeClaim")).get("claimName")
             if not isinstance(claim, str) or not claim:
