@@ -121,7 +121,7 @@ def test_broken_files_report(problems):
     assert list(syntax) == ["file syntax.yaml", "ConfigMap before"]
     (failure,) = syntax["file syntax.yaml"]
     assert failure.tag == "failure" and failure.get("type") == "KL001"
-    assert failure.text.startswith("syntax.yaml:7:1:") and " error KL001 YAML syntax error" in failure.text
+    assert failure.text.startswith("syntax.yaml:6:14:") and " error KL001 YAML syntax error" in failure.text
     assert len(syntax["ConfigMap before"]) == 0
     (failure,) = _cases(root, "latin1.yaml")["file latin1.yaml"]
     assert "not valid UTF-8" in failure.get("message")
