@@ -19,11 +19,11 @@ import hashlib
 import io
 import os
 import pickle
-import tempfile
 from pathlib import Path
 from typing import Any, Optional
 
 from k8slint import __version__
+from k8slint.outputs import write_atomically
 
 FORMAT = 1
 DEFAULT_NAME = ".k8slint_cache"
@@ -129,17 +129,7 @@ class Cache:
             data = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
             self._prepare()
             path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
-            try:
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(data)
-                os.replace(tmp, path)
-            except BaseException:
-                try:
-                    os.unlink(tmp)
-                except OSError:
-                    pass
-                raise
+            write_atomically(str(path), data)  # concurrent runs never see half an entry
         except (OSError, pickle.PicklingError, TypeError, AttributeError, RecursionError):
             pass  # a cache that cannot be written only makes the next run slower
 

@@ -19,7 +19,7 @@ import re
 import stat
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Iterator, NamedTuple, Optional
+from typing import Any, Iterable, Iterator, NamedTuple, Optional
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 DEFAULT_EXCLUDES = (
@@ -153,14 +153,19 @@ def read_regular(path: "os.PathLike[str] | str", max_size: Optional[int] = None)
         if max_size is not None and st.st_size > max_size:
             raise TooLarge(st.st_size)
         with open(fd, "rb", closefd=False) as stream:
-            if max_size is None:
-                return stream.read()
-            data = stream.read(max_size + 1)
-            if len(data) > max_size:
-                raise TooLarge(len(data))
-            return data
+            return read_limited(stream, max_size)
     finally:
         os.close(fd)
+
+
+def read_limited(stream: Any, max_size: Optional[int]) -> bytes:
+    """All of a stream, or TooLarge once it has more than ``max_size`` bytes (never more read)."""
+    if max_size is None:
+        return stream.read()  # type: ignore[no-any-return]
+    data = stream.read(max_size + 1)
+    if len(data) > max_size:
+        raise TooLarge(len(data))
+    return data  # type: ignore[no-any-return]
 
 
 @lru_cache(maxsize=256)

@@ -14,7 +14,7 @@ from typing import Any, BinaryIO, Callable, Iterable, NamedTuple, Optional
 
 from k8slint import core_rules
 from k8slint.config import Config, ConfigError, find_config, load_config, where
-from k8slint.discover import InputError, Source, TooLarge, discover, read_regular, reason
+from k8slint.discover import InputError, Source, TooLarge, discover, read_limited, read_regular, reason
 from k8slint.engine import Engine, RuleContext, apply_folds
 from k8slint.findings import Finding, ObjectRef, Severity, Span
 from k8slint.helm import is_template
@@ -325,13 +325,7 @@ def _read(
     max_size: Optional[int] = None,
 ) -> bytes:
     if source.path is None:
-        stream = stdin if stdin is not None else sys.stdin.buffer
-        if max_size is None:
-            return stream.read()
-        data = stream.read(max_size + 1)
-        if len(data) > max_size:
-            raise TooLarge(len(data))
-        return data
+        return read_limited(stdin if stdin is not None else sys.stdin.buffer, max_size)
     if overlay:
         try:
             fixed = overlay.get(source.path.resolve())
