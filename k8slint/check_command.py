@@ -200,8 +200,6 @@ def _cache_dir(args: CheckArgs) -> "Optional[object]":
 def _fix(args: CheckArgs, options: object, paths: list[str], progress: object) -> "int | tuple":
     """--fix / --diff: (the result after fixing, whether some file could not be written), or
     the exit code of --diff."""
-    from pathlib import Path
-
     from k8slint import fix_command
     from k8slint.run import run_check
 
@@ -238,7 +236,7 @@ def _fix(args: CheckArgs, options: object, paths: list[str], progress: object) -
     return result, bool(problems or outcome.problems)
 
 
-def _root_of(path: str) -> "Path":
+def _root_of(path: str) -> "Path":  # noqa: F821 (imported inside: not on the start-up path)
     """The folder a given path may not be left through links: itself, or a file's folder."""
     from pathlib import Path
 

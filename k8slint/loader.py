@@ -393,8 +393,8 @@ def load_text(text: str, limits: Limits = DEFAULT_LIMITS) -> LoadedText:
             issues.append(Issue(
                 core_rules.INPUT_LIMIT,
                 f"document is nested {depth} levels deep; it was not checked",
-                f"raise the limit with --max-depth if this is intended (the deepest real manifests "
-                f"are about 20 levels)",
+                "raise the limit with --max-depth if this is intended (the deepest real manifests "
+                "are about 20 levels)",
                 line=node.start_mark.line, column=node.start_mark.column,
             ))
             continue
