@@ -166,46 +166,110 @@ def _too_deep(text: str) -> Optional[Issue]:
 
 def compose(text: str, max_documents: int = DEFAULT_LIMITS.max_documents) -> tuple[list[Node], list[Issue]]:
     """Compose every document (up to ``max_documents``); after a syntax error resume at the
-    next document start."""
+    next document start. Positions are counted in lines that end at LF (see ``_remap``)."""
     nodes: list[Node] = []
     issues: list[Issue] = []
     if _LONG_LINE.search(text):
         deep = _too_deep(text)
         if deep is not None:
             return nodes, [deep]
-    chunk, chunk_line = text, 0
+    odd = _ODD_BREAK.search(text) is not None
+    shifts: list[int] = []  # per node: text index = chunk index + shift
+    marks: list[tuple[Issue, int, int]] = []  # syntax issues: (issue, chunk index, shift)
+    chunk, chunk_line, shift = text, 0, 0
     doc_starts: Optional[list[tuple[int, int]]] = None
-    while True:
-        parser = _Composer(chunk)
-        try:
-            while parser.check_node():
-                if len(nodes) >= max_documents:
-                    end = nodes[-1].end_mark
-                    issues.append(Issue(
-                        core_rules.INPUT_LIMIT,
-                        f"file has more than {max_documents} documents; the documents after this "
-                        "point were not checked",
-                        f"split the file, or raise the limit with --max-documents {max_documents * 10}",
-                        line=end.line, column=end.column,
-                    ))
-                    return nodes, issues
-                nodes.append(parser.get_node())
-            return nodes, issues
-        except (YAMLError, ValueError, UnboundLocalError, RecursionError) as err:
-            issues.append(_syntax_issue(err, text))
-            if doc_starts is None:
-                doc_starts = [(text.count("\n", 0, m.start()), m.start()) for m in _DOC_START.finditer(text)]
-            err_line = _error_line(err)
-            resume = next(
-                ((ln, off) for ln, off in doc_starts if ln > chunk_line and ln >= err_line), None
-            )
-            if resume is None:
+    try:
+        while True:
+            parser = _Composer(chunk)
+            try:
+                while parser.check_node():
+                    if len(nodes) >= max_documents:
+                        end = nodes[-1].end_mark
+                        issues.append(Issue(
+                            core_rules.INPUT_LIMIT,
+                            f"file has more than {max_documents} documents; the documents after this "
+                            "point were not checked",
+                            f"split the file, or raise the limit with --max-documents {max_documents * 10}",
+                            line=end.line, column=end.column,
+                        ))
+                        if odd:
+                            marks.append((issues[-1], end.index, shifts[-1]))
+                        return nodes, issues
+                    nodes.append(parser.get_node())
+                    shifts.append(shift)
                 return nodes, issues
-            chunk_line, offset = resume
-            # Pad with newlines so that marks keep their absolute line numbers.
-            chunk = "\n" * chunk_line + text[offset:]
-        finally:
-            parser.dispose()
+            except (YAMLError, ValueError, UnboundLocalError, RecursionError) as err:
+                issues.append(_syntax_issue(err, text))
+                mark = getattr(err, "problem_mark", None)
+                if odd and mark is not None:
+                    marks.append((issues[-1], mark.index, shift))
+                if doc_starts is None:
+                    doc_starts = [(text.count("\n", 0, m.start()), m.start()) for m in _DOC_START.finditer(text)]
+                err_line = _error_line(err)
+                resume = next(
+                    ((ln, off) for ln, off in doc_starts if ln > chunk_line and ln >= err_line), None
+                )
+                if resume is None:
+                    return nodes, issues
+                chunk_line, offset = resume
+                # Pad with newlines so that marks keep their absolute line numbers.
+                chunk = "\n" * chunk_line + text[offset:]
+                shift = offset - chunk_line
+            finally:
+                parser.dispose()
+    finally:
+        if odd:
+            _remap(text, nodes, shifts, marks)
+
+
+# libyaml (YAML 1.1) also breaks lines at a lone CR, NEL, LS and PS; reports, editors' LF lines
+# and the JSON contract count lines that end at LF only.
+_ODD_BREAK = re.compile("\r(?!\n)|[\x85\u2028\u2029]")
+
+
+class _Mark:
+    """A position counted in LF lines (libyaml's marks are read-only)."""
+
+    __slots__ = ("line", "column", "index")
+
+    def __init__(self, line: int, column: int, index: int):
+        self.line = line
+        self.column = column
+        self.index = index
+
+
+def _remap(text: str, nodes: list[Node], shifts: list[int], marks: list[tuple[Issue, int, int]]) -> None:
+    """Recount the positions of a text with line breaks other than LF from the marks' character
+    indexes (only such texts pay for this)."""
+    from bisect import bisect_right
+
+    starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def position(index: int) -> tuple[int, int]:
+        line = bisect_right(starts, index) - 1
+        return line, index - starts[line]
+
+    def mark(old: Any, shift: int) -> _Mark:
+        index = max(0, min(old.index + shift, len(text)))
+        line, column = position(index)
+        return _Mark(line, column, index)
+
+    for root, shift in zip(nodes, shifts):
+        seen: set[int] = set()
+        stack = [root]
+        while stack:
+            node = stack.pop()
+            if id(node) in seen:
+                continue
+            seen.add(id(node))
+            node.start_mark = mark(node.start_mark, shift)
+            node.end_mark = mark(node.end_mark, shift)
+            if node.__class__ is MappingNode:
+                stack.extend(n for pair in node.value for n in pair)
+            elif node.__class__ is SequenceNode:
+                stack.extend(node.value)
+    for issue, index, shift in marks:
+        issue.line, issue.column = position(max(0, min(index + shift, len(text))))
 
 
 def _plain_key(knode: Node) -> Optional[str]:

@@ -309,7 +309,8 @@ class Checker:
         text, problem = decode(raw)
         if text is None:
             assert problem is not None
-            return [_issue_finding(problem, source.display, source.order)], None
+            # (the bytes as far as they decode: for a position on a character of its line)
+            return [_issue_finding(problem, source.display, source.order, raw.decode("utf-8", "replace"))], None
         partial = bool(self.partial_files) and source.path is not None and source.path.resolve() in self.partial_files
         return self.check_text(_parseable(source, text), source.display, source.order, partial), text
 

@@ -172,11 +172,6 @@ def _position_problems(findings: list, text_of: dict[str, str]) -> list[str]:
             continue
         lines = _lines(text)
         problem, caret = _span_problem(f.span, lines)
-        if problem is not None and TOLERATE_KNOWN and not caret and _YAML_BREAK.search(text.replace("\r\n", "\n").replace("\n", "")):
-            # libyaml's lines, or a mix of them and LF lines after a syntax error (loader.compose
-            # resumes at the next document padded with LFs): not checked in such files
-            COUNTS["tolerated: lines counted at CR/NEL/LS/PS"] += 1
-            continue
         if problem is not None:
             problems.append(f"{problem}: {f.rule} {f.span} ({len(lines)} lines) {f.message!r}")
     return problems
@@ -818,10 +813,6 @@ def test_caret_at_the_end_of_a_line_stays_in_the_line(tmp_path: Path, raw: bytes
     assert problem is None, (problem, findings[0].span)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "bug: positions are counted in libyaml's (YAML 1.1) lines, which also break at a lone CR, NEL "
-    "(U+0085), LS (U+2028) and PS (U+2029); the reports (code frames), decode errors and YAML 1.2 "
-    "break lines only at LF (and CRLF), so the position is on a later line, or past the file"))
 @pytest.mark.parametrize("raw", [
     b"\r{apiVersion: null, kind: null}\n",  # lone CR: KL003 at line 2 of a 1-line file
     # after a syntax error, compose resumes padded with LFs: a mix of both counts, KL005 at (4, 2)

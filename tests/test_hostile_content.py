@@ -181,3 +181,13 @@ def test_a_kind_that_is_not_a_string_is_an_error_not_a_crash(tmp_path, kind):
     code, report, err = _check(tmp_path, "kind", text.encode(), "--select", "ALL")
     assert code == 1 and err == ""
     assert any(f["rule"] in ("KL003", "KL011") and f["line"] == 2 for f in report["findings"]), report["findings"]
+
+
+@pytest.mark.parametrize("newline", ["\r", "\u0085", "\u2028"])
+def test_lines_are_counted_at_lf_whatever_else_breaks_a_line_for_yaml(tmp_path, newline):
+    # libyaml (YAML 1.1) breaks lines at a lone CR, NEL, LS and PS too; positions are reported
+    # in LF lines, as editors, code frames and the JSON contract count them.
+    text = f"# one{newline}# two\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  a: 1\n"
+    code, report, err = _check(tmp_path, "odd", text.encode())
+    (finding,) = [f for f in report["findings"] if f["rule"] == "KL011"]
+    assert (finding["line"], finding["column"]) == (7, 6)
