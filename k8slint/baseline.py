@@ -24,7 +24,7 @@ VERSION = 1
 
 
 class BaselineError(ValueError):
-    pass
+    """A baseline file that is missing, unreadable or not a k8slint baseline (exit 2)."""
 
 
 def _file_key(file: str, base_dir: str) -> str:

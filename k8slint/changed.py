@@ -8,7 +8,7 @@ from pathlib import Path
 
 
 class GitError(ValueError):
-    pass
+    """git is missing, the folder is not a repository, or the ref is unknown (exit 2)."""
 
 
 def _git(args: list[str], cwd: str) -> str:

@@ -1,7 +1,7 @@
 """What checking one file leaves behind, as a value: for parallel workers and the cache.
 
 A serial run checks a file and keeps its effects in the ``Checker`` (objects for the index,
-suppression directives, summary counts, custom resources for later). ``extract`` takes those
+suppression directives, summary counts, custom resources for later). ``check_file`` takes those
 effects out as a ``FileResult`` without YAML nodes, which can be sent between processes and
 stored on disk; ``merge`` puts them back into a checker exactly as checking the file there
 would have, so parallel and cached runs give the output of a serial one.
@@ -9,9 +9,6 @@ would have, so parallel and cached runs give the output of a serial one.
 from __future__ import annotations
 
 from typing import Any, Optional
-
-from k8slint.loader import compose
-from k8slint.locate import find_node
 
 
 class FileResult:
@@ -74,8 +71,8 @@ def check_file(checker: Any, source: Any, raw: Optional[bytes], options: Any) ->
     return result
 
 
-def merge(checker: Any, result: FileResult, source: Any) -> None:
-    from k8slint.run import _parseable
+def merge(checker: Any, result: FileResult) -> None:
+    from k8slint.run import _Relocator
 
     outcome = result.outcome
     suppressor = checker.suppressor
@@ -86,10 +83,10 @@ def merge(checker: Any, result: FileResult, source: Any) -> None:
             suppressor.annotations[id(obj)] = directive
     checker.objects.extend(result.objects)
     if result.deferred:  # custom resources are located when checked at the end: their nodes
-        roots, _ = compose(_parseable(source, outcome.text or ""), checker.settings.options.limits.max_documents)
-        for i in result.deferred:
-            obj = result.objects[i]
-            obj.node = find_node(roots[obj.doc_index], obj.prefix)[0]
+        deferred = [result.objects[i] for i in result.deferred]
+        relocate = _Relocator({outcome.display: outcome.text or ""}, checker.settings.options.limits.max_documents)
+        for obj, node in zip(deferred, relocate(deferred)):
+            obj.node = node
             checker.schema.deferred.append(obj)
     summary = checker.summary
     for key, delta in result.summary.items():

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import NamedTuple, Optional, Union
+from typing import Any, Iterator, NamedTuple, Optional, Union
 
 DEFAULT_REGISTRY = "docker.io"
 MAX_NAME = 255  # registry + repository
@@ -299,3 +299,14 @@ _NEAR_WORDS = frozenset({
     "late", "later", "last", "latex", "latent", "lest", "lowest", "largest", "lamest", "laxest",
     "lazest", "lakes", "lanes", "laces", "lattes", "lathes", "lutist",
 })
+
+
+def container_images(obj: Any) -> Iterator[tuple[tuple, dict, str, ParsedImage]]:
+    """(path of the container, the container, its image, the parsed image) for every container
+    of a workload whose image is a string: what the image rules look at."""
+    from k8slint.workloads import pod_containers
+
+    for path, container in pod_containers(obj):
+        image = container.get("image")
+        if isinstance(image, str):
+            yield path, container, image, parse_image(image)

@@ -20,7 +20,7 @@ class Output(NamedTuple):
 
 
 class OutputError(ValueError):
-    pass
+    """--format/--output that cannot be honoured, or a report file that cannot be written."""
 
 
 def format_for(path: str) -> str:

@@ -41,11 +41,9 @@ def check_in_parallel(
     try:
         with context.Pool(jobs) as pool:
             results = pool.imap(_check_chunk, _chunks(sources, raws, jobs))
-            position = 0
             for chunk in results:
                 for result in chunk:
-                    merge(checker, result, sources[position])
-                    position += 1
+                    merge(checker, result)
                     yield result.outcome
     finally:
         _STATE = None

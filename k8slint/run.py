@@ -441,7 +441,7 @@ def _cached_outcomes(
             yield check_one(checker, source, raws.pop(source.order, None), stdin, options)
             continue
         result = cached_check(checker, source, raws.pop(source.order, None), options, cache)
-        merge(checker, result, source)
+        merge(checker, result)
         yield result.outcome
 
 
@@ -546,12 +546,12 @@ def run_check(
 def _drop_fixes_that_cannot_apply(findings: list[Finding], broken: set[str], texts: dict[str, str]) -> None:
     """Only fixes that ``--fix`` can really apply are shown: none in files with syntax errors,
     none whose edit lands on an anchor, a tag or an alias rather than the value itself."""
-    applies = None
-    for finding in findings:
-        if finding.fix is None:
-            continue
-        if applies is None:
-            from k8slint.fixes import applies
+    fixable = [f for f in findings if f.fix is not None]
+    if not fixable:
+        return
+    from k8slint.fixes import applies
+
+    for finding in fixable:
         text = texts.get(finding.file)
         if finding.file in broken or text is None or not applies(finding.fix, text):
             finding.fix = None

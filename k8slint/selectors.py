@@ -155,15 +155,9 @@ def selector_help(selector: dict[str, Any], templates: list[Any], namespace: str
             f"no workload of namespace {namespace} is in the checked files; if it is defined "
             "elsewhere, add that file or folder with --context"
         )
+    best = closest_match(selector, templates)
     wanted = _as_dict(selector.get("matchLabels"))
     exprs = _as_list(selector.get("matchExpressions"))
-
-    def score(t: Any) -> tuple[int, int, int]:
-        pairs, keys = closeness(wanted, t.labels)
-        passed = sum(1 for e in exprs if label_selector_matches({"matchExpressions": [e]}, t.labels))
-        return pairs + passed, keys, -len(t.labels)
-
-    best = max(templates, key=score)
     pairs, keys = closeness(wanted, best.labels)
     if wanted and pairs < len(wanted):
         shown = {k: best.labels[k] for k in wanted if k in best.labels} if keys else best.labels

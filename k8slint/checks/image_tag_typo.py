@@ -5,9 +5,9 @@ from typing import Any, Iterator
 
 from k8slint.findings import Severity
 from k8slint.fixes import UNSAFE, set_value
-from k8slint.images import ImageRef, latest_typo, parse_image
+from k8slint.images import ImageRef, container_images, latest_typo
 from k8slint.rule import Report, Rule
-from k8slint.workloads import POD_KINDS, pod_containers
+from k8slint.workloads import POD_KINDS
 
 RULE = Rule(
     "KL201", "image-tag-typo", Severity.ERROR, "images",
@@ -30,11 +30,7 @@ INTENDED = "latest"  # the only tag latest_typo() knows misspellings of
 
 
 def check(obj: Any, ctx: Any) -> Iterator[Report]:
-    for path, container in pod_containers(obj):
-        image = container.get("image")
-        if not isinstance(image, str):
-            continue
-        ref = parse_image(image)
+    for path, container, image, ref in container_images(obj):
         if not isinstance(ref, ImageRef) or ref.tag is None or ref.digest is not None:
             continue
         if not latest_typo(ref.tag):

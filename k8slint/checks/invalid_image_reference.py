@@ -4,9 +4,9 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from k8slint.findings import Severity
-from k8slint.images import InvalidImage, parse_image
+from k8slint.images import InvalidImage, container_images
 from k8slint.rule import Report, Rule
-from k8slint.workloads import POD_KINDS, pod_containers
+from k8slint.workloads import POD_KINDS
 
 RULE = Rule(
     "KL203", "invalid-image-reference", Severity.ERROR, "images",
@@ -28,11 +28,7 @@ KINDS = POD_KINDS
 
 
 def check(obj: Any, ctx: Any) -> Iterator[Report]:
-    for path, container in pod_containers(obj):
-        image = container.get("image")
-        if not isinstance(image, str):
-            continue
-        ref = parse_image(image)
+    for path, container, image, ref in container_images(obj):
         if not isinstance(ref, InvalidImage):
             continue
         if image.strip() == "":
