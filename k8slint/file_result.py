@@ -82,11 +82,11 @@ def merge(checker: Any, result: FileResult) -> None:
         if directive is not None:
             suppressor.annotations[id(obj)] = directive
     checker.objects.extend(result.objects)
-    if result.deferred:  # custom resources are located when checked at the end: their nodes
-        deferred = [result.objects[i] for i in result.deferred]
+    if result.deferred:  # custom resources are checked at the end, and located only if reported on
         relocate = _Relocator({outcome.display: outcome.text or ""}, checker.settings.options.limits.max_documents)
-        for obj, node in zip(deferred, relocate(deferred)):
-            obj.node = node
+        for i in result.deferred:
+            obj = result.objects[i]
+            obj.relocate = relocate.one
             checker.schema.deferred.append(obj)
     summary = checker.summary
     for key, delta in result.summary.items():

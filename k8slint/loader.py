@@ -220,6 +220,33 @@ def compose(text: str, max_documents: int = DEFAULT_LIMITS.max_documents) -> tup
     finally:
         if odd:
             _remap(text, nodes, shifts, marks)
+        elif shifts and shifts[-1]:  # documents composed after an error: indexes into the whole text
+            _reindex(nodes, shifts)
+
+
+def compose_document(text: str, index: int) -> Optional[Node]:
+    """The document whose root node starts at character ``index``, composed on its own with
+    positions in the whole text: cheaper than composing a whole file to locate one object
+    again. None if it cannot be composed on its own (a directive before it, an error next to
+    it, another document on its line): compose the whole file instead."""
+    if not 0 <= index < len(text):
+        return None
+    start = text.rfind("\n", 0, index) + 1
+    line = text.count("\n", 0, start)
+    parser = _Composer("\n" * line + text[start:])  # padded: libyaml counts the lines
+    try:
+        if not parser.check_node():
+            return None
+        root = parser.get_node()
+    except (YAMLError, ValueError, UnboundLocalError, RecursionError):
+        return None
+    finally:
+        parser.dispose()
+    if _ODD_BREAK.search(text) is not None:  # as compose does
+        _remap(text, [root], [start - line], [])
+    else:
+        _reindex([root], [start - line])
+    return root if root.start_mark.index == index else None
 
 
 # libyaml (YAML 1.1) also breaks lines at a lone CR, NEL, LS and PS; reports, editors' LF lines
@@ -255,21 +282,40 @@ def _remap(text: str, nodes: list[Node], shifts: list[int], marks: list[tuple[Is
         return _Mark(line, column, index)
 
     for root, shift in zip(nodes, shifts):
-        seen: set[int] = set()
-        stack = [root]
-        while stack:
-            node = stack.pop()
-            if id(node) in seen:
-                continue
-            seen.add(id(node))
+        for node in _walk(root):
             node.start_mark = mark(node.start_mark, shift)
             node.end_mark = mark(node.end_mark, shift)
-            if node.__class__ is MappingNode:
-                stack.extend(n for pair in node.value for n in pair)
-            elif node.__class__ is SequenceNode:
-                stack.extend(node.value)
     for issue, index, shift in marks:
         issue.line, issue.column = position(max(0, min(index + shift, len(text))))
+
+
+def _reindex(nodes: list[Node], shifts: list[int]) -> None:
+    """Add each root's shift to the indexes of its nodes' marks (lines and columns are right)."""
+    for root, shift in zip(nodes, shifts):
+        if not shift:
+            continue
+        for node in _walk(root):
+            start, end = node.start_mark, node.end_mark
+            node.start_mark = _Mark(start.line, start.column, start.index + shift)
+            node.end_mark = _Mark(end.line, end.column, end.index + shift)
+
+
+def _walk(root: Node) -> list[Node]:
+    """Every node under root once (aliases share nodes)."""
+    seen: set[int] = set()
+    out: list[Node] = []
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        out.append(node)
+        if node.__class__ is MappingNode:
+            stack.extend(n for pair in node.value for n in pair)
+        elif node.__class__ is SequenceNode:
+            stack.extend(node.value)
+    return out
 
 
 def _plain_key(knode: Node) -> Optional[str]:
@@ -493,6 +539,8 @@ def decode(raw: bytes) -> tuple[Optional[str], Optional[Issue]]:
                 "kubectl and k8slint read UTF-8",
                 "save the file as UTF-8", line=0, column=0,
             )
+    if raw.startswith(b"\xef\xbb\xbf"):  # UTF-8's BOM: not a character of the first line
+        raw = raw[3:]
     nul = raw.find(b"\x00", 0, 65536)
     if nul != -1:
         prefix = raw[:nul]
@@ -505,7 +553,7 @@ def decode(raw: bytes) -> tuple[Optional[str], Optional[Issue]]:
             line=line, column=column,
         )
     try:
-        return raw.decode("utf-8-sig"), None
+        return raw.decode("utf-8"), None
     except UnicodeDecodeError as err:
         start = err.start
         prefix = raw[:start]

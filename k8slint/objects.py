@@ -7,7 +7,7 @@ into its items, which are located inside the document.
 """
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from ruamel.yaml.nodes import Node
 
@@ -20,7 +20,7 @@ from k8slint.locate import PathElem, find_node, format_path
 class K8sObject:
     __slots__ = (
         "file", "file_index", "doc", "node", "data", "prefix", "partial", "checked", "doc_index",
-        "name", "namespace", "templates",
+        "name", "namespace", "templates", "doc_start", "relocate",
     )
 
     def __init__(
@@ -39,6 +39,10 @@ class K8sObject:
         # Which document of the file; the nodes are released once the file is checked (see
         # run.py) and composed again only for the few objects that get cross-object findings.
         self.doc_index = doc.index
+        self.doc_start: int = doc.root.start_mark.index  # where the document's root starts in the text
+        # Set by a parallel or cached run on released nodes that may be needed later (custom
+        # resources): composes the object's document again on first use (see ``located``).
+        self.relocate: Optional[Callable[[K8sObject], Optional[Node]]] = None
         meta = data.get("metadata")
         meta = meta if isinstance(meta, dict) else {}
         name = meta.get("name") or meta.get("generateName")
@@ -46,6 +50,13 @@ class K8sObject:
         namespace = meta.get("namespace")
         self.namespace: Optional[str] = namespace if isinstance(namespace, str) else None
         self.templates: dict[str, Any] = {}  # see workloads.pod_template
+
+    def located(self) -> Optional[Node]:
+        """The object's node, composed again from its file's text if it was released."""
+        if self.node is None and self.relocate is not None:
+            self.node = self.relocate(self)
+            self.relocate = None
+        return self.node
 
     @property
     def api_version(self) -> Any:

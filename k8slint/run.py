@@ -21,7 +21,7 @@ from k8slint.helm import is_template
 from k8slint.index import Index
 from k8slint.kustomize import collect_generated, collect_patches, is_kustomization, nearby_kustomizations
 from k8slint.limits import Limits
-from k8slint.loader import Issue, compose, decode, load_text
+from k8slint.loader import Issue, compose, compose_document, decode, load_text
 from k8slint.locate import find_node, format_path, node_span, path_to
 from k8slint.objects import NOT_MANIFEST_NAMES, K8sObject, identify
 from k8slint.registry import Registry, UnknownRule, load_registry
@@ -378,19 +378,36 @@ def _kustomizations(
 
 
 class _Relocator:
-    """Composes a file again to find the nodes of objects that index rules report on (the
-    nodes were released after the file was checked, to keep memory flat)."""
+    """Composes documents again to find the nodes of objects that index rules (or custom
+    resource checks) report on: the nodes were released after the file was checked, to keep
+    memory flat. Only the object's own document is composed when it can stand alone."""
 
     def __init__(self, texts: dict[str, str], max_documents: int):
         self.texts = texts
         self.max_documents = max_documents
 
     def __call__(self, objects: list[K8sObject]) -> list[Any]:
+        """The nodes of ``objects``, all of one file."""
         text = self.texts[objects[0].file]
         if objects[0].file.endswith(".json"):
             text = text.replace("\t", " ")
-        roots, _ = compose(text, self.max_documents)  # the nodes only: the data was built when the file was checked
-        return [find_node(roots[obj.doc_index], obj.prefix)[0] for obj in objects]
+        roots: dict[int, Any] = {}
+        whole: Optional[list[Any]] = None
+        nodes = []
+        for obj in objects:
+            root = roots.get(obj.doc_index)
+            if root is None:
+                root = compose_document(text, obj.doc_start)
+                if root is None:
+                    if whole is None:  # the nodes only: the data was built when the file was checked
+                        whole, _ = compose(text, self.max_documents)
+                    root = whole[obj.doc_index]
+                roots[obj.doc_index] = root
+            nodes.append(find_node(root, obj.prefix)[0])
+        return nodes
+
+    def one(self, obj: K8sObject) -> Any:
+        return self([obj])[0]
 
 
 def _context_sources(settings: Settings, checked: list[Source]) -> list[Source]:
@@ -570,7 +587,7 @@ def _custom_resource_findings(checker: Checker, settings: Settings) -> list[Find
     findings: list[Finding] = []
     for obj in checker.schema.deferred:
         findings.extend(checker.schema.check_custom(obj, customs))
-        obj.node = obj.doc = None
+        obj.node = obj.doc = obj.relocate = None
     return findings
 
 

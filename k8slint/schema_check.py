@@ -184,7 +184,7 @@ class SchemaChecker:
         help: Optional[str] = None, want_key: bool = False, severity: Optional[Severity] = None,
         fix: Any = None,
     ) -> Finding:
-        node, _ = find_node(obj.node, path, want_key)
+        node, _ = find_node(obj.located(), path, want_key)
         finding = rule.finding(
             obj.file, node_span(node), message, help, obj.ref(),
             format_path(tuple(obj.prefix) + tuple(path)) or None, severity,
@@ -373,7 +373,7 @@ class SchemaChecker:
         expected = _expected(err.validator_value)
         value = err.instance
         got = _json_type(value)
-        node, _ = find_node(obj.node, path)
+        node, _ = find_node(obj.located(), path)
         source = node.value if node.__class__ is ScalarNode and not node.style else None
         shown = _short(value)
         note = ""

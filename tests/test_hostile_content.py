@@ -58,6 +58,9 @@ BINARY = {
     "utf32-bom": (CONFIGMAP.encode("utf-32"), ("KL001", 1, 1, "file is encoded as UTF-32 (little-endian)")),
     "nul-byte": (b"apiVersion: v1\nkind: Config\x00Map\n", ("KL001", 2, 13, "file contains a NUL byte")),
     "binary": (bytes(range(256)) * 40, ("KL001", 1, 1, "file contains a NUL byte")),
+    # found by the fuzzer: UTF-8's BOM is not a character of the first line
+    "bom-nul-byte": (b"\xef\xbb\xbf\t[x]\x00\n", ("KL001", 1, 5, "file contains a NUL byte (line 1, column 5)")),
+    "bom-invalid-utf8": (b"\xef\xbb\xbfab\xff\n", ("KL001", 1, 3, "file is not valid UTF-8 (byte 0xff at line 1, column 3)")),
 }
 
 

@@ -139,3 +139,76 @@ def test_recursive_alias_is_an_issue_not_a_cycle():
     doc = load_text("data: &a {k: *a}\nlist: &b [1, *b]\n").documents[0]
     assert [i.rule.code for i in doc.issues] == ["KL001", "KL001"]
     assert doc.data == {"data": {"k": None}, "list": [1, None]}
+
+
+# -- composing one document again (parallel and cached runs locate reported objects this way) --
+
+def _marks(root):
+    out, stack, seen = [], [root], set()
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:  # an alias: composed once
+            continue
+        seen.add(id(node))
+        out.append((node.start_mark.line, node.start_mark.column, node.start_mark.index,
+                    node.end_mark.line, node.end_mark.column, node.end_mark.index))
+        if isinstance(node.value, list):
+            for item in node.value:
+                stack.extend(item if isinstance(item, tuple) else (item,))
+    return out
+
+
+def _alone_matches_whole(text):
+    """compose_document gives each document's marks exactly as composing the whole text does;
+    returns how many documents could be composed alone."""
+    from k8slint.loader import compose, compose_document
+
+    roots, _ = compose(text)
+    alone = 0
+    for root in roots:
+        node = compose_document(text, root.start_mark.index)
+        if node is not None:
+            assert _marks(node) == _marks(root)
+            alone += 1
+    return alone
+
+
+def test_compose_document_places_each_document_as_the_whole_file_does():
+    text = (
+        "a: 1\n---\n  b: 2\n  c: [1, {d: 'x'}]\n--- {e: 3}\n---\n# c\n&x f:\n  - |\n    text\n"
+        "...\n---\n- 1\n- g: h\n"
+    )
+    assert _alone_matches_whole(text) == 5
+    assert _alone_matches_whole(text.replace("\n", "\r\n")) == 5
+    assert _alone_matches_whole("a: 1\r---\rb: 2\x85c: 3\n---\nd: 4\n") == 2  # lone CR, NEL: LF lines
+
+
+def test_compose_document_declines_what_cannot_stand_alone():
+    from k8slint.loader import compose_document
+
+    text = "%TAG !e! tag:example.com,2000:\n---\nx: !e!foo 1\n"
+    assert compose_document(text, text.index("x")) is None  # needs its directive
+    assert compose_document("a: 1\n", 5) is None  # past the end
+    assert compose_document("a: 1\rb: 2\n", 5) is None  # lone CR: another document on its LF line
+    assert compose_document("a: 1\n---\nb: [1\n", 0) is not None  # an error in a later document is not read
+
+
+def test_compose_document_agrees_with_whole_files_of_the_fixtures_and_corpus():
+    from pathlib import Path
+
+    from tests.conftest import CORPUS, ROOT
+
+    files = sorted((ROOT / "fixtures").rglob("*.yaml"))
+    if CORPUS.is_dir():
+        files += sorted((CORPUS / "real").rglob("*.y*ml"))
+    documents = alone = 0
+    for path in files:
+        text, _ = decode(Path(path).read_bytes())
+        if text is None:
+            continue
+        from k8slint.loader import compose
+
+        documents += len(compose(text)[0])
+        alone += _alone_matches_whole(text)
+    assert documents > 300
+    assert alone >= 0.95 * documents, (alone, documents)
