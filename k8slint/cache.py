@@ -29,7 +29,7 @@ FORMAT = 1
 DEFAULT_NAME = ".k8slint_cache"
 
 _ALLOWED = {
-    ("k8slint.file_result", "FileResult"), ("k8slint.run", "FileOutcome"),
+    ("k8slint.file_result", "FileResult"), ("k8slint.file_result", "ContextResult"), ("k8slint.run", "FileOutcome"),
     ("k8slint.findings", "Finding"), ("k8slint.findings", "Span"), ("k8slint.findings", "ObjectRef"),
     ("k8slint.findings", "Severity"), ("k8slint.objects", "K8sObject"),
     ("k8slint.fixes", "Fix"), ("k8slint.fixes", "Edit"), ("k8slint.fixes", "Op"),
@@ -105,7 +105,7 @@ class Cache:
     def _path(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}.pickle"
 
-    def load(self, key: str) -> Any:
+    def load(self, key: str, expected: Optional[type] = None) -> Any:
         try:
             data = self._path(key).read_bytes()
             result = _SafeUnpickler(io.BytesIO(data)).load()
@@ -115,9 +115,9 @@ class Cache:
         except Exception:  # corrupt, truncated, foreign or planted: check the file again
             self.misses += 1
             return None
-        from k8slint.file_result import FileResult
-
-        if not isinstance(result, FileResult):
+        if expected is None:
+            from k8slint.file_result import FileResult as expected
+        if not isinstance(result, expected):
             self.misses += 1
             return None
         self.hits += 1
@@ -173,3 +173,16 @@ def cached_check(checker: Any, source: Any, raw: Optional[bytes], options: Any, 
     if result.outcome.input_error is None:
         cache.store(key, result)
     return result
+
+
+def cached_context(checker: Any, display: str, raw: bytes, text: str, cache: Cache) -> None:
+    """Read a context file into ``checker``: from the cache when its bytes were read before (a
+    pre-commit hook with ``--context .`` reads the whole repository on every commit)."""
+    from k8slint.file_result import ContextResult, merge_context, read_context_file
+
+    key = cache.key("context:" + display, raw, False)
+    hit = cache.load(key, ContextResult)
+    if hit is None:
+        hit = read_context_file(checker, display, text)
+        cache.store(key, hit)
+    merge_context(checker, hit)

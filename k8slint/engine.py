@@ -70,9 +70,10 @@ class Engine:
                 findings.append(self.to_finding(impl, obj, report))
         return findings
 
-    def index_findings(self, index: Any, locate: Callable[[list[K8sObject]], list[Any]]) -> list[Finding]:
-        """Findings of the index rules; ``locate`` gives the nodes of objects whose nodes were
-        released, composing each file once (the reports are grouped by file for that)."""
+    def index_findings(self, index: Any, locate: Callable[[list[K8sObject], bool], list[Any]]) -> list[Finding]:
+        """Findings of the index rules; ``locate(objects, exact)`` gives the nodes of objects whose
+        nodes were released, composing each file once (the reports are grouped by file for that);
+        ``exact``: a fix needs the marks' character indexes too."""
         reports: list[tuple[RuleImpl, K8sObject, Report]] = []
         for impl in self.index_rules:
             for report in impl.check_index(index, self.ctx):  # type: ignore[misc]
@@ -88,7 +89,7 @@ class Engine:
             while end < len(reports) and reports[end][1].file == file:
                 end += 1
             batch = reports[start:end]
-            nodes = locate([obj for _, obj, _ in batch])
+            nodes = locate([obj for _, obj, _ in batch], any(r.fix is not None for _, _, r in batch))
             findings.extend(self.to_finding(impl, obj, report, node) for (impl, obj, report), node in zip(batch, nodes))
             start = end
         return findings

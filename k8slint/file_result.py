@@ -93,3 +93,32 @@ def merge(checker: Any, result: FileResult) -> None:
         setattr(summary, key, getattr(summary, key) + delta)
     checker.lost_folders |= result.lost
     checker.broken_files |= result.broken
+
+
+class ContextResult:
+    """What reading one context file leaves behind: its objects (never reported on) and
+    whether its folder has documents that could not be read."""
+
+    __slots__ = ("objects", "lost")
+
+    def __init__(self, objects: list, lost: set[str]):
+        self.objects = objects
+        self.lost = lost
+
+
+def read_context_file(checker: Any, display: str, text: str) -> ContextResult:
+    """Read a context file in ``checker`` and take what it added out of it (see ``merge_context``)."""
+    n_objects, lost_before = len(checker.objects), set(checker.lost_folders)
+    checker.read_context(text, display)
+    objects = checker.objects[n_objects:]
+    del checker.objects[n_objects:]
+    lost = checker.lost_folders - lost_before
+    checker.lost_folders.intersection_update(lost_before)
+    for obj in objects:
+        obj.templates = {}
+    return ContextResult(objects, lost)
+
+
+def merge_context(checker: Any, result: ContextResult) -> None:
+    checker.objects.extend(result.objects)
+    checker.lost_folders |= result.lost

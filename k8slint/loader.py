@@ -224,11 +224,14 @@ def compose(text: str, max_documents: int = DEFAULT_LIMITS.max_documents) -> tup
             _reindex(nodes, shifts)
 
 
-def compose_document(text: str, index: int) -> Optional[Node]:
+def compose_document(text: str, index: int, exact: bool = True, odd: Optional[bool] = None) -> Optional[Node]:
     """The document whose root node starts at character ``index``, composed on its own with
     positions in the whole text: cheaper than composing a whole file to locate one object
     again. None if it cannot be composed on its own (a directive before it, an error next to
-    it, another document on its line): compose the whole file instead."""
+    it, another document on its line): compose the whole file instead. ``exact=False`` leaves
+    the marks' character indexes relative to the document's first line (lines and columns are
+    right; only fixes use indexes). ``odd``: whether the text has lone CRs (see _ODD_BREAK), if
+    the caller knows."""
     if not 0 <= index < len(text):
         return None
     start = text.rfind("\n", 0, index) + 1
@@ -242,16 +245,23 @@ def compose_document(text: str, index: int) -> Optional[Node]:
         return None
     finally:
         parser.dispose()
-    if _ODD_BREAK.search(text) is not None:  # as compose does
+    if odd is None:
+        odd = _ODD_BREAK.search(text) is not None
+    if odd:  # as compose does
         _remap(text, [root], [start - line], [])
-    else:
+    elif exact:
         _reindex([root], [start - line])
-    return root if root.start_mark.index == index else None
+    return root if root.start_mark.index + (0 if odd or exact else start - line) == index else None
 
 
 # libyaml (YAML 1.1) also breaks lines at a lone CR, NEL, LS and PS; reports, editors' LF lines
 # and the JSON contract count lines that end at LF only.
 _ODD_BREAK = re.compile("\r(?!\n)|[\x85\u2028\u2029]")
+
+
+def has_odd_breaks(text: str) -> bool:
+    """Whether libyaml counts lines in ``text`` differently from LF lines."""
+    return _ODD_BREAK.search(text) is not None
 
 
 class _Mark:

@@ -20,7 +20,7 @@ from k8slint.locate import PathElem, find_node, format_path
 class K8sObject:
     __slots__ = (
         "file", "file_index", "doc", "node", "data", "prefix", "partial", "checked", "doc_index",
-        "name", "namespace", "templates", "doc_start", "relocate",
+        "name", "namespace", "templates", "doc_start", "relocate", "kind",
     )
 
     def __init__(
@@ -39,6 +39,7 @@ class K8sObject:
         # Which document of the file; the nodes are released once the file is checked (see
         # run.py) and composed again only for the few objects that get cross-object findings.
         self.doc_index = doc.index
+        self.kind: Any = data.get("kind")  # read for every object by every rule: kept, not looked up
         self.doc_start: int = doc.root.start_mark.index  # where the document's root starts in the text
         # Set by a parallel or cached run on released nodes that may be needed later (custom
         # resources): composes the object's document again on first use (see ``located``).
@@ -61,10 +62,6 @@ class K8sObject:
     @property
     def api_version(self) -> Any:
         return self.data.get("apiVersion")
-
-    @property
-    def kind(self) -> Any:
-        return self.data.get("kind")
 
     @property
     def metadata(self) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from k8slint.helm import is_template
 from k8slint.index import Index
 from k8slint.kustomize import collect_generated, collect_patches, is_kustomization, nearby_kustomizations
 from k8slint.limits import Limits
-from k8slint.loader import Issue, compose, compose_document, decode, load_text
+from k8slint.loader import Issue, compose, compose_document, decode, has_odd_breaks, load_text
 from k8slint.locate import find_node, format_path, node_span, path_to
 from k8slint.objects import NOT_MANIFEST_NAMES, K8sObject, identify
 from k8slint.registry import Registry, UnknownRule, load_registry
@@ -386,18 +386,20 @@ class _Relocator:
         self.texts = texts
         self.max_documents = max_documents
 
-    def __call__(self, objects: list[K8sObject]) -> list[Any]:
-        """The nodes of ``objects``, all of one file."""
+    def __call__(self, objects: list[K8sObject], exact: bool = True) -> list[Any]:
+        """The nodes of ``objects``, all of one file; ``exact=False``: their marks' character
+        indexes may be off (only fixes need them; see compose_document)."""
         text = self.texts[objects[0].file]
         if objects[0].file.endswith(".json"):
             text = text.replace("\t", " ")
+        odd = has_odd_breaks(text)
         roots: dict[int, Any] = {}
         whole: Optional[list[Any]] = None
         nodes = []
         for obj in objects:
             root = roots.get(obj.doc_index)
             if root is None:
-                root = compose_document(text, obj.doc_start)
+                root = compose_document(text, obj.doc_start, exact, odd)
                 if root is None:
                     if whole is None:  # the nodes only: the data was built when the file was checked
                         whole, _ = compose(text, self.max_documents)
@@ -524,11 +526,18 @@ def run_check(
     if checker.engine.index_rules or checker.schema.deferred:
         for source in _context_sources(settings, sources):
             try:
-                text, _ = decode(read_regular(source.path, options.limits.max_file_size))  # type: ignore[arg-type]
+                raw = read_regular(source.path, options.limits.max_file_size)  # type: ignore[arg-type]
             except (OSError, TooLarge):
                 continue
-            if text is not None and source.path is not None and source.path.name not in NOT_MANIFEST_NAMES:
+            text, _ = decode(raw)
+            if text is None or source.path is None or source.path.name in NOT_MANIFEST_NAMES:
+                continue
+            if cache is None:
                 checker.read_context(_parseable(source, text), source.display)
+            else:
+                from k8slint.cache import cached_context
+
+                cached_context(checker, source.display, raw, _parseable(source, text), cache)
     if checker.schema.deferred:
         findings.extend(apply_folds(_custom_resource_findings(checker, settings)))
     if checker.engine.index_rules:

@@ -71,6 +71,26 @@ def test_a_changed_file_is_checked_again_and_only_it(project, monkeypatch):
     assert warm == _run(project, "-f", "json", "--no-cache")
 
 
+def test_context_files_come_from_the_cache_too(project, monkeypatch):
+    # the pre-commit hook checks the changed files with the whole repository as --context
+    def run(*extra):
+        return run_cli(
+            "check", "--no-color", "-f", "json", "--context", "fixtures", *extra,
+            "fixtures/KL301-service-selector-mismatch/fail.yaml", cwd=project,
+        )
+
+    reference = run("--no-cache")
+    assert run() == reference
+    loads = _count_loads(monkeypatch)
+    assert run() == reference
+    assert loads == []
+    target = project / "fixtures" / "KL101-env-split-item" / "fail.yaml"
+    target.write_text(target.read_text().replace("AUTH_ADDRESS", "AUTH_URL"))
+    warm = run()
+    assert len(loads) == 1 and "AUTH_URL" in loads[0]  # only the changed file was read again
+    assert warm == run("--no-cache")
+
+
 def test_other_settings_do_not_reuse_results(project, monkeypatch):
     _run(project, "-f", "json")
     loads = _count_loads(monkeypatch)

@@ -170,6 +170,8 @@ def _alone_matches_whole(text):
         if node is not None:
             assert _marks(node) == _marks(root)
             alone += 1
+            rough = compose_document(text, root.start_mark.index, exact=False)  # lines and columns only
+            assert [m[:2] + m[3:5] for m in _marks(rough)] == [m[:2] + m[3:5] for m in _marks(root)]
     return alone
 
 
