@@ -70,16 +70,26 @@ class Engine:
                 findings.append(self.to_finding(impl, obj, report))
         return findings
 
-    def index_findings(self, index: Any, locate: Callable[[list[K8sObject], bool], list[Any]]) -> list[Finding]:
+    def index_findings(
+        self, index: Any, locate: Callable[[list[K8sObject], bool], list[Any]],
+        share: Optional[Iterable[int]] = None, keys: Optional[list[tuple[int, int, int]]] = None,
+    ) -> list[Finding]:
         """Findings of the index rules; ``locate(objects, exact)`` gives the nodes of objects whose
         nodes were released, composing each file once (the reports are grouped by file for that);
-        ``exact``: a fix needs the marks' character indexes too."""
-        reports: list[tuple[RuleImpl, K8sObject, Report]] = []
-        for impl in self.index_rules:
+        ``exact``: a fix needs the marks' character indexes too.
+
+        ``share``: only the index rules at these positions (see parallel.index_findings); then
+        ``keys`` receives, for each finding, the key that sorts findings of all shares into the
+        order of one run of every rule."""
+        chosen = set(share) if share is not None else None
+        reports: list[tuple[RuleImpl, K8sObject, Report, tuple[int, int, int]]] = []
+        for position, impl in enumerate(self.index_rules):
+            if chosen is not None and position not in chosen:
+                continue
             for report in impl.check_index(index, self.ctx):  # type: ignore[misc]
                 obj = report.obj
                 if obj is not None and obj.checked:
-                    reports.append((impl, obj, report))
+                    reports.append((impl, obj, report, (obj.file_index, position, len(reports))))
         reports.sort(key=lambda r: r[1].file_index)
         findings: list[Finding] = []
         start = 0
@@ -89,8 +99,12 @@ class Engine:
             while end < len(reports) and reports[end][1].file == file:
                 end += 1
             batch = reports[start:end]
-            nodes = locate([obj for _, obj, _ in batch], any(r.fix is not None for _, _, r in batch))
-            findings.extend(self.to_finding(impl, obj, report, node) for (impl, obj, report), node in zip(batch, nodes))
+            nodes = locate([obj for _, obj, _, _ in batch], any(r.fix is not None for _, _, r, _ in batch))
+            findings.extend(
+                self.to_finding(impl, obj, report, node) for (impl, obj, report, _), node in zip(batch, nodes)
+            )
+            if keys is not None:
+                keys.extend(key for _, _, _, key in batch)
             start = end
         return findings
 

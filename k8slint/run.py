@@ -545,7 +545,13 @@ def run_check(
             checker.objects, settings.config.default_namespace, checker.lost_folders,
             collect_generated(kustomizations),
         )
-        findings.extend(apply_folds(checker.engine.index_findings(index, _Relocator(texts, options.limits.max_documents))))
+        locate = _Relocator(texts, options.limits.max_documents)
+        if jobs > 1:
+            from k8slint.parallel import index_findings
+
+            findings.extend(apply_folds(index_findings(checker.engine, index, locate, jobs)))
+        else:
+            findings.extend(apply_folds(checker.engine.index_findings(index, locate)))
 
     # Again over every phase: an object rule may explain an index rule's finding (KL622 → KL303).
     findings = _finish(apply_folds(findings), checker, settings)
