@@ -9,6 +9,7 @@ A syntax error stops only the document it is in: parsing resumes at the next ``-
 from __future__ import annotations
 
 import re
+from sys import intern
 from typing import Any, Optional
 
 from _ruamel_yaml import CParser  # ruamel.yaml.clib: libyaml bindings
@@ -411,7 +412,7 @@ class _Constructor:
         scalar = self._scalar
         for knode, vnode in node.value:
             if knode.__class__ is ScalarNode and knode.ctag.suffix is None:
-                k = knode.value
+                k = intern(knode.value)  # one string per distinct key: objects are kept for the index
                 if not knode.style and k[:1] in _MAYBE_NOT_STRING:
                     if k == "<<":
                         merges.append(vnode)
