@@ -14,8 +14,8 @@ runs on trees of 1,000, 10,000 and 50,000 documents. In each repetition the comm
 after the other (k8slint, floor, floor-c, peer, k8slint, floor, ...), so that a noisy neighbour
 slows all of them alike. Each command is a fresh process, timed on the wall clock around
 Popen + os.wait4, which also gives the peak RSS of the largest single process. On (b), (c), (w)
-and (s) a sampler also sums the memory (PSS) of the process and all its descendants every 20 ms,
-since k8slint forks workers there. Medians are reported. See bench/README.md.
+and (s) a sampler thread also sums the memory (PSS) of the process and all its descendants about
+every 20 ms, since k8slint forks workers there. Medians are reported. See bench/README.md.
 """
 from __future__ import annotations
 
@@ -63,7 +63,7 @@ CHILD_ENV = {k: v for k, v in os.environ.items() if k != "K8SLINT_NO_CACHE"}
 
 class PrivateCache:
     """A --cache-dir of the benchmark's own, whose entries are counted around each warm run:
-    a run that writes more entries than expected was not answered by the cache."""
+    a run that writes other than the expected number was not answered by the cache as planned."""
 
     def __init__(self, folder: Path):
         self.folder = folder
@@ -83,6 +83,8 @@ class WarmCopy:
         self.path = str(self.root.relative_to(ROOT))
         # YAML files only (a comment would break a .json file), in a fixed shuffled order
         self.order = [f for f in walk([self.path]) if f.endswith((".yaml", ".yml"))]
+        if not self.order:
+            raise BenchError(f"{tree} has no YAML file to change for the warm runs")
         random.Random(1).shuffle(self.order)
         self.changed = 0
 
@@ -113,12 +115,13 @@ class Tool:
 class Run:
     tool: str
     wall: float
-    maxrss_kib: int  # wait4: the peak RSS of the largest single process (the child or a waited descendant)
+    maxrss_kib: int  # wait4: the peak RSS of the largest single process (the child or a waited descendant;
+    # never below the benchmark's own RSS when it started the command, about 17-20 MiB)
     user: float
     sys: float
     rc: int
     tree_pss_kib: int = 0  # sampled: the peak over samples of the summed memory of the whole process tree
-    tree_rss_kib: int = 0  # the same with RSS (counts the pages the forked workers share once per process)
+    tree_rss_kib: int = 0  # the same with RSS (counts a page the forked workers share in each of them)
     tree_processes: int = 0  # the most processes seen in one sample
     samples: int = 0  # 0: not sampled
     memory_source: str = ""  # "pss" (smaps_rollup), "rss" (statm: smaps_rollup unreadable), or both
@@ -133,7 +136,7 @@ class Scenario:
     paths: list[str]
     repeat: int
     peer_repeat: int
-    documents: int = 0  # composed by the floor: the count every docs/s figure is based on
+    documents: int = 0  # composed by floor-c (and the floor): the count every docs/s figure is based on
     files: int = 0
     peer_files: int = 0  # the files kubernetes-validate is given (those it can load)
     peer_documents: int = 0  # their documents, the base of the peer's docs/s
@@ -236,20 +239,29 @@ def process_memory(pid: int) -> tuple[int, int, str]:
                 pss = int(line.split()[1])
             elif line.startswith(b"Rss:"):
                 rss = int(line.split()[1])
-        return pss, rss, "pss"
+        return pss, rss, "pss" if data else ""  # empty: exiting, its memory already released
     except (OSError, ValueError, IndexError):
         pass
     try:
         with open(f"/proc/{pid}/statm", "rb") as fh:
             resident = int(fh.read().split()[1]) * PAGE_KIB
-        return resident, resident, "rss"
+        return resident, resident, "rss" if resident else ""
     except (OSError, ValueError, IndexError):
         return 0, 0, ""  # gone (or a zombie) between listing and reading
 
 
+# Reading smaps_rollup walks the page tables: about 1.3 ms per 100 MiB of RSS here, so 3-4 ms
+# per sample of k8slint's three processes on (c). The sampler waits at least --sample-ms between
+# samples, and longer when a sample costs more than this share of that time, so that it never
+# takes more than ~5% of one core from the commands it measures (on 2 cores that would slow a
+# parallel k8slint run more than the single-process floors).
+SAMPLER_SHARE = 0.05
+
+
 class TreeSampler:
     """Polls the memory of a process and its descendants from a thread of the benchmark (the
-    main thread waits in os.wait4, which releases the GIL) and keeps the peaks."""
+    main thread waits in os.wait4, which releases the GIL) and keeps the peaks: every
+    `interval` seconds, or every cost / SAMPLER_SHARE seconds if a sample costs more."""
 
     def __init__(self, root: int, interval: float):
         self.root = root
@@ -264,6 +276,7 @@ class TreeSampler:
     def _loop(self) -> None:
         start = time.thread_time()
         while True:
+            began = time.thread_time()
             pss = rss = 0
             tree = process_tree(self.root)
             for pid in tree:
@@ -276,7 +289,7 @@ class TreeSampler:
             self.peak_pss = max(self.peak_pss, pss)
             self.peak_rss = max(self.peak_rss, rss)
             self.peak_processes = max(self.peak_processes, len(tree))
-            if self._stop.wait(self.interval):
+            if self._stop.wait(max(self.interval, (time.thread_time() - began) / SAMPLER_SHARE)):
                 break
         self.cpu = time.thread_time() - start
 
@@ -285,7 +298,17 @@ class TreeSampler:
         self._thread.join()
 
 
+def tail(fh, limit: int) -> str:
+    size = fh.seek(0, os.SEEK_END)
+    fh.seek(max(0, size - limit))
+    return fh.read().decode("utf-8", "replace")
+
+
 def time_process(argv: list[str], sample_interval: float = 0.0) -> tuple[Run, str, str]:
+    """Runs argv; gives its Run and the ends of its stdout and stderr. Only the ends are read:
+    wait4's ru_maxrss of a command is at least this process's own peak RSS at the time it was
+    started (the child inherits its parent's high-water mark when it executes the command), so
+    the benchmark must stay small, and a 50,000-document JSON report read whole would not."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         proc = subprocess.Popen(argv, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=out, stderr=err, env=CHILD_ENV)
@@ -297,10 +320,8 @@ def time_process(argv: list[str], sample_interval: float = 0.0) -> tuple[Run, st
             if sampler is not None:
                 sampler.stop()
         proc.returncode = rc = os.waitstatus_to_exitcode(status)  # already reaped by wait4
-        out.seek(0)
-        err.seek(0)
-        stdout = out.read().decode("utf-8", "replace")
-        stderr = err.read().decode("utf-8", "replace")
+        stdout = tail(out, 1 << 20)  # a report's summary is near its end
+        stderr = tail(err, 1 << 20)
     run = Run("", wall, usage.ru_maxrss, usage.ru_utime, usage.ru_stime, rc)
     if sampler is not None:
         run.tree_pss_kib, run.tree_rss_kib = sampler.peak_pss, sampler.peak_rss
@@ -310,11 +331,15 @@ def time_process(argv: list[str], sample_interval: float = 0.0) -> tuple[Run, st
 
 
 def report_summary(stdout: str) -> Optional[dict]:
-    try:
-        summary = json.loads(stdout)["summary"]
-    except (ValueError, KeyError, TypeError):
+    """The "summary" object of a k8slint JSON report (the end of one), without its findings."""
+    at = stdout.rfind('"summary": {')
+    if at < 0:
         return None
-    return {k: v for k, v in summary.items() if k != "baselined"}
+    try:
+        summary, _ = json.JSONDecoder().raw_decode(stdout, at + len('"summary": '))
+    except ValueError:
+        return None
+    return summary if isinstance(summary, dict) else None
 
 
 def run_tool(tool: Tool, scenario: Scenario, files: list[str], reports: Optional[dict] = None,
@@ -511,7 +536,7 @@ def targets(scenarios: list[Scenario], summaries: dict[str, dict], series: Optio
     if "k8slint" in c and "k8slint-serial" in c:
         result["c_serial"] = {
             "serial_s": c["k8slint-serial"]["median_s"], "parallel_s": c["k8slint"]["median_s"],
-            "speedup": c["k8slint-serial"]["median_s"] / c["k8slint"]["median_s"],
+            "speedup": c["k8slint-serial"]["median_s"] / c["k8slint"]["median_s"],  # serial / parallel
             "serial_vs_floor": ratio(c, "k8slint-serial", "floor"),
             "serial_vs_floor-c": ratio(c, "k8slint-serial", "floor-c"),
         }
@@ -599,6 +624,8 @@ def print_scaling(series: dict) -> None:
 
 def print_targets(result: dict[str, dict]) -> None:
     print("\ntargets:")
+    if not result:
+        print("  none measured: they need (a), (c), (w) or (s)")
     for key, ref in (("c_vs_floor", "floor"), ("c_vs_floor-c", "floor-c")):
         if key in result:
             r = result[key]
@@ -610,11 +637,11 @@ def print_targets(result: dict[str, dict]) -> None:
     if "c_serial" in result:
         r = result["c_serial"]
         print(f"      serial (--jobs 1): {r['serial_s']:.3f} s, {fmt_ratio(r['serial_vs_floor'])} floor, "
-              f"{fmt_ratio(r['serial_vs_floor-c'])} floor-c; parallel is {r['speedup']:.2f}x faster")
+              f"{fmt_ratio(r['serial_vs_floor-c'])} floor-c; serial / parallel {r['speedup']:.2f}x")
     if "c_memory" in result:
         print("      memory on (c): " + "; ".join(
             f"{name} tree PSS {fmt_mib(m['peak_tree_pss_mib'])} MiB, largest process RSS {m['peak_rss_mib']:.1f} MiB"
-            + (f" ({m['max_processes']} processes)" if m["max_processes"] else "")
+            + (f" ({m['max_processes']} proc.)" if m["max_processes"] else "")
             for name, m in result["c_memory"].items()))
     if "warm" in result:
         r = result["warm"]
@@ -817,7 +844,9 @@ def main() -> int:
                       + (f"; kubernetes-validate gets the {s.peer_files} files it can load "
                          f"({s.peer_documents} documents)" if peer_files else ""),
                       flush=True)
-                reports: dict = {}  # the first k8slint report summary: every other must equal it
+                # the first k8slint report summary, which every other must equal (when two or more
+                # commands of the scenario should report the same: cold and warm, parallel and serial)
+                reports: Optional[dict] = {} if sum(t.same_report for t in tools) > 1 else None
                 for t in tools:  # warm runs: fill their private cache once
                     if t.cache is not None:
                         prime(t, s)
