@@ -152,27 +152,36 @@ def open_cache(folder: Optional[Path], settings: Any, kubernetes_version: str) -
 
 def cached_check(checker: Any, source: Any, raw: Optional[bytes], options: Any, cache: Optional[Cache]) -> Any:
     """The FileResult of one source: from the cache when its bytes were checked before."""
-    from k8slint.discover import TooLarge
     from k8slint.file_result import check_file
-    from k8slint.run import _read
 
     if cache is None or source.path is None:
         return check_file(checker, source, raw, options)
+    hit, raw, key = lookup(checker, source, raw, options, cache)
+    if hit is not None:
+        return hit
+    result = check_file(checker, source, raw, options)
+    if key is not None and result.outcome.input_error is None:
+        cache.store(key, result)
+    return result
+
+
+def lookup(checker: Any, source: Any, raw: Optional[bytes], options: Any, cache: Cache) -> tuple[Any, Optional[bytes], Optional[str]]:
+    """(cached FileResult or None, the file's bytes, its cache key); bytes and key are None
+    when the file cannot be read (checking it reports why)."""
+    from k8slint.discover import TooLarge
+    from k8slint.run import _read
+
     if raw is None:
         try:
             raw = _read(source, None, options.overlay, options.limits.max_file_size)
         except (OSError, TooLarge):
-            return check_file(checker, source, None, options)  # reports it as usual
+            return None, None, None
     partial = bool(checker.partial_files) and source.path.resolve() in checker.partial_files
     key = cache.key(source.display, raw, partial)
     hit = cache.load(key)
     if hit is not None:
         hit.renumber(source.order)
-        return hit
-    result = check_file(checker, source, raw, options)
-    if result.outcome.input_error is None:
-        cache.store(key, result)
-    return result
+    return hit, raw, key
 
 
 def cached_context(checker: Any, display: str, raw: bytes, text: str, cache: Cache) -> None:

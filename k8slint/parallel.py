@@ -34,19 +34,44 @@ def _chunks(sources: list[Any], raws: dict[int, bytes], jobs: int) -> list[list[
 
 def check_in_parallel(
     checker: Any, sources: list[Any], raws: dict[int, bytes], options: Any, jobs: int, cache: Any = None,
+    automatic: bool = False,
 ) -> Iterator[Any]:
     """The outcome of each source, in order, with the parent's checker updated as a serial run
-    would have updated it."""
+    would have updated it. With a cache, hits are read here (sending them through a worker
+    would unpickle and pickle them twice) and only the misses go to workers; ``automatic``
+    (no --jobs given): no workers at all when the misses are small (a warm run)."""
+    from k8slint.cache import cached_check, lookup
+    from k8slint.run import PARALLEL_BYTES, _input_bytes
+
+    hits: dict[int, FileResult] = {}
+    if cache is not None:
+        for source in sources:
+            if source.path is not None:
+                hit, _, _ = lookup(checker, source, raws.get(source.order), options, cache)
+                if hit is not None:
+                    hits[source.order] = hit
+                    raws.pop(source.order, None)
+    misses = [s for s in sources if s.order not in hits]
+    if (automatic and _input_bytes(misses) <= PARALLEL_BYTES) or len(misses) < 2:
+        for source in sources:
+            result = hits.get(source.order)
+            if result is None:
+                result = cached_check(checker, source, raws.pop(source.order, None), options, cache)
+            merge(checker, result)
+            yield result.outcome
+        return
     global _STATE
     _STATE = (checker, options, cache)
     context = multiprocessing.get_context("fork")
     try:
         with context.Pool(jobs) as pool:
-            results = pool.imap(_check_chunk, _chunks(sources, raws, jobs))
-            for chunk in results:
-                for result in chunk:
-                    merge(checker, result)
-                    yield result.outcome
+            checked = (r for chunk in pool.imap(_check_chunk, _chunks(misses, raws, jobs)) for r in chunk)
+            for source in sources:
+                result = hits.get(source.order)
+                if result is None:
+                    result = next(checked)
+                merge(checker, result)
+                yield result.outcome
     finally:
         _STATE = None
 

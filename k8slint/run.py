@@ -509,7 +509,9 @@ def run_check(
     if jobs > 1:
         from k8slint.parallel import check_in_parallel
 
-        outcomes: Iterable[FileOutcome] = check_in_parallel(checker, sources, raws, options, jobs, cache)
+        outcomes: Iterable[FileOutcome] = check_in_parallel(
+            checker, sources, raws, options, jobs, cache, automatic=options.jobs is None,
+        )
     elif cache is not None:
         outcomes = _cached_outcomes(checker, sources, raws, stdin, options, cache)
     else:

@@ -71,6 +71,19 @@ def test_a_changed_file_is_checked_again_and_only_it(project, monkeypatch):
     assert warm == _run(project, "-f", "json", "--no-cache")
 
 
+def test_parallel_runs_send_only_the_misses_to_workers(project, monkeypatch):
+    _run(project, "-f", "json")
+    entries = set((project / ".k8slint_cache").rglob("*.pickle"))
+    changed = sorted((project / "fixtures").glob("KL1*/fail.yaml"))[:3]
+    for path in changed:
+        path.write_text(path.read_text() + "# changed\n")
+    loads = _count_loads(monkeypatch)
+    warm = _run(project, "-f", "json", "--jobs", "2")
+    assert loads == []  # the parent read nothing but cache entries: the three files went to workers
+    assert len(set((project / ".k8slint_cache").rglob("*.pickle")) - entries) == 3
+    assert warm == _run(project, "-f", "json", "--no-cache")
+
+
 def test_context_files_come_from_the_cache_too(project, monkeypatch):
     # the pre-commit hook checks the changed files with the whole repository as --context
     def run(*extra):
