@@ -11,7 +11,8 @@ Safe by construction: entries are written to a temporary file and renamed (concu
 never see half an entry); an unreadable, corrupt or foreign entry is ignored and rewritten;
 and entries are read with an unpickler that only accepts k8slint's own data classes, so a
 planted cache file cannot run code. ``--no-cache`` turns it off; ``--cache-dir`` moves it;
-the folder holds a ``.gitignore`` so that it is never committed.
+the folder holds a ``.gitignore`` so that it is never committed. It does not grow forever: a hit
+touches its entry, and once a day a run deletes the entries unused for 30 days.
 """
 from __future__ import annotations
 
@@ -27,6 +28,8 @@ from k8slint.outputs import write_atomically
 
 FORMAT = 1
 DEFAULT_NAME = ".k8slint_cache"
+KEEP_DAYS = 30  # entries unused for this long are deleted (see Cache.prune)
+DAY = 24 * 3600
 
 _ALLOWED = {
     ("k8slint.file_result", "FileResult"), ("k8slint.file_result", "ContextResult"), ("k8slint.run", "FileOutcome"),
@@ -121,6 +124,10 @@ class Cache:
             self.misses += 1
             return None
         self.hits += 1
+        try:
+            os.utime(self._path(key))  # in use: kept by prune()
+        except OSError:
+            pass
         return result
 
     def store(self, key: str, result: Any) -> None:
@@ -132,6 +139,38 @@ class Cache:
             write_atomically(str(path), data)  # concurrent runs never see half an entry
         except (OSError, pickle.PicklingError, TypeError, AttributeError, RecursionError):
             pass  # a cache that cannot be written only makes the next run slower
+
+    def prune(self, now: Optional[float] = None) -> int:
+        """At most once a day: delete entries no run has used for ``KEEP_DAYS`` days (every hit
+        touches its entry), and temporary files that an interrupted write left behind.
+        Returns how many files were deleted."""
+        import time
+
+        now = time.time() if now is None else now
+        stamp = self.folder / "last-prune"
+        try:
+            if now - stamp.stat().st_mtime < DAY:
+                return 0
+        except OSError:
+            if not self.folder.is_dir():
+                return 0
+        deleted = 0
+        try:
+            for sub in os.scandir(self.folder):
+                if not sub.is_dir(follow_symlinks=False):
+                    continue
+                for entry in os.scandir(sub.path):
+                    age = now - entry.stat(follow_symlinks=False).st_mtime
+                    if (entry.name.endswith(".pickle") and age > KEEP_DAYS * DAY) or (
+                        entry.name.endswith(".tmp") and age > DAY
+                    ):
+                        os.unlink(entry.path)
+                        deleted += 1
+            stamp.touch()
+            os.utime(stamp, (now, now))
+        except OSError:
+            pass  # another run is pruning too, or the folder is read-only: next time
+        return deleted
 
     def _prepare(self) -> None:
         if self._ready:

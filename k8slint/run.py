@@ -555,6 +555,8 @@ def run_check(
         else:
             findings.extend(apply_folds(checker.engine.index_findings(index, locate)))
 
+    if cache is not None:
+        cache.prune()
     # Again over every phase: an object rule may explain an index rule's finding (KL622 → KL303).
     findings = _finish(apply_folds(findings), checker, settings)
     _drop_fixes_that_cannot_apply(findings, checker.broken_files, texts)

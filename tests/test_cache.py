@@ -84,6 +84,32 @@ def test_parallel_runs_send_only_the_misses_to_workers(project, monkeypatch):
     assert warm == _run(project, "-f", "json", "--no-cache")
 
 
+def test_entries_unused_for_30_days_are_pruned_once_a_day(project):
+    import time
+
+    reference = _run(project, "-f", "json", "--no-cache")
+    _run(project, "-f", "json")
+    folder = project / ".k8slint_cache" / "v1"
+    entries = sorted(folder.rglob("*.pickle"))
+    stamp = folder / "last-prune"
+    assert stamp.exists() and len(entries) > 10
+    old = time.time() - 40 * 24 * 3600
+    for entry in entries:
+        os.utime(entry, (old, old))
+    stale = entries[0].parent / "gone.pickle"  # an entry of a file that no longer exists
+    stale.write_bytes(b"x")
+    leftover = entries[0].parent / ".k8slint-abc.tmp"  # an interrupted write
+    leftover.write_bytes(b"x")
+    for path in (stale, leftover):
+        os.utime(path, (old, old))
+    assert _run(project, "-f", "json") == reference  # every hit touches its entry ...
+    assert stale.exists() and leftover.exists()  # ... but pruning ran less than a day ago
+    os.utime(stamp, (old, old))
+    assert _run(project, "-f", "json") == reference
+    assert not stale.exists() and not leftover.exists()
+    assert all(entry.exists() for entry in entries)  # in use: kept
+
+
 def test_context_files_come_from_the_cache_too(project, monkeypatch):
     # the pre-commit hook checks the changed files with the whole repository as --context
     def run(*extra):
