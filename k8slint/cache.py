@@ -198,6 +198,15 @@ def cached_check(checker: Any, source: Any, raw: Optional[bytes], options: Any, 
     hit, raw, key = lookup(checker, source, raw, options, cache)
     if hit is not None:
         return hit
+    return check_and_store(checker, source, raw, key, options, cache)
+
+
+def check_and_store(
+    checker: Any, source: Any, raw: Optional[bytes], key: Optional[str], options: Any, cache: Cache,
+) -> Any:
+    """Check a file that ``lookup`` did not find, and store its result under ``key``."""
+    from k8slint.file_result import check_file
+
     result = check_file(checker, source, raw, options)
     if key is not None and result.outcome.input_error is None:
         cache.store(key, result)

@@ -40,26 +40,37 @@ def check_in_parallel(
     would have updated it. With a cache, hits are read here (sending them through a worker
     would unpickle and pickle them twice) and only the misses go to workers; ``automatic``
     (no --jobs given): no workers at all when the misses are small (a warm run)."""
-    from k8slint.cache import cached_check, lookup
+    from k8slint.cache import cached_check, check_and_store, lookup
     from k8slint.run import PARALLEL_BYTES, _input_bytes
 
     hits: dict[int, FileResult] = {}
+    # Misses looked up here, (bytes, key), kept while they could all be checked in this process
+    # (then they are not read and hashed again); workers read their files themselves.
+    looked: dict[int, tuple[Optional[bytes], Optional[str]]] = {}
+    kept = 0
     if cache is not None:
         for source in sources:
             if source.path is not None:
-                hit, _, _ = lookup(checker, source, raws.get(source.order), options, cache)
+                hit, raw, key = lookup(checker, source, raws.get(source.order), options, cache)
                 if hit is not None:
                     hits[source.order] = hit
                     raws.pop(source.order, None)
+                elif kept <= PARALLEL_BYTES:
+                    looked[source.order] = (raw, key)
+                    kept += len(raw or b"")
     misses = [s for s in sources if s.order not in hits]
     if (automatic and _input_bytes(misses) <= PARALLEL_BYTES) or len(misses) < 2:
         for source in sources:
             result = hits.get(source.order)
-            if result is None:
+            if result is None and source.order in looked:
+                raw, key = looked.pop(source.order)
+                result = check_and_store(checker, source, raw, key, options, cache)
+            elif result is None:
                 result = cached_check(checker, source, raws.pop(source.order, None), options, cache)
             merge(checker, result)
             yield result.outcome
         return
+    looked.clear()
     global _STATE
     _STATE = (checker, options, cache)
     context = multiprocessing.get_context("fork")

@@ -82,6 +82,12 @@ def test_parallel_runs_send_only_the_misses_to_workers(project, monkeypatch):
     assert loads == []  # the parent read nothing but cache entries: the three files went to workers
     assert len(set((project / ".k8slint_cache").rglob("*.pickle")) - entries) == 3
     assert warm == _run(project, "-f", "json", "--no-cache")
+    # a single miss is checked in this process, from the bytes read when it was looked up
+    changed[0].write_text(changed[0].read_text() + "# again\n")
+    loads.clear()
+    warm = _run(project, "-f", "json", "--jobs", "2")
+    assert len(loads) == 1 and loads[0].endswith("# again\n")
+    assert warm == _run(project, "-f", "json", "--no-cache")
 
 
 def test_entries_unused_for_30_days_are_pruned_once_a_day(project):
