@@ -7,6 +7,7 @@ prints or knows the output format.
 from __future__ import annotations
 
 import errno
+import gc
 import os
 import sys
 from pathlib import Path
@@ -487,7 +488,33 @@ def run_check(
 ) -> RunResult:
     """Raises ConfigError (and rule-pack errors) for problems that stop the run (exit 2).
 
-    ``progress(n, total)`` is called as the n-th source is checked."""
+    ``progress(n, total)`` is called as the n-th source is checked.
+
+    The garbage collector is off during the run (and in its workers, which inherit that). A run
+    keeps almost everything it allocates (objects, findings, cached results) to its end, and
+    makes no reference cycles worth collecting, so the collector's passes, which scan every live
+    object again as the heap grows, found nothing while taking more than half of the time to
+    read cached results and a tenth of a cold run on 10,000 documents (peak memory unchanged)."""
+    with CollectorPaused():
+        return _run_check(options, stdin, progress)
+
+
+class CollectorPaused:
+    """``with CollectorPaused():`` the garbage collector is off (see run_check), and back to its
+    previous state after."""
+
+    def __enter__(self) -> None:
+        self.collecting = gc.isenabled()
+        gc.disable()
+
+    def __exit__(self, *exc: Any) -> None:
+        if self.collecting:
+            gc.enable()
+
+
+def _run_check(
+    options: CheckOptions, stdin: Optional[BinaryIO], progress: Optional[Callable[[int, int], None]],
+) -> RunResult:
     settings = Settings(options)
     sources, input_errors = discover(options.paths, settings.excludes, options.stdin_filename or "<stdin>")
     if options.only_files is not None:

@@ -187,3 +187,23 @@ def test_real_corpus_cold_and_warm_are_identical(tmp_path):
     cold = run_cli(*args)
     warm = run_cli(*args)
     assert cold == warm == run_cli("check", "-f", "sarif", "--no-cache", str(CORPUS / "real"))
+
+
+def test_the_garbage_collector_is_paused_during_a_run_only():
+    import gc
+
+    from k8slint.run import CheckOptions, run_check
+
+    assert gc.isenabled()
+    seen = []
+    real = gc.isenabled
+    run_check(CheckOptions(paths=[str(FIXTURES / "KL301-service-selector-mismatch")]),
+              progress=lambda n, total: seen.append(real()))
+    assert seen and not any(seen)  # off while the files were checked
+    assert gc.isenabled()  # and on again after
+    gc.disable()
+    try:
+        run_check(CheckOptions(paths=[str(FIXTURES / "KL301-service-selector-mismatch")]))
+        assert not gc.isenabled()  # a caller's choice is kept
+    finally:
+        gc.enable()
