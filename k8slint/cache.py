@@ -20,6 +20,7 @@ import hashlib
 import io
 import os
 import pickle
+import time
 from pathlib import Path
 from typing import Any, Optional
 
@@ -97,20 +98,24 @@ class Cache:
         self.folder = folder / f"v{FORMAT}"
         self.key_prefix = key
         self.hits = self.misses = 0
+        self.keys: dict[str, str] = {}  # file (as reported) → the key of its entry, this run
         self._ready = False
 
     def key(self, display: str, raw: bytes, partial: bool) -> str:
         digest = hashlib.sha256(self.key_prefix)
         digest.update(display.encode("utf-8", "surrogateescape") + b"\0" + (b"P" if partial else b"-") + b"\0")
         digest.update(raw)
-        return digest.hexdigest()
+        key = digest.hexdigest()
+        if not display.startswith("context:"):
+            self.keys[display] = key
+        return key
 
     def _path(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}.pickle"
 
     def load(self, key: str, expected: Optional[type] = None) -> Any:
         try:
-            data = self._path(key).read_bytes()
+            data = _read_in_use(self._path(key))
             result = _SafeUnpickler(io.BytesIO(data)).load()
         except FileNotFoundError:
             self.misses += 1
@@ -124,11 +129,23 @@ class Cache:
             self.misses += 1
             return None
         self.hits += 1
-        try:
-            os.utime(self._path(key))  # in use: kept by prune()
-        except OSError:
-            pass
         return result
+
+    def read_side(self, key: str, suffix: str) -> Optional[bytes]:
+        """The bytes of a file kept beside an entry (see span_memo), or None."""
+        try:
+            return _read_in_use(self._path(key).with_suffix("." + suffix))
+        except OSError:
+            return None
+
+    def write_side(self, key: str, suffix: str, data: bytes) -> None:
+        path = self._path(key).with_suffix("." + suffix)
+        try:
+            self._prepare()
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomically(str(path), data)
+        except OSError:
+            pass  # as store(): only the next run is slower
 
     def store(self, key: str, result: Any) -> None:
         path = self._path(key)
@@ -144,8 +161,6 @@ class Cache:
         """At most once a day: delete entries no run has used for ``KEEP_DAYS`` days (every hit
         touches its entry), and temporary files that an interrupted write left behind.
         Returns how many files were deleted."""
-        import time
-
         now = time.time() if now is None else now
         stamp = self.folder / "last-prune"
         try:
@@ -161,7 +176,7 @@ class Cache:
                     continue
                 for entry in os.scandir(sub.path):
                     age = now - entry.stat(follow_symlinks=False).st_mtime
-                    if (entry.name.endswith(".pickle") and age > KEEP_DAYS * DAY) or (
+                    if (entry.name.endswith((".pickle", ".spans")) and age > KEEP_DAYS * DAY) or (
                         entry.name.endswith(".tmp") and age > DAY
                     ):
                         os.unlink(entry.path)
@@ -181,6 +196,17 @@ class Cache:
         if not ignore.exists():
             ignore.write_text("# k8slint's cache (k8slint check --no-cache to do without); never commit it\n*\n")
         self._ready = True
+
+
+def _read_in_use(path: Path) -> bytes:
+    """The file's bytes; it is touched (kept by prune) unless that was done in the last hour."""
+    with open(path, "rb") as f:
+        if time.time() - os.fstat(f.fileno()).st_mtime > 3600:
+            try:
+                os.utime(f.fileno() if os.utime in os.supports_fd else path)
+            except OSError:
+                pass  # a read-only cache: prune() cannot delete anything in it either
+        return f.read()
 
 
 def open_cache(folder: Optional[Path], settings: Any, kubernetes_version: str) -> Optional[Cache]:

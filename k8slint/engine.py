@@ -73,10 +73,12 @@ class Engine:
     def index_findings(
         self, index: Any, locate: Callable[[list[K8sObject], bool], list[Any]],
         share: Optional[Iterable[int]] = None, keys: Optional[list[tuple[int, int, int]]] = None,
+        spans: Any = None,
     ) -> list[Finding]:
         """Findings of the index rules; ``locate(objects, exact)`` gives the nodes of objects whose
         nodes were released, composing each file once (the reports are grouped by file for that);
-        ``exact``: a fix needs the marks' character indexes too.
+        ``exact``: a fix needs the marks' character indexes too. ``spans`` (a SpanMemo): where
+        the findings of files located before are, so that their documents need not be composed.
 
         ``share``: only the index rules at these positions (see parallel.index_findings); then
         ``keys`` receives, for each finding, the key that sorts findings of all shares into the
@@ -99,21 +101,36 @@ class Engine:
             while end < len(reports) and reports[end][1].file == file:
                 end += 1
             batch = reports[start:end]
-            nodes = locate([obj for _, obj, _, _ in batch], any(r.fix is not None for _, _, r, _ in batch))
-            findings.extend(
-                self.to_finding(impl, obj, report, node) for (impl, obj, report, _), node in zip(batch, nodes)
-            )
+            known = [
+                spans.get(obj, report) if spans is not None and report.fix is None else None
+                for _, obj, report, _ in batch
+            ]
+            todo = [r for r, span in zip(batch, known) if span is None]
+            nodes = iter(locate([obj for _, obj, _, _ in todo], any(r.fix is not None for _, _, r, _ in todo)) if todo else ())
+            for (impl, obj, report, _), span in zip(batch, known):
+                if span is not None:
+                    findings.append(self.to_finding(impl, obj, report, span=span))
+                    continue
+                finding = self.to_finding(impl, obj, report, next(nodes))
+                if spans is not None and report.fix is None:
+                    spans.put(obj, report, finding.span)
+                findings.append(finding)
             if keys is not None:
                 keys.extend(key for _, _, _, key in batch)
             start = end
         return findings
 
-    def to_finding(self, impl: RuleImpl, obj: K8sObject, report: Report, node: Any = None) -> Finding:
+    def to_finding(
+        self, impl: RuleImpl, obj: K8sObject, report: Report, node: Any = None, span: Any = None,
+    ) -> Finding:
+        """``span``: where the report is, known without the nodes (then it has no fix)."""
         rule = impl.rule
         root = node if node is not None else obj.node
-        target, _ = find_node(root, report.path, report.key)
+        if span is None:
+            target, _ = find_node(root, report.path, report.key)
+            span = node_span(target)
         finding = Finding(
-            obj.file, node_span(target), rule.code, rule.name,
+            obj.file, span, rule.code, rule.name,
             self.severity(rule.code, report.severity or rule.severity), report.message, report.help,
             obj.ref(), format_path(tuple(obj.prefix) + tuple(report.path)) or None, obj.file_index,
         )

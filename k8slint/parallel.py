@@ -87,44 +87,47 @@ def check_in_parallel(
         _STATE = None
 
 
-def _index_share(share: list[int]) -> tuple[list[tuple[int, int, int]], list[Any], list[int]]:
+def _index_share(share: list[int]) -> tuple[list[tuple[int, int, int]], list[Any], list[int], list[Any]]:
     """Run in a forked child: the findings of some index rules, without their ``source``
-    objects (sent back as positions in the index: the parent has the same objects)."""
+    objects (sent back as positions in the index: the parent has the same objects), and the
+    spans it located (for the parent's SpanMemo)."""
     assert _INDEX_STATE is not None
-    engine, index, locate = _INDEX_STATE
+    engine, index, locate, spans = _INDEX_STATE
     keys: list[tuple[int, int, int]] = []
-    findings = engine.index_findings(index, locate, share, keys)
+    findings = engine.index_findings(index, locate, share, keys, spans)
     positions = {id(obj): i for i, obj in enumerate(index.objects)}
     sources = []
     for finding in findings:
         sources.append(positions.get(id(finding.source), -1))
         finding.source = None
-    return keys, findings, sources
+    return keys, findings, sources, spans.learned() if spans is not None else []
 
 
-def index_findings(engine: Any, index: Any, locate: Any, jobs: int) -> list[Any]:
+def index_findings(engine: Any, index: Any, locate: Any, jobs: int, spans: Any = None) -> list[Any]:
     """The index rules' findings, in the order of a serial run, with the rules shared between
     this process and one forked child (the index is inherited, not sent). Used when the files
     were checked in parallel: on 10,000 documents the index rules and the composition of the
     documents they report on take a second or more, which would otherwise run on one core."""
     rules = len(engine.index_rules)
     if jobs < 2 or rules < 2:
-        return engine.index_findings(index, locate)  # type: ignore[no-any-return]
+        return engine.index_findings(index, locate, spans=spans)  # type: ignore[no-any-return]
     global _INDEX_STATE
-    _INDEX_STATE = (engine, index, locate)
+    _INDEX_STATE = (engine, index, locate, spans)
     mine, theirs = list(range(0, rules, 2)), list(range(1, rules, 2))
     context = multiprocessing.get_context("fork")
     try:
         with context.Pool(1) as pool:
             pending = pool.apply_async(_index_share, (theirs,))
             keys: list[tuple[int, int, int]] = []
-            findings = engine.index_findings(index, locate, mine, keys)
-            their_keys, their_findings, sources = pending.get()
+            findings = engine.index_findings(index, locate, mine, keys, spans)
+            their_keys, their_findings, sources, learned = pending.get()
     finally:
         _INDEX_STATE = None
     for finding, position in zip(their_findings, sources):
         if position < 0:  # not an object of the index: cannot be matched up, so run it here
-            return engine.index_findings(index, locate)  # type: ignore[no-any-return]
+            return engine.index_findings(index, locate, spans=spans)  # type: ignore[no-any-return]
         finding.source = index.objects[position]
+    if spans is not None:
+        spans.learn(learned)
     ordered = sorted(zip(keys + their_keys, findings + their_findings), key=lambda pair: pair[0])
     return [finding for _, finding in ordered]

@@ -575,12 +575,19 @@ def _run_check(
             collect_generated(kustomizations),
         )
         locate = _Relocator(texts, options.limits.max_documents)
+        spans = None
+        if cache is not None:
+            from k8slint.span_memo import SpanMemo
+
+            spans = SpanMemo(cache)
         if jobs > 1:
             from k8slint.parallel import index_findings
 
-            findings.extend(apply_folds(index_findings(checker.engine, index, locate, jobs)))
+            findings.extend(apply_folds(index_findings(checker.engine, index, locate, jobs, spans)))
         else:
-            findings.extend(apply_folds(checker.engine.index_findings(index, locate)))
+            findings.extend(apply_folds(checker.engine.index_findings(index, locate, spans=spans)))
+        if spans is not None:
+            spans.save()
 
     if cache is not None:
         cache.prune()
