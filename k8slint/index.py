@@ -162,6 +162,15 @@ class Index:
 
     def select_labels(self, namespace: Optional[str], selector: Any) -> list[PodTemplate]:
         """Pod templates a LabelSelector (matchLabels + matchExpressions) matches."""
+        try:
+            key = ("select_labels", namespace, _frozen(selector))
+            hash(key)
+        except TypeError:  # a value no selector has (the schema check reports it)
+            return self._select_labels(namespace, selector)
+        # Copies of one policy (per environment, per folder) ask the same: answered once a run.
+        return list(self.memo(key, lambda: self._select_labels(namespace, selector)))
+
+    def _select_labels(self, namespace: Optional[str], selector: Any) -> list[PodTemplate]:
         match_labels = selector.get("matchLabels") if isinstance(selector, dict) else None
         candidates = self.select(namespace, match_labels) if isinstance(match_labels, dict) else self.templates(namespace)
         return [t for t in candidates if label_selector_matches(selector, t.labels)]
@@ -173,3 +182,12 @@ class Index:
         for key in keys:
             positions.update(self._by_label_key.get((namespace, key), ()))
         return [templates[i] for i in sorted(positions)]
+
+
+def _frozen(value: Any) -> Any:
+    """A hashable copy of YAML data (mappings in their order), for memo keys."""
+    if isinstance(value, dict):
+        return ("{", tuple((k, _frozen(v)) for k, v in value.items()))
+    if isinstance(value, list):
+        return ("[", tuple(_frozen(v) for v in value))
+    return (value.__class__.__name__, value)  # true and 1 are equal keys, but not equal labels

@@ -160,13 +160,11 @@ def _check(
         )
     if address.port is None or address.pod:
         return None
-    if built_in is not None and not services:
-        ports: list[dict[str, Any]] = [{"port": p} for p in built_in]
-    else:
-        if any(not _port_checked(s) for s in services):
-            return None
-        ports = [as_dict(p) for s in services for p in as_list(as_dict(s.data.get("spec")).get("ports"))]
-    numbers = [p.get("port") for p in ports if isinstance(p.get("port"), int) and not isinstance(p.get("port"), bool)]
+    # Many containers address the same Service: its ports are worked out once a run.
+    exposed = index.memo(("KL708 ports", namespace, service), lambda: _exposed(services, built_in))
+    if exposed is None:
+        return None
+    ports, numbers = exposed
     if not numbers or address.port in numbers:
         return None
     how = "port" if address.explicit_port else "(implied) port"
@@ -174,6 +172,19 @@ def _check(
         f"{subject} addresses {how} {address.port} of Service {namespace}/{service}, which exposes {_exposes(ports)}",
         _port_help(address, ports, numbers),
     )
+
+
+def _exposed(services: list[Any], built_in: Any) -> Optional[tuple[list[dict[str, Any]], list[int]]]:
+    """(ports, port numbers) that the Services (or the built-in one) expose; None when a
+    client's port is not checked against them (see _port_checked)."""
+    if built_in is not None and not services:
+        ports: list[dict[str, Any]] = [{"port": p} for p in built_in]
+    else:
+        if any(not _port_checked(s) for s in services):
+            return None
+        ports = [as_dict(p) for s in services for p in as_list(as_dict(s.data.get("spec")).get("ports"))]
+    numbers = [p.get("port") for p in ports if isinstance(p.get("port"), int) and not isinstance(p.get("port"), bool)]
+    return ports, numbers
 
 
 def _port_checked(service: Any) -> bool:
