@@ -4,10 +4,8 @@ Fields may be added; existing fields never change meaning.
 """
 from __future__ import annotations
 
-import json
-
 from k8slint import __version__
-from k8slint.report import ReportOptions
+from k8slint.report import ReportOptions, json_text
 from k8slint.run import RunResult
 
 CONTRACT_VERSION = 1
@@ -25,4 +23,4 @@ def to_data(result: RunResult) -> dict:
 
 
 def render(result: RunResult, options: ReportOptions) -> str:
-    return json.dumps(to_data(result), indent=2, ensure_ascii=False) + "\n"
+    return json_text.dumps(to_data(result)) + "\n"

@@ -10,7 +10,6 @@ added above it. The output is deterministic: no timestamps, no absolute paths ex
 """
 from __future__ import annotations
 
-import json
 import os
 import textwrap
 from pathlib import Path
@@ -22,7 +21,7 @@ from k8slint.docs import render_rule
 from k8slint.findings import Finding, Severity
 from k8slint.fingerprint import VERSION as FINGERPRINT_VERSION
 from k8slint.fingerprint import fingerprints, relative_to
-from k8slint.report import ReportOptions
+from k8slint.report import ReportOptions, json_text
 from k8slint.rule import Rule
 from k8slint.run import RunResult
 
@@ -201,4 +200,4 @@ def to_data(result: RunResult, options: ReportOptions) -> dict[str, Any]:
 
 
 def render(result: RunResult, options: ReportOptions) -> str:
-    return json.dumps(to_data(result, options), indent=2, ensure_ascii=False) + "\n"
+    return json_text.dumps(to_data(result, options)) + "\n"
