@@ -103,12 +103,9 @@ def run(args: CheckArgs) -> int:
     from k8slint.rule_packs import PackError
     from k8slint.schema_store import UnknownVersion
 
-    from k8slint.run import CollectorPaused
-
     try:
         outputs = plan(args.formats, args.outputs) if args.write_baseline is None else []
-        with CollectorPaused():  # the report too: it allocates while every result is alive
-            return _run(args, outputs)
+        return _run(args, outputs)
     except (UnknownVersion, ConfigError, PackError, UnknownRule, OutputError, GitError, BaselineError) as err:
         return usage_error(str(err))
 

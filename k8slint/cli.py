@@ -10,6 +10,7 @@ so that a pre-commit run does not pay for the CLI framework's import.
 """
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from enum import Enum
@@ -271,6 +272,10 @@ def main(argv: Optional[List[str]] = None) -> int:
                 stream.reconfigure(errors="backslashreplace")
             except (ValueError, OSError):
                 pass
+    # No garbage collection while a command runs (see run.run_check): it only slowed the imports,
+    # the check and the report down. The previous state is back when main returns.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         return _dispatch(argv)
     except KeyboardInterrupt:
@@ -286,3 +291,6 @@ def main(argv: Optional[List[str]] = None) -> int:
             "(set K8SLINT_DEBUG=1 for the traceback and please report it)\n"
         )
         return EXIT_INTERNAL
+    finally:
+        if collecting:
+            gc.enable()

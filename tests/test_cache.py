@@ -255,3 +255,23 @@ def test_the_garbage_collector_is_paused_during_a_run_only():
         assert not gc.isenabled()  # a caller's choice is kept
     finally:
         gc.enable()
+
+
+def test_the_command_line_pauses_the_collector_and_restores_it(monkeypatch):
+    import gc
+
+    from k8slint import fastargs
+    from k8slint.cli import main
+
+    seen = []
+    real = fastargs.parse_check
+
+    def parse_check(argv):
+        seen.append(gc.isenabled())  # before the imports and the run
+        return real(argv)
+
+    monkeypatch.setattr(fastargs, "parse_check", parse_check)
+    assert gc.isenabled()
+    assert main(["check", "--no-cache", "-f", "json", str(FIXTURES / "KL301-service-selector-mismatch")]) == 1
+    assert seen == [False]
+    assert gc.isenabled()
