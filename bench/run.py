@@ -558,6 +558,8 @@ def targets(scenarios: list[Scenario], summaries: dict[str, dict], series: Optio
             "nochange_s": w.get("k8slint-warm-nochange", {}).get("median_s"),
             "speedup_nochange": ratio(w, "k8slint", "k8slint-warm-nochange"),
             "warm_peak_tree_pss_mib": w["k8slint-warm"]["peak_tree_pss_mib"],
+            "floor_s": w.get("warm-floor", {}).get("median_s"),
+            "speedup_floor": ratio(w, "k8slint", "warm-floor"),
         }
     for key, summary in summaries.items():
         all_rules, schema_only = summary.get("k8slint"), summary.get("k8slint-schema")
@@ -651,6 +653,10 @@ def print_targets(result: dict[str, dict]) -> None:
               f"cold {r['cold_s']:.3f} s / warm {r['warm_s']:.3f} s = {r['speedup']:.1f}x -> {verdict(r['met'])}\n"
               f"      per repetition: median {r['paired_median']:.1f}x, range {r['paired_min']:.1f}x-"
               f"{r['paired_max']:.1f}x{nochange}")
+        if r.get("floor_s") is not None:
+            print(f"      warm floor (bench/warm_floor.py: start-up, one file checked, every file read and "
+                  f"hashed, the report written): {r['floor_s']:.3f} s = {fmt_ratio(r['speedup_floor'])} faster "
+                  f"than cold, the most any warm run can be")
     if "a_seconds" in result:
         r = result["a_seconds"]
         warm = f" (warm, primed cache: {r['warm_seconds']:.3f} s)" if r["warm_seconds"] is not None else ""
@@ -799,12 +805,18 @@ def main() -> int:
             copy = WarmCopy(tree, work / "w")
             cache_w = PrivateCache(work / "w" / "cache")
             warm = check + ["--cache-dir", str(cache_w.folder.relative_to(ROOT)), "--format", "json"]
+            # the floor of a warm run (bench/warm_floor.py) writes the report of a cold run
+            report_w = work / "w" / "report.json"
+            with report_w.open("wb") as out:
+                subprocess.run(cold.argv + [copy.path], cwd=ROOT, stdout=out, check=False, env=CHILD_ENV)
+            warm_floor = Tool("warm-floor", [sys.executable, str(BENCH / "warm_floor.py"), "--report",
+                                             str(report_w)], (0,), same_report=True)
             add(Scenario("w", f"{tree.relative_to(ROOT)} (a private copy)", [copy.path], repeat_w, 0,
                          warmup=args.warmup),
                 [Tool("k8slint", cold.argv, cold.ok_codes, same_report=True),  # cold, on the same copy
                  Tool("k8slint-warm", warm, (0, 1), cache=cache_w, new_entries=1, before=copy.change_one,
                       same_report=True),
-                 Tool("k8slint-warm-nochange", warm, (0, 1), cache=cache_w, same_report=True)])
+                 Tool("k8slint-warm-nochange", warm, (0, 1), cache=cache_w, same_report=True), warm_floor])
         if "s" in args.scenarios:
             for docs in sizes:
                 tree = ensure_tree(docs)
