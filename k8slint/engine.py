@@ -106,7 +106,8 @@ class Engine:
                 for _, obj, report, _ in batch
             ]
             todo = [r for r, span in zip(batch, known) if span is None]
-            nodes = iter(locate([obj for _, obj, _, _ in todo], any(r.fix is not None for _, _, r, _ in todo)) if todo else ())
+            exact = any(r.fix is not None for _, _, r, _ in todo)
+            nodes = iter(locate([obj for _, obj, _, _ in todo], exact) if todo else ())
             for (impl, obj, report, _), span in zip(batch, known):
                 if span is not None:
                     findings.append(self.to_finding(impl, obj, report, span=span))
