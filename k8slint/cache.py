@@ -150,7 +150,7 @@ class Cache:
     def store(self, key: str, result: Any) -> None:
         path = self._path(key)
         try:
-            data = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+            data = pickle.dumps(_without_text(result), protocol=pickle.HIGHEST_PROTOCOL)
             self._prepare()
             path.parent.mkdir(parents=True, exist_ok=True)
             write_atomically(str(path), data)  # concurrent runs never see half an entry
@@ -255,7 +255,34 @@ def lookup(checker: Any, source: Any, raw: Optional[bytes], options: Any, cache:
     hit = cache.load(key)
     if hit is not None:
         hit.renumber(source.order)
+        hit.outcome.text = _text(source, raw)
     return hit, raw, key
+
+
+def _without_text(result: Any) -> Any:
+    """A FileResult as stored: without the file's text, which is half of an entry's bytes and
+    is decoded again from the bytes read to look the entry up (see _text)."""
+    from k8slint.file_result import FileResult
+    from k8slint.run import FileOutcome
+
+    if not isinstance(result, FileResult) or result.outcome.text is None:
+        return result
+    outcome = result.outcome
+    return FileResult(
+        FileOutcome(outcome.display, outcome.findings, None, outcome.input_error), result.objects,
+        result.deferred, result.comments, result.annotations, result.summary, result.lost, result.broken,
+    )
+
+
+def _text(source: Any, raw: bytes) -> Optional[str]:
+    """The text that checking the file gave (Checker.check_source): none for files that are not
+    manifests or cannot be decoded."""
+    from k8slint.loader import decode
+    from k8slint.objects import NOT_MANIFEST_NAMES
+
+    if source.path.name in NOT_MANIFEST_NAMES:
+        return None
+    return decode(raw)[0]
 
 
 def cached_context(checker: Any, display: str, raw: bytes, text: str, cache: Cache) -> None:

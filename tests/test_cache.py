@@ -275,3 +275,15 @@ def test_the_command_line_pauses_the_collector_and_restores_it(monkeypatch):
     assert main(["check", "--no-cache", "-f", "json", str(FIXTURES / "KL301-service-selector-mismatch")]) == 1
     assert seen == [False]
     assert gc.isenabled()
+
+
+def test_entries_do_not_keep_the_text(project):
+    # the text is decoded again from the bytes read to look the entry up: entries half the size
+    from k8slint.cache import _SafeUnpickler
+
+    reference = _run(project, "-f", "text", "--no-cache")
+    _run(project, "-f", "json")
+    entries = sorted((project / ".k8slint_cache").rglob("*.pickle"))
+    results = [_SafeUnpickler(open(entry, "rb")).load() for entry in entries]
+    assert results and all(r.outcome.text is None for r in results if hasattr(r, "outcome"))
+    assert _run(project, "-f", "text") == reference  # code frames from the decoded text
