@@ -246,13 +246,10 @@ def missing_object_reports(index: Any, ctx: Any, kind: str) -> Any:
     """Reports for the non-optional uses of ConfigMaps (or Secrets) not in the pod's namespace."""
     from k8slint.rule import Report
 
-    for obj in index.objects:
-        if not obj.checked:
-            continue
+    for obj, namespace, _ in index.checked_templates():  # only pods refer to them
         uses = [u for u in object_uses(index, obj) if u.kind == kind and not u.optional]
         if not uses:
             continue
-        namespace = index.namespace(obj)
         made = generated(index, obj) | (produced_secrets(index, namespace) if kind == "Secret" else frozenset())
         for use in uses:
             if (kind, use.name) in BUILT_IN or (kind, use.name) in made or index.get(kind, namespace, use.name):

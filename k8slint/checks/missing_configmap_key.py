@@ -35,10 +35,7 @@ _LISTED = 6  # list the object's keys in the help when it has at most this many
 
 
 def check_index(index: Any, ctx: Any) -> Iterator[Report]:
-    for obj in index.objects:
-        if not obj.checked:
-            continue
-        namespace = index.namespace(obj)
+    for obj, namespace, _ in index.checked_templates():  # only pods read keys
         made = generated(index, obj)
         for use in object_uses(index, obj):
             if use.optional or not use.keys or (use.kind, use.name) in made:

@@ -6,7 +6,6 @@ from typing import Any, Iterator
 from k8slint.checks._references import missing_help, missing_severity, not_found, valid_name
 from k8slint.findings import Severity
 from k8slint.rule import Report, Rule
-from k8slint.workloads import pod_template
 
 RULE = Rule(
     "KL707", "priorityclass-not-found", Severity.WARNING, "references",
@@ -27,12 +26,7 @@ BUILT_IN = ("system-cluster-critical", "system-node-critical")
 
 
 def check_index(index: Any, ctx: Any) -> Iterator[Report]:
-    for obj in index.objects:
-        if not obj.checked:
-            continue
-        template = pod_template(obj, index.namespace(obj) or index.default_namespace)
-        if template is None:
-            continue
+    for obj, _, template in index.checked_templates():
         name = template.spec.get("priorityClassName")
         if not valid_name(name) or name in BUILT_IN:
             continue
