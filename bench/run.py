@@ -241,7 +241,7 @@ def process_memory(pid: int) -> tuple[int, int, str]:
                 rss = int(line.split()[1])
         return pss, rss, "pss" if data else ""  # empty: exiting, its memory already released
     except (OSError, ValueError, IndexError):
-        pass
+        pass  # no smaps_rollup (older kernels, other users' processes): RSS from statm below
     try:
         with open(f"/proc/{pid}/statm", "rb") as fh:
             resident = int(fh.read().split()[1]) * PAGE_KIB

@@ -278,11 +278,9 @@ def _text(source: Any, raw: bytes) -> Optional[str]:
     """The text that checking the file gave (Checker.check_source): none for files that are not
     manifests or cannot be decoded."""
     from k8slint.loader import decode
-    from k8slint.objects import NOT_MANIFEST_NAMES
+    from k8slint.run import not_a_manifest
 
-    if source.path.name in NOT_MANIFEST_NAMES:
-        return None
-    return decode(raw)[0]
+    return None if not_a_manifest(source) else decode(raw)[0]
 
 
 def cached_context(checker: Any, display: str, raw: bytes, text: str, cache: Cache) -> None:

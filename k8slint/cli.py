@@ -10,7 +10,6 @@ so that a pre-commit run does not pay for the CLI framework's import.
 """
 from __future__ import annotations
 
-import gc
 import os
 import sys
 from enum import Enum
@@ -18,6 +17,7 @@ from typing import List, Optional
 
 from k8slint import __version__
 from k8slint.check_command import EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, CheckArgs
+from k8slint.collector import CollectorPaused
 
 
 class OutputFormat(str, Enum):
@@ -272,12 +272,9 @@ def main(argv: Optional[List[str]] = None) -> int:
                 stream.reconfigure(errors="backslashreplace")
             except (ValueError, OSError):
                 pass
-    # No garbage collection while a command runs (see run.run_check): it only slowed the imports,
-    # the check and the report down. The previous state is back when main returns.
-    collecting = gc.isenabled()
-    gc.disable()
     try:
-        return _dispatch(argv)
+        with CollectorPaused():  # the imports, the check and the report (see k8slint.collector)
+            return _dispatch(argv)
     except KeyboardInterrupt:
         sys.stderr.write("k8slint: interrupted\n")
         return 130
@@ -291,6 +288,3 @@ def main(argv: Optional[List[str]] = None) -> int:
             "(set K8SLINT_DEBUG=1 for the traceback and please report it)\n"
         )
         return EXIT_INTERNAL
-    finally:
-        if collecting:
-            gc.enable()

@@ -15,7 +15,7 @@ from typing import Any, Iterator, Optional
 from k8slint.file_result import FileResult, merge
 
 _STATE: Optional[tuple[Any, Any, Any]] = None  # (checker, options, cache), set just before forking
-_INDEX_STATE: Optional[tuple[Any, Any, Any]] = None  # (engine, index, locate), likewise
+_INDEX_STATE: Optional[tuple[Any, Any, Any, Any]] = None  # (engine, index, locate, spans), likewise
 
 
 def _check_chunk(chunk: list[tuple[Any, Optional[bytes]]]) -> list[FileResult]:
