@@ -96,6 +96,7 @@ def settings_key(settings: Any, kubernetes_version: str) -> bytes:
 class Cache:
     def __init__(self, folder: Path, key: bytes):
         self.folder = folder / f"v{FORMAT}"
+        self._entries = os.fspath(self.folder) + os.sep  # entry paths are joined as text: a warm run makes thousands
         self.key_prefix = key
         self.hits = self.misses = 0
         self.keys: dict[str, str] = {}  # file (as reported) → the key of its entry, this run
@@ -110,8 +111,8 @@ class Cache:
             self.keys[display] = key
         return key
 
-    def _path(self, key: str) -> Path:
-        return self.folder / key[:2] / f"{key}.pickle"
+    def _path(self, key: str, suffix: str = "pickle") -> str:
+        return f"{self._entries}{key[:2]}{os.sep}{key}.{suffix}"
 
     def load(self, key: str, expected: Optional[type] = None) -> Any:
         try:
@@ -134,16 +135,16 @@ class Cache:
     def read_side(self, key: str, suffix: str) -> Optional[bytes]:
         """The bytes of a file kept beside an entry (see span_memo), or None."""
         try:
-            return _read_in_use(self._path(key).with_suffix("." + suffix))
+            return _read_in_use(self._path(key, suffix))
         except OSError:
             return None
 
     def write_side(self, key: str, suffix: str, data: bytes) -> None:
-        path = self._path(key).with_suffix("." + suffix)
+        path = self._path(key, suffix)
         try:
             self._prepare()
-            path.parent.mkdir(parents=True, exist_ok=True)
-            write_atomically(str(path), data)
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            write_atomically(path, data)
         except OSError:
             pass  # as store(): only the next run is slower
 
@@ -152,8 +153,8 @@ class Cache:
         try:
             data = pickle.dumps(_without_text(result), protocol=pickle.HIGHEST_PROTOCOL)
             self._prepare()
-            path.parent.mkdir(parents=True, exist_ok=True)
-            write_atomically(str(path), data)  # concurrent runs never see half an entry
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            write_atomically(path, data)  # concurrent runs never see half an entry
         except (OSError, pickle.PicklingError, TypeError, AttributeError, RecursionError):
             pass  # a cache that cannot be written only makes the next run slower
 
@@ -198,15 +199,23 @@ class Cache:
         self._ready = True
 
 
-def _read_in_use(path: Path) -> bytes:
-    """The file's bytes; it is touched (kept by prune) unless that was done in the last hour."""
-    with open(path, "rb") as f:
-        if time.time() - os.fstat(f.fileno()).st_mtime > 3600:
+def _read_in_use(path: str) -> bytes:
+    """The file's bytes; it is touched (kept by prune) unless that was done in the last hour.
+    Read from the descriptor directly: a buffered file object per entry cost more than the read."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    try:
+        st = os.fstat(fd)
+        if time.time() - st.st_mtime > 3600:
             try:
-                os.utime(f.fileno() if os.utime in os.supports_fd else path)
+                os.utime(fd if os.utime in os.supports_fd else path)
             except OSError:
                 pass  # a read-only cache: prune() cannot delete anything in it either
-        return f.read()
+        chunks = [os.read(fd, st.st_size + 1)]
+        while chunks[-1]:
+            chunks.append(os.read(fd, 1 << 16))
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
 
 
 def open_cache(folder: Optional[Path], settings: Any, kubernetes_version: str) -> Optional[Cache]:

@@ -152,10 +152,34 @@ def read_regular(path: "os.PathLike[str] | str", max_size: Optional[int] = None)
             raise _not_regular(st.st_mode, os.fspath(path))
         if max_size is not None and st.st_size > max_size:
             raise TooLarge(st.st_size)
-        with open(fd, "rb", closefd=False) as stream:
-            return read_limited(stream, max_size)
+        return _read_descriptor(fd, st.st_size, max_size)
     finally:
         os.close(fd)
+
+
+def _read_descriptor(fd: int, size: int, max_size: Optional[int]) -> bytes:
+    """What is left to read of ``fd``, expected to be ``size`` bytes; TooLarge past ``max_size``.
+
+    Reads the descriptor directly: a buffered file object asked for ``max_size + 1`` bytes
+    allocates that much for every file, which made reading the files a tenth of a warm run."""
+    chunks: list[bytes] = []
+    total = 0
+    want = size + 1  # one more than expected: a file that grew since fstat is read on
+    while True:
+        if max_size is not None:
+            want = min(want, max_size + 1 - total)
+            if want <= 0:
+                break
+        chunk = os.read(fd, want)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+        want = 1 << 16
+    data = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+    if max_size is not None and len(data) > max_size:
+        raise TooLarge(len(data))
+    return data
 
 
 def read_limited(stream: Any, max_size: Optional[int]) -> bytes:

@@ -467,3 +467,42 @@ def test_findings_of_a_name_that_is_not_utf8_point_at_the_real_file(tmp_path):
         os.chdir(old)
     assert [f.file for f in result.findings] == ["tree/caf\\xe9.yaml"]
     assert os.fsencode(tmp_path / result.paths["tree/caf\\xe9.yaml"]) == real
+
+
+@pytest.mark.parametrize("expected", [0, 100, 200_000])  # the size fstat gave, before changes
+@pytest.mark.parametrize("actual", [0, 100, 70_000, 200_000])  # what the file has when read
+@pytest.mark.parametrize("limit", [None, 99, 100, 199_999])
+def test_reading_a_file_that_changed_size_since_fstat_stops_at_the_limit(tmp_path, expected, actual, limit):
+    """read_regular reads the descriptor directly (no buffered file object), asking for the
+    size fstat gave plus one: a file that grew or shrank since is still read whole, and never
+    more than one byte past --max-file-size."""
+    from k8slint.discover import TooLarge, _read_descriptor
+
+    data = bytes(range(256)) * (actual // 256 + 1)
+    path = tmp_path / "f.yaml"
+    path.write_bytes(data[:actual])
+    reads: list[int] = []  # bytes asked for, per call
+    got: list[int] = []  # bytes returned, per call
+    real_read = os.read
+
+    def counting_read(fd: int, n: int) -> bytes:
+        reads.append(n)
+        chunk = real_read(fd, n)
+        got.append(len(chunk))
+        return chunk
+
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.read = counting_read  # type: ignore[assignment]
+        if limit is not None and actual > limit:
+            with pytest.raises(TooLarge):
+                _read_descriptor(fd, expected, limit)
+        else:
+            assert _read_descriptor(fd, expected, limit) == data[:actual]
+    finally:
+        os.read = real_read  # type: ignore[assignment]
+        os.close(fd)
+    if limit is not None:
+        assert sum(got) <= limit + 1
+    assert all(n > 0 for n in reads)
+    assert len(reads) <= 2 or actual > expected  # one read, one to see the end: unless it grew
