@@ -38,6 +38,10 @@ class Index:
         self._by_label: dict[tuple, list[int]] = defaultdict(list)
         self._by_label_key: dict[tuple, list[int]] = defaultdict(list)
         self._memo: dict[Any, Any] = {}
+        # id(object) → its pod template, or None: what add() found, asked again by many rules
+        self._template_of: dict[int, Optional[PodTemplate]] = {}
+        self._folders: dict[str, str] = {}  # file → its absolute folder (see folder)
+        self._checked_templates: Optional[list[tuple[K8sObject, Optional[str], PodTemplate]]] = None
         for obj in objects:
             self.add(obj)
 
@@ -55,7 +59,8 @@ class Index:
                 self._names[(kind, namespace)].append(name)
             self._by_key[key].append(obj)
             self._by_name[(kind, name)].append(obj)
-        template = pod_template(obj, namespace or self.default_namespace)
+        template = self._template_of[id(obj)] = pod_template(obj, namespace or self.default_namespace)
+        self._checked_templates = None
         if template is not None:
             templates = self._templates[namespace]
             position = len(templates)
@@ -76,7 +81,15 @@ class Index:
         """Whether documents beside ``obj`` could not be read, so that something it refers to
         may exist unseen. Rules that report a missing object stay quiet then, rather than
         cascading from a syntax error or a skipped template."""
-        return os.path.dirname(obj.file) in self.lost_folders
+        return bool(self.lost_folders) and os.path.dirname(obj.file) in self.lost_folders
+
+    def folder(self, obj: K8sObject) -> str:
+        """The absolute folder of the object's file (what is applied together), found once a file."""
+        folders = self._folders
+        folder = folders.get(obj.file)
+        if folder is None:
+            folder = folders[obj.file] = os.path.dirname(os.path.abspath(obj.file))
+        return folder
 
     def generated_objects(self, obj: K8sObject) -> frozenset[tuple[str, str]]:
         """(kind, name) of the objects that the generators of the kustomization building ``obj``
@@ -127,15 +140,20 @@ class Index:
     # -- pod templates ---------------------------------------------------------------------
     def template_of(self, obj: K8sObject) -> Optional[PodTemplate]:
         """The object's pod template in its namespace (None for kinds without one)."""
-        return pod_template(obj, self.namespace(obj) or self.default_namespace)
+        try:
+            return self._template_of[id(obj)]
+        except KeyError:  # an object that is not in the index
+            return pod_template(obj, self.namespace(obj) or self.default_namespace)
 
     def checked_templates(self) -> Iterator[tuple[K8sObject, Optional[str], PodTemplate]]:
-        """(object, namespace, pod template) for every checked object that has a pod template."""
-        for obj in self.objects:
-            if obj.checked:
-                template = self.template_of(obj)
-                if template is not None:
-                    yield obj, self.namespace(obj), template
+        """(object, namespace, pod template) for every checked object that has a pod template.
+        Found once a run: seven rules walk them."""
+        if self._checked_templates is None:
+            self._checked_templates = [
+                (obj, self.namespace(obj), template) for obj in self.objects
+                if obj.checked for template in (self._template_of[id(obj)],) if template is not None
+            ]
+        return iter(self._checked_templates)
 
     def templates(self, namespace: Optional[str]) -> list[PodTemplate]:
         """Pod templates (of workloads and Pods) in a namespace."""

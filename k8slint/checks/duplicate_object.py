@@ -39,9 +39,8 @@ MOVED = {
 
 def check_index(index: Any, ctx: Any) -> Iterator[Report]:
     groups: dict[tuple, list[Any]] = defaultdict(list)
-    folders: dict[str, str] = {}  # file → its folder (a file holds several objects)
     for obj in index.objects:
-        key = _key(obj, index, folders)
+        key = _key(obj, index)
         if key is not None:
             groups[key].append(obj)
     for key, copies in groups.items():
@@ -65,17 +64,14 @@ def check_index(index: Any, ctx: Any) -> Iterator[Report]:
             )
 
 
-def _key(obj: Any, index: Any, folders: dict[str, str]) -> Optional[tuple]:
+def _key(obj: Any, index: Any) -> Optional[tuple]:
     name = obj.metadata.get("name")  # not generateName: each of those gets a new name
     api_version = obj.api_version
     if not isinstance(name, str) or not name or not isinstance(api_version, str):
         return None
     group = api_version.rpartition("/")[0]
     group = MOVED.get((group, obj.kind), group)
-    folder = folders.get(obj.file)
-    if folder is None:
-        folder = folders[obj.file] = os.path.dirname(os.path.abspath(obj.file))
-    return group, obj.kind, index.namespace(obj), name, folder
+    return group, obj.kind, index.namespace(obj), name, index.folder(obj)
 
 
 def _places(others: list[Any], obj: Any) -> list[str]:

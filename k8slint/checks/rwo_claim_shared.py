@@ -1,7 +1,6 @@
 """KL404: a ReadWriteOnce(Pod) PersistentVolumeClaim mounted by several pods at once."""
 from __future__ import annotations
 
-import os
 from collections import defaultdict
 from typing import Any, Iterator, Optional
 
@@ -52,7 +51,7 @@ def check_index(index: Any, ctx: Any) -> Iterator[Report]:
             claim = as_dict(as_dict(volume).get("persistentVolumeClaim")).get("claimName")
             if not isinstance(claim, str) or not claim:
                 continue
-            users[(namespace, claim, os.path.dirname(os.path.abspath(obj.file)))].setdefault(id(obj), obj)
+            users[(namespace, claim, index.folder(obj))].setdefault(id(obj), obj)
             if obj.checked:
                 path = template.spec_path + ("volumes", i, "persistentVolumeClaim", "claimName")
                 mounts.append((obj, template, claim, path))
@@ -74,7 +73,7 @@ def check_index(index: Any, ctx: Any) -> Iterator[Report]:
             help += "; use ReadWriteMany storage, one replica, or a StatefulSet with volumeClaimTemplates"
             yield Report(path, message, help, obj=obj)
             continue
-        folder = os.path.dirname(os.path.abspath(obj.file))
+        folder = index.folder(obj)
         others = _others(obj, list(users[(namespace, claim, folder)].values()), index)
         if not others:
             continue
@@ -120,11 +119,11 @@ def _others(obj: Any, users: list[Any], index: Any) -> list[Any]:
     """The other workloads among ``users`` in the folder of ``obj`` (what is applied together):
     one each, never a copy of ``obj`` (KL501's case)."""
     seen = {_describe(obj, index)}
-    folder = os.path.dirname(os.path.abspath(obj.file))
+    folder = index.folder(obj)
     out = []
     for other in users:
         key = _describe(other, index)
-        if os.path.dirname(os.path.abspath(other.file)) != folder:
+        if index.folder(other) != folder:
             continue  # applied separately, maybe to another cluster
         if key not in seen and not _pinned(_spec(other, index)):
             seen.add(key)
