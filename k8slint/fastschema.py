@@ -107,23 +107,49 @@ def _check_shape(schema: dict[str, Any]) -> None:
 
 
 class _Compiler:
-    def __init__(self, root: Any):
+    def __init__(self, root: Any, lazy_refs: bool = False):
         self.root = root
+        self.lazy_refs = lazy_refs
         self.refs: dict[str, Check] = {}
 
-    def ref(self, ref: str) -> Check:
-        if ref in self.refs:
-            return self.refs[ref]
+    def _target(self, ref: str) -> Any:
         if not ref.startswith("#/"):
             raise Unsupported(f"$ref {ref!r}")
         target = self.root
         for part in ref[2:].split("/"):
             target = target[part.replace("~1", "/").replace("~0", "~")]
+        return target
+
+    def ref(self, ref: str) -> Check:
+        if ref in self.refs:
+            return self.refs[ref]
+        if self.lazy_refs:
+            return self._deferred(ref)
+        target = self._target(ref)
         slot: list[Check] = []
         self.refs[ref] = lambda value: slot[0](value)  # recursion-safe placeholder
         slot.append(self.compile(target))
         self.refs[ref] = slot[0]
         return slot[0]
+
+    def _deferred(self, ref: str) -> Check:
+        """A check that compiles its definition when a value first reaches it. A Deployment's
+        schema reaches 121 definitions (probes, affinities, every volume source...); a
+        manifest uses a few of them, and compiling them all was most of a one-file run's
+        schema check. Raises Unsupported then if the definition cannot be compiled."""
+        slot: list[Check] = []
+
+        def check(value: Any) -> bool:
+            if not slot:
+                try:
+                    target = self._target(ref)
+                except (KeyError, TypeError, IndexError):
+                    raise Unsupported(f"$ref {ref!r}") from None
+                slot.append(self.compile(target))
+            return slot[0](value)
+
+        self.refs[ref] = check
+        return check
 
     def compile(self, schema: Any) -> Check:
         if schema is True:
@@ -260,9 +286,13 @@ class _Compiler:
         return lambda value: sum(1 for c in checks if c(value)) == 1
 
 
-def compile_schema(schema: Any) -> Optional[Check]:
-    """A function answering "valid?", or None when the schema needs keywords not supported."""
+def compile_schema(schema: Any, lazy_refs: bool = False) -> Optional[Check]:
+    """A function answering "valid?", or None when the schema needs keywords not supported.
+
+    ``lazy_refs``: each ``$ref`` is compiled when a value first reaches it, and the function
+    raises Unsupported then if that part of the schema cannot be compiled (None is returned
+    only for what is wrong outside the references)."""
     try:
-        return _Compiler(schema).compile(schema)
+        return _Compiler(schema, lazy_refs).compile(schema)
     except (Unsupported, KeyError, TypeError):
         return None

@@ -135,7 +135,7 @@ class SchemaStore:
             else:
                 from k8slint.fastschema import compile_schema
 
-                validator = compile_schema(schema)
+                validator = compile_schema(schema, lazy_refs=True)  # the definitions a value reaches
                 if validator is None:  # cannot happen with the bundled schemas (a test checks)
                     return self.is_valid(def_name, data, partial, "rust")
             self._fast[key] = validator
@@ -143,6 +143,14 @@ class SchemaStore:
             return bool(validator(data))
         except (ValueError, OverflowError, TypeError, RecursionError):
             return False  # let jsonschema explain what the fast path cannot represent
+        except Exception as err:  # a definition that fastschema cannot compile, reached late
+            from k8slint.fastschema import Unsupported
+
+            if not isinstance(err, Unsupported):
+                raise
+            valid = self.is_valid(def_name, data, partial, "rust")
+            self._fast[key] = self._fast[(def_name, partial, "rust")]  # for the next objects too
+            return valid
 
     def iter_errors(self, def_name: str, data: Any, partial: bool = False) -> Iterator[Any]:
         key = (def_name, partial)

@@ -32,9 +32,10 @@ CASES = [
 ]
 
 
+@pytest.mark.parametrize("lazy_refs", [False, True])
 @pytest.mark.parametrize("schema, values", CASES, ids=[str(i) for i in range(len(CASES))])
-def test_agrees_with_jsonschema(schema, values):
-    check = compile_schema(schema)
+def test_agrees_with_jsonschema(schema, values, lazy_refs):
+    check = compile_schema(schema, lazy_refs=lazy_refs)
     assert check is not None
     reference = jsonschema.Draft202012Validator(schema)
     for value in values:
@@ -65,3 +66,52 @@ def test_every_bundled_kind_compiles(version):
     for kinds in store.kinds.values():
         for def_name in kinds.values():
             assert compile_schema(store._schema(def_name, False)) is not None, def_name
+
+
+def test_lazy_references_compile_what_a_value_reaches_and_decline_late():
+    """With lazy_refs (what a one-file run uses), a definition is compiled when a value first
+    reaches it: an unsupported keyword in a definition no value reaches costs nothing, and one
+    that a value reaches raises Unsupported then (the schema store falls back to jsonschema-rs)."""
+    from k8slint.fastschema import Unsupported
+
+    schema = {
+        "type": "object",
+        "properties": {"ok": {"$ref": "#/definitions/ok"}, "odd": {"$ref": "#/definitions/odd"},
+                       "gone": {"$ref": "#/definitions/missing"}},
+        "definitions": {"ok": {"type": "string"}, "odd": {"format": "date-time"}},
+    }
+    assert compile_schema(schema) is None  # eager: declined at once
+    check = compile_schema(schema, lazy_refs=True)
+    assert check is not None
+    assert check({"ok": "x"}) is True and check({"ok": 1}) is False and check({}) is True
+    for reaching in ({"odd": "2024-01-01"}, {"gone": 1}):
+        with pytest.raises(Unsupported):
+            check(reaching)
+
+
+def test_schema_store_falls_back_to_jsonschema_rs_when_a_lazy_definition_is_unsupported(monkeypatch):
+    store = load_store()
+    name = store.kinds["apps/v1"]["Deployment"]
+    real = store._schema
+
+    def with_an_unsupported_container(def_name, partial):
+        schema = real(def_name, partial)
+        for key, definition in schema["definitions"].items():
+            if key.endswith(".Container"):
+                schema["definitions"][key] = {**definition, "format": "not-fastschema"}
+        return schema
+
+    monkeypatch.setattr(store, "_fast", {})
+    monkeypatch.setattr(store, "_schema", with_an_unsupported_container)
+    deployment = {
+        "apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"},
+        "spec": {"selector": {"matchLabels": {"app": "web"}}, "template": {
+            "metadata": {"labels": {"app": "web"}}, "spec": {"containers": [{"name": "web", "image": "nginx:1.27"}]}}},
+    }
+    no_container = {**deployment, "spec": {"selector": {}, "template": {"spec": {"containers": []}}}}
+    assert store.is_valid(name, no_container)  # reaches no Container: answered by fastschema
+    assert store._fast[(name, False, "python")] is not store._fast.get((name, False, "rust"))
+    assert store.is_valid(name, deployment)  # reaches Container: answered by jsonschema-rs
+    broken = {**deployment, "spec": {**deployment["spec"], "replicas": "two"}}
+    assert not store.is_valid(name, broken)
+    assert store._fast[(name, False, "python")] is store._fast[(name, False, "rust")]
