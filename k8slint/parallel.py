@@ -15,7 +15,7 @@ from typing import Any, Iterator, Optional
 from k8slint.file_result import FileResult, merge
 
 _STATE: Optional[tuple[Any, Any, Any]] = None  # (checker, options, cache), set just before forking
-_INDEX_STATE: Optional[tuple[Any, Any, Any, Any]] = None  # (engine, index, locate, spans), likewise
+_INDEX_STATE: Optional[tuple[Any, ...]] = None  # (engine, index, locate, spans, units, taken), likewise
 
 
 def _check_chunk(chunk: list[tuple[Any, Optional[bytes]]]) -> list[FileResult]:
@@ -87,14 +87,38 @@ def check_in_parallel(
         _STATE = None
 
 
-def _index_share(share: list[int]) -> tuple[list[tuple[int, int, int]], list[Any], list[int], list[Any]]:
-    """Run in a forked child: the findings of some index rules, without their ``source``
-    objects (sent back as positions in the index: the parent has the same objects), and the
-    spans it located (for the parent's SpanMemo)."""
-    assert _INDEX_STATE is not None
-    engine, index, locate, spans = _INDEX_STATE
+def _units(engine: Any) -> list[list[int]]:
+    """The index rules in units of work for the two processes: the positions of the rules of one
+    category (references, selectors, storage, ...), largest first. Rules of a category share
+    what they look up (the references of every pod, the pods a selector matches, memoised in
+    the index): run in two processes, they would each compute it."""
+    by_category: dict[str, list[int]] = {}
+    for position, impl in enumerate(engine.index_rules):
+        by_category.setdefault(impl.rule.category, []).append(position)
+    return sorted(by_category.values(), key=lambda unit: (-len(unit), unit[0]))
+
+
+def _take_units(engine: Any, index: Any, locate: Any, spans: Any, units: list[list[int]], taken: Any) -> tuple[list[tuple[int, int, int]], list[Any]]:
+    """Run units of index rules until none is left: each process takes the next one when it is
+    free, so the two share the work whatever each unit costs on this input."""
     keys: list[tuple[int, int, int]] = []
-    findings = engine.index_findings(index, locate, share, keys, spans)
+    findings: list[Any] = []
+    while True:
+        with taken.get_lock():
+            i = taken.value
+            taken.value = i + 1
+        if i >= len(units):
+            return keys, findings
+        findings.extend(engine.index_findings(index, locate, units[i], keys, spans))
+
+
+def _index_share(_: Any = None) -> tuple[list[tuple[int, int, int]], list[Any], list[int], list[Any]]:
+    """Run in a forked child: the findings of the units of index rules it took, without their
+    ``source`` objects (sent back as positions in the index: the parent has the same objects),
+    and the spans it located (for the parent's SpanMemo)."""
+    assert _INDEX_STATE is not None
+    engine, index, locate, spans, units, taken = _INDEX_STATE
+    keys, findings = _take_units(engine, index, locate, spans, units, taken)
     positions = {id(obj): i for i, obj in enumerate(index.objects)}
     sources = []
     for finding in findings:
@@ -108,18 +132,17 @@ def index_findings(engine: Any, index: Any, locate: Any, jobs: int, spans: Any =
     this process and one forked child (the index is inherited, not sent). Used when the files
     were checked in parallel: on 10,000 documents the index rules and the composition of the
     documents they report on take a second or more, which would otherwise run on one core."""
-    rules = len(engine.index_rules)
-    if jobs < 2 or rules < 2:
+    units = _units(engine)
+    if jobs < 2 or len(units) < 2:
         return engine.index_findings(index, locate, spans=spans)  # type: ignore[no-any-return]
     global _INDEX_STATE
-    _INDEX_STATE = (engine, index, locate, spans)
-    mine, theirs = list(range(0, rules, 2)), list(range(1, rules, 2))
     context = multiprocessing.get_context("fork")
+    taken = context.Value("i", 0)
+    _INDEX_STATE = (engine, index, locate, spans, units, taken)
     try:
         with context.Pool(1) as pool:
-            pending = pool.apply_async(_index_share, (theirs,))
-            keys: list[tuple[int, int, int]] = []
-            findings = engine.index_findings(index, locate, mine, keys, spans)
+            pending = pool.apply_async(_index_share)
+            keys, findings = _take_units(engine, index, locate, spans, units, taken)
             their_keys, their_findings, sources, learned = pending.get()
     finally:
         _INDEX_STATE = None
