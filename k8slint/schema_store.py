@@ -3,8 +3,8 @@ validators compiled once per kind and kept for the run.
 
 Only the selected version's file is read. Every object is first checked by a fast validator
 (k8slint.fastschema for small inputs, jsonschema-rs for large ones); only objects it rejects
-are explained by ``jsonschema``, which is imported lazily because it is slow to import and only
-needed when something is wrong.
+are explained, with the errors ``jsonschema`` would report (k8slint.schema_errors computes them
+for the bundled schemas' keywords; ``jsonschema`` itself, slow to import, is the fallback).
 """
 from __future__ import annotations
 
@@ -71,6 +71,7 @@ class SchemaStore:
         self._parsed: dict[str, Any] = {}
         self._fast: dict[tuple[str, bool, str], Any] = {}
         self._full: dict[tuple[str, bool], Any] = {}
+        self._slices: dict[tuple[str, bool], Any] = {}  # schema slices the explanations walk
 
     def definition(self, name: str) -> Any:
         parsed = self._parsed.get(name)
@@ -153,6 +154,22 @@ class SchemaStore:
             return valid
 
     def iter_errors(self, def_name: str, data: Any, partial: bool = False) -> Iterator[Any]:
+        """The errors jsonschema finds in ``data``: from k8slint.schema_errors, which gives the same
+        errors for the keywords of the bundled schemas without importing jsonschema (slower to
+        import than checking a small file), else from jsonschema."""
+        from k8slint.fastschema import Unsupported
+        from k8slint.schema_errors import iter_errors
+
+        key = (def_name, partial)
+        schema = self._slices.get(key)
+        if schema is None:
+            schema = self._slices[key] = self._schema(def_name, partial)
+        try:
+            return iter(iter_errors(schema, data))
+        except Unsupported:
+            return self.jsonschema_errors(def_name, data, partial)
+
+    def jsonschema_errors(self, def_name: str, data: Any, partial: bool = False) -> Iterator[Any]:
         key = (def_name, partial)
         validator = self._full.get(key)
         if validator is None:
