@@ -70,6 +70,13 @@ class Engine:
                 findings.append(self.to_finding(impl, obj, report))
         return findings
 
+    def active_index_rules(self, index: Any) -> list[RuleImpl]:
+        """The index rules that can report on this lint set. A rule that declares the kinds it
+        reports on (``KINDS``) is left out when no checked object is of them, without importing
+        it: a pre-commit run on a Deployment does not load the Ingress, PDB or NetworkPolicy
+        rules. ``share`` positions (see index_findings) are positions in this list."""
+        return [impl for impl in self.index_rules if impl.kinds is None or index.has_checked(impl.kinds)]
+
     def index_findings(
         self, index: Any, locate: Callable[[list[K8sObject], bool], list[Any]],
         share: Optional[Iterable[int]] = None, keys: Optional[list[tuple[int, int, int]]] = None,
@@ -80,12 +87,12 @@ class Engine:
         ``exact``: a fix needs the marks' character indexes too. ``spans`` (a SpanMemo): where
         the findings of files located before are, so that their documents need not be composed.
 
-        ``share``: only the index rules at these positions (see parallel.index_findings); then
+        ``share``: only the active index rules at these positions (see parallel.index_findings); then
         ``keys`` receives, for each finding, the key that sorts findings of all shares into the
         order of one run of every rule."""
         chosen = set(share) if share is not None else None
         reports: list[tuple[RuleImpl, K8sObject, Report, tuple[int, int, int]]] = []
-        for position, impl in enumerate(self.index_rules):
+        for position, impl in enumerate(self.active_index_rules(index)):
             if chosen is not None and position not in chosen:
                 continue
             for report in impl.check_index(index, self.ctx):  # type: ignore[misc]

@@ -41,6 +41,7 @@ class Index:
         # id(object) → its pod template, or None: what add() found, asked again by many rules
         self._template_of: dict[int, Optional[PodTemplate]] = {}
         self._folders: dict[str, str] = {}  # file → its absolute folder (see folder)
+        self._checked_kinds: Optional[set[Any]] = None  # see has_checked
         self._checked_templates: Optional[list[tuple[K8sObject, Optional[str], PodTemplate]]] = None
         for obj in objects:
             self.add(obj)
@@ -60,7 +61,7 @@ class Index:
             self._by_key[key].append(obj)
             self._by_name[(kind, name)].append(obj)
         template = self._template_of[id(obj)] = pod_template(obj, namespace or self.default_namespace)
-        self._checked_templates = None
+        self._checked_templates = self._checked_kinds = None
         if template is not None:
             templates = self._templates[namespace]
             position = len(templates)
@@ -105,6 +106,12 @@ class Index:
         if kind.__class__ is str and kind in CLUSTER_SCOPED:
             return None
         return obj.namespace or self.default_namespace
+
+    def has_checked(self, kinds: Iterable[str]) -> bool:
+        """Whether a checked object (one findings may be reported on) is of one of these kinds."""
+        if self._checked_kinds is None:
+            self._checked_kinds = {obj.kind for obj in self.objects if obj.checked}
+        return not self._checked_kinds.isdisjoint(kinds)
 
     def of_kind(self, *kinds: str) -> list[K8sObject]:
         out: list[K8sObject] = []

@@ -87,13 +87,13 @@ def check_in_parallel(
         _STATE = None
 
 
-def _units(engine: Any) -> list[list[int]]:
+def _units(rules: list[Any]) -> list[list[int]]:
     """The index rules in units of work for the two processes: the positions of the rules of one
     category (references, selectors, storage, ...), largest first. Rules of a category share
     what they look up (the references of every pod, the pods a selector matches, memoised in
     the index): run in two processes, they would each compute it."""
     by_category: dict[str, list[int]] = {}
-    for position, impl in enumerate(engine.index_rules):
+    for position, impl in enumerate(rules):
         by_category.setdefault(impl.rule.category, []).append(position)
     return sorted(by_category.values(), key=lambda unit: (-len(unit), unit[0]))
 
@@ -132,7 +132,7 @@ def index_findings(engine: Any, index: Any, locate: Any, jobs: int, spans: Any =
     this process and one forked child (the index is inherited, not sent). Used when the files
     were checked in parallel: on 10,000 documents the index rules and the composition of the
     documents they report on take a second or more, which would otherwise run on one core."""
-    units = _units(engine)
+    units = _units(engine.active_index_rules(index))
     if jobs < 2 or len(units) < 2:
         return engine.index_findings(index, locate, spans=spans)  # type: ignore[no-any-return]
     global _INDEX_STATE

@@ -43,7 +43,9 @@ class RuleImpl:
         loader: Optional[Callable[[], "RuleImpl"]] = None, has_check: bool = False, has_check_index: bool = False,
     ):
         self.rule = rule
-        self.kinds = kinds  # object rules run only on these kinds (None: every kind)
+        # Object rules run only on these kinds; index rules report only on them and are skipped
+        # when no checked object is of them (None: every kind).
+        self.kinds = kinds
         self.origin = origin
         self._check = check
         self._check_index = check_index

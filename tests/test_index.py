@@ -44,3 +44,35 @@ def test_select_labels_is_memoised_per_selector_and_namespace():
             found.clear()  # a caller that changes the list does not change the memo
     assert [t.obj.name for t in index.select_labels("default", {"matchLabels": {"app": "web"}})] == ["a", "b"]
     assert index.select_labels("default", {"matchLabels": {"tier": 1}}) == []
+
+
+def test_index_rules_report_only_on_the_kinds_they_declare(monkeypatch):
+    """An index rule with KINDS is skipped (not even imported) when no checked object is of those
+    kinds: exact only if it never reports on another kind. Checked on the fixtures (every rule
+    fires there) and the corpora, with the skipping turned off; and the skipping changes
+    nothing in the report of the fixtures."""
+    from k8slint.engine import Engine
+    from k8slint.registry import load_registry
+    from k8slint.run import CheckOptions, run_check
+    from tests.conftest import CORPUS, FIXTURES
+
+    paths = [str(FIXTURES)] + [str(p) for p in (CORPUS / "real", CORPUS / "peers") if p.is_dir()]
+    declared = {code: impl.kinds for code, impl in load_registry().impls.items() if impl.has_check_index}
+    assert sum(kinds is not None for kinds in declared.values()) >= 19
+    skipping = run_check(CheckOptions(paths=paths, select=sorted(declared), use_config=False))
+
+    seen: dict[str, set] = {}
+    real_to_finding = Engine.to_finding
+
+    def recording(self, impl, obj, report, node=None, span=None):
+        seen.setdefault(impl.rule.code, set()).add(obj.kind)
+        return real_to_finding(self, impl, obj, report, node, span)
+
+    monkeypatch.setattr(Engine, "active_index_rules", lambda self, index: list(self.index_rules))
+    monkeypatch.setattr(Engine, "to_finding", recording)
+    every = run_check(CheckOptions(paths=paths, select=sorted(declared), use_config=False))
+    for code, kinds in seen.items():
+        if code in declared and declared[code] is not None:
+            assert kinds <= declared[code], (code, kinds - declared[code])
+    assert {code for code, kinds in declared.items() if kinds is not None} <= set(seen), "a rule never fired"
+    assert [f.to_json() for f in skipping.findings] == [f.to_json() for f in every.findings]

@@ -6,6 +6,7 @@ from typing import Any, Iterator
 from k8slint.checks._references import missing_object_reports
 from k8slint.findings import Severity
 from k8slint.rule import Report, Rule
+from k8slint.workloads import POD_KINDS
 
 RULE = Rule(
     "KL701", "configmap-not-found", Severity.WARNING, "references",
@@ -25,6 +26,8 @@ RULE = Rule(
     "kind: ConfigMap\nmetadata:\n  name: web-config\n",
     use_instead="          envFrom:\n            - configMapRef:\n                name: web-config\n",
 )
+# It reports on objects with pods: without a checked one, the rule is not even imported.
+KINDS = POD_KINDS
 
 
 def check_index(index: Any, ctx: Any) -> Iterator[Report]:

@@ -20,6 +20,8 @@ RULE = Rule(
     use_instead="kind: HorizontalPodAutoscaler\nspec:\n  scaleTargetRef:\n    apiVersion: apps/v1\n"
     "    kind: Deployment\n    name: web\n",
 )
+# The kind it reports on: without a checked HorizontalPodAutoscaler, the rule is not even imported.
+KINDS = ("HorizontalPodAutoscaler",)
 # Kinds with a scale subresource that a wrong kind in scaleTargetRef may have meant.
 SCALABLE = frozenset({
     "Deployment", "StatefulSet", "ReplicaSet", "ReplicationController", "DeploymentConfig", "Rollout",

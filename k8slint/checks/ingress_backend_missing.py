@@ -21,6 +21,8 @@ RULE = Rule(
     use_instead="            backend:\n              service:\n                name: web\n"
     "                port: {number: 80}\n",
 )
+# The kind it reports on: without a checked Ingress, the rule is not even imported.
+KINDS = ("Ingress",)
 
 
 def check_index(index: Any, ctx: Any) -> Iterator[Report]:

@@ -8,6 +8,7 @@ from k8slint.checks._references import Keys, Use, defined_keys, generated, objec
 from k8slint.findings import Severity
 from k8slint.rule import Report, Rule
 from k8slint.suggest import did_you_mean
+from k8slint.workloads import POD_KINDS
 
 RULE = Rule(
     "KL703", "missing-configmap-key", Severity.ERROR, "references",
@@ -30,6 +31,8 @@ RULE = Rule(
     "                configMapKeyRef: {name: web-config, key: loglevel}\n",
     use_instead="                configMapKeyRef: {name: web-config, key: log-level}\n",
 )
+# It reports on objects with pods: without a checked one, the rule is not even imported.
+KINDS = POD_KINDS
 
 _LISTED = 6  # list the object's keys in the help when it has at most this many
 

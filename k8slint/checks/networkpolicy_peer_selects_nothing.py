@@ -28,6 +28,8 @@ RULE = Rule(
     use_instead="kind: NetworkPolicy\nspec:\n  podSelector:\n    matchLabels: {app: db}\n  ingress:\n"
     "    - from:\n        - podSelector:\n            matchLabels: {app: api}\n",
 )
+# The kind it reports on: without a checked NetworkPolicy, the rule is not even imported.
+KINDS = ("NetworkPolicy",)
 
 DIRECTIONS = (("ingress", "from"), ("egress", "to"))
 

@@ -20,6 +20,8 @@ RULE = Rule(
     "kind: StatefulSet\nspec:\n  template:\n    metadata:\n      labels: {app: postgres}\n",
     use_instead="kind: NetworkPolicy\nspec:\n  podSelector:\n    matchLabels: {app: postgres}\n",
 )
+# The kind it reports on: without a checked NetworkPolicy, the rule is not even imported.
+KINDS = ("NetworkPolicy",)
 
 
 def check_index(index: Any, ctx: Any) -> Iterator[Report]:

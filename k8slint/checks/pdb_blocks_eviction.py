@@ -31,6 +31,8 @@ RULE = Rule(
     use_instead="kind: PodDisruptionBudget\nspec:\n  maxUnavailable: 1\n  selector:\n"
     "    matchLabels: {app: web}\n",
 )
+# The kind it reports on: without a checked PodDisruptionBudget, the rule is not even imported.
+KINDS = ("PodDisruptionBudget",)
 
 # Workloads that run a fixed number of pods (spec.replicas, 1 when unset).
 REPLICATED = frozenset({"Deployment", "StatefulSet", "ReplicaSet", "ReplicationController", "DeploymentConfig"})

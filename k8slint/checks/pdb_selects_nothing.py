@@ -22,6 +22,8 @@ RULE = Rule(
     use_instead="kind: PodDisruptionBudget\nspec:\n  minAvailable: 1\n  selector:\n"
     "    matchLabels: {app: webapp}\n",
 )
+# The kind it reports on: without a checked PodDisruptionBudget, the rule is not even imported.
+KINDS = ("PodDisruptionBudget",)
 
 
 def check_index(index: Any, ctx: Any) -> Iterator[Report]:

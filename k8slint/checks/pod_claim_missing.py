@@ -7,7 +7,7 @@ from k8slint.checks._references import missing_severity, not_found
 from k8slint.findings import Severity
 from k8slint.rule import Report, Rule
 from k8slint.suggest import did_you_mean
-from k8slint.workloads import as_dict, as_list, claim_template_names
+from k8slint.workloads import POD_KINDS, as_dict, as_list, claim_template_names
 
 RULE = Rule(
     "KL403", "pod-claim-missing", Severity.WARNING, "storage",
@@ -25,6 +25,8 @@ RULE = Rule(
     use_instead="      volumes:\n        - name: data\n          persistentVolumeClaim:\n"
     "            claimName: web-data\n",
 )
+# It reports on objects with pods: without a checked one, the rule is not even imported.
+KINDS = POD_KINDS
 
 
 def check_index(index: Any, ctx: Any) -> Iterator[Report]:

@@ -6,6 +6,7 @@ from typing import Any, Iterator
 from k8slint.checks._references import missing_help, missing_severity, not_found, valid_name
 from k8slint.findings import Severity
 from k8slint.rule import Report, Rule
+from k8slint.workloads import POD_KINDS
 
 RULE = Rule(
     "KL707", "priorityclass-not-found", Severity.WARNING, "references",
@@ -22,6 +23,8 @@ RULE = Rule(
     "kind: PriorityClass\nmetadata:\n  name: high-priority\nvalue: 1000000\n",
     use_instead="      priorityClassName: high-priority\n",
 )
+# It reports on objects with pods: without a checked one, the rule is not even imported.
+KINDS = POD_KINDS
 BUILT_IN = ("system-cluster-critical", "system-node-critical")
 
 

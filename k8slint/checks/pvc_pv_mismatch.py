@@ -25,6 +25,8 @@ RULE = Rule(
     use_instead="kind: PersistentVolumeClaim\nmetadata:\n  name: data\nspec:\n  volumeName: host-pv\n"
     "  accessModes: [ReadWriteOnce]\n  resources:\n    requests:\n      storage: 1Gi\n",
 )
+# The kind it reports on: without a checked PersistentVolumeClaim, the rule is not even imported.
+KINDS = ("PersistentVolumeClaim",)
 CLASS_ANNOTATION = "volume.beta.kubernetes.io/storage-class"  # the field's predecessor, still honoured
 
 

@@ -19,6 +19,8 @@ RULE = Rule(
     "kind: PersistentVolume\nmetadata:\n  name: data-volume\n",
     use_instead="kind: PersistentVolumeClaim\nmetadata:\n  name: data\nspec:\n  volumeName: data-volume\n",
 )
+# The kind it reports on: without a checked PersistentVolumeClaim, the rule is not even imported.
+KINDS = ("PersistentVolumeClaim",)
 
 
 def check_index(index: Any, ctx: Any) -> Iterator[Report]:

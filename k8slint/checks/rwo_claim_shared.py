@@ -6,7 +6,7 @@ from typing import Any, Iterator, Optional
 
 from k8slint.findings import Severity
 from k8slint.rule import Report, Rule
-from k8slint.workloads import as_dict, as_list, claim_template_names, get_path, pod_template, replicas, runs_many
+from k8slint.workloads import POD_KINDS, as_dict, as_list, claim_template_names, get_path, pod_template, replicas, runs_many
 
 RULE = Rule(
     "KL404", "rwo-claim-shared", Severity.WARNING, "storage",
@@ -27,6 +27,8 @@ RULE = Rule(
     use_instead="kind: StatefulSet\nspec:\n  replicas: 2\n  volumeClaimTemplates:\n    - metadata:\n"
     "        name: data\n      spec:\n        accessModes: [ReadWriteOnce]\n",
 )
+# It reports on objects with pods: without a checked one, the rule is not even imported.
+KINDS = POD_KINDS
 SINGLE_MODES = frozenset({"ReadWriteOnce", "ReadWriteOncePod"})
 SHARED_MODES = frozenset({"ReadWriteMany", "ReadOnlyMany"})
 

@@ -6,6 +6,7 @@ from typing import Any, Iterator
 from k8slint.checks._references import missing_object_reports
 from k8slint.findings import Severity
 from k8slint.rule import Report, Rule
+from k8slint.workloads import POD_KINDS
 
 RULE = Rule(
     "KL702", "secret-not-found", Severity.WARNING, "references",
@@ -32,6 +33,8 @@ RULE = Rule(
     "kind: Secret\nmetadata:\n  name: db-credentials\n",
     use_instead="              valueFrom:\n                secretKeyRef: {name: db-credentials, key: password}\n",
 )
+# It reports on objects with pods: without a checked one, the rule is not even imported.
+KINDS = POD_KINDS
 
 
 def check_index(index: Any, ctx: Any) -> Iterator[Report]:

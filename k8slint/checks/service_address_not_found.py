@@ -9,7 +9,7 @@ from k8slint.findings import Severity
 from k8slint.naming import dns1035_label, dns1123_label
 from k8slint.rule import Report, Rule
 from k8slint.suggest import closest, did_you_mean
-from k8slint.workloads import as_dict, as_list, containers
+from k8slint.workloads import POD_KINDS, as_dict, as_list, containers
 
 RULE = Rule(
     "KL708", "service-address-not-found", Severity.WARNING, "references",
@@ -39,6 +39,8 @@ RULE = Rule(
     "kind: Service\nmetadata:\n  name: auth-service\nspec:\n  ports:\n    - port: 80\n      targetPort: 8080\n",
     use_instead="            - name: AUTH_ADDRESS\n              value: auth-service.default:80\n",
 )
+# It reports on objects with pods: without a checked one, the rule is not even imported.
+KINDS = POD_KINDS
 
 # Services every cluster has, with their ports.
 BUILT_IN: dict[tuple[str, str], tuple[int, ...]] = {

@@ -18,6 +18,8 @@ RULE = Rule(
     "    metadata:\n      labels: {app: webapp}\n",
     use_instead="kind: Service\nspec:\n  selector: {app: webapp}\n",
 )
+# The kind it reports on: without a checked Service, the rule is not even imported.
+KINDS = ("Service",)
 
 
 def check_index(index: Any, ctx: Any) -> Iterator[Report]:

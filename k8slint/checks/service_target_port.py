@@ -22,6 +22,8 @@ RULE = Rule(
     use_instead="kind: Service\nspec:\n  selector: {app: web}\n  ports:\n    - port: 80\n"
     "      targetPort: web\n",
 )
+# The kind it reports on: without a checked Service, the rule is not even imported.
+KINDS = ("Service",)
 
 
 class Declared(NamedTuple):

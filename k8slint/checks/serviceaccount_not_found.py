@@ -6,6 +6,7 @@ from typing import Any, Iterator, Optional
 from k8slint.checks._references import missing_help, missing_severity, not_found, valid_name
 from k8slint.findings import Severity
 from k8slint.rule import Report, Rule
+from k8slint.workloads import POD_KINDS
 
 RULE = Rule(
     "KL704", "serviceaccount-not-found", Severity.WARNING, "references",
@@ -23,6 +24,8 @@ RULE = Rule(
     "kind: ServiceAccount\nmetadata:\n  name: web-readers\n",
     use_instead="      serviceAccountName: web-readers\n",
 )
+# It reports on objects with pods: without a checked one, the rule is not even imported.
+KINDS = POD_KINDS
 
 
 def check_index(index: Any, ctx: Any) -> Iterator[Report]:

@@ -25,6 +25,8 @@ RULE = Rule(
     use_instead="kind: Service\nmetadata:\n  name: db\nspec:\n  clusterIP: None\n  ports:\n"
     "    - port: 5432\n",
 )
+# The kind it reports on: without a checked StatefulSet, the rule is not even imported.
+KINDS = ("StatefulSet",)
 
 
 def check_index(index: Any, ctx: Any) -> Iterator[Report]:
