@@ -259,7 +259,7 @@ def _report(args: CheckArgs, outputs: list, result: object) -> None:  # type: ig
     for output in outputs:
         if output.path is None:
             to_stdout = True
-            sys.stdout.write(render(output.format, result, options))
+            _write_stdout(render(output.format, result, options))
             continue
         try:
             write_atomically(output.path, render(output.format, result, options._replace(color=False)))
@@ -271,8 +271,23 @@ def _report(args: CheckArgs, outputs: list, result: object) -> None:  # type: ig
         from k8slint.report.text import summary_line
 
         written = ", ".join(f"{o.format} to {o.path}" for o in outputs)
-        sys.stdout.write(f"{summary_line(result.summary, result.kubernetes_version)} Wrote {written}.\n")  # type: ignore[attr-defined]
-    sys.stdout.flush()
+        _write_stdout(f"{summary_line(result.summary, result.kubernetes_version)} Wrote {written}.\n")  # type: ignore[attr-defined]
+    _write_stdout("")
+
+
+def _write_stdout(text: str) -> None:
+    """Write (and flush) to standard output; one that cannot be written (a full disk behind a
+    redirection) is a clear error with exit code 2, as an --output file is. A reader that went
+    away (BrokenPipeError) is left to main()."""
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as err:
+        from k8slint.outputs import OutputError
+
+        raise OutputError(f"cannot write to standard output: {err.strerror or err}") from None
 
 
 def _write_baseline(path: str, result: object, quiet: bool) -> int:
