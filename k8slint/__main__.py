@@ -1,4 +1,4 @@
 """``python -m k8slint``."""
-from k8slint.cli import main
+from k8slint.cli import entry
 
-raise SystemExit(main())
+entry()

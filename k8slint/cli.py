@@ -288,3 +288,30 @@ def main(argv: Optional[List[str]] = None) -> int:
             "(set K8SLINT_DEBUG=1 for the traceback and please report it)\n"
         )
         return EXIT_INTERNAL
+
+
+def entry() -> None:
+    """The ``k8slint`` command and ``python -m k8slint``: ``main()``, then an exit that skips the
+    interpreter's teardown.
+
+    A run keeps what it loaded until it ends: on the 10,000-document tree, freeing those
+    objects one by one at exit took 0.10-0.15 s of a warm run, and about 15 ms of a one-file
+    run (the modules). Nothing is left to do by then: reports are written and closed, cache
+    entries renamed into place, worker processes joined. Only the standard streams may hold
+    buffered text, so they are flushed first. ``main()`` itself returns, for callers in Python."""
+    code = main()
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader stopped reading (k8slint check ... | head): as main() does
+        code = EXIT_OK
+    except OSError as err:  # e.g. a full disk behind a redirection: the report is incomplete
+        try:
+            sys.stderr.write(f"k8slint: error: cannot write to standard output: {err.strerror or err}\n")
+        except OSError:
+            pass
+        code = EXIT_USAGE
+    try:
+        sys.stderr.flush()
+    except OSError:
+        pass
+    os._exit(code)

@@ -84,6 +84,41 @@ def test_version_and_module_entry_point():
     assert proc.returncode == 0 and proc.stdout.decode().startswith("k8slint ")
 
 
+def test_the_command_flushes_its_output_and_skips_the_teardown(tmp_path):
+    """``k8slint`` and ``python -m k8slint`` end with os._exit after flushing the standard
+    streams (cli.entry): the whole report arrives, the exit code is the run's, a reader that
+    stops early is not an error, and a stream that cannot be written is reported."""
+    import subprocess
+    import sys
+
+    many = b"".join(INVALID.replace(b"name: c", b"name: c%d" % i) + b"---\n" for i in range(300))
+    write(tmp_path, "a.yaml", many)
+    code, out, _ = run_cli("check", "--format", "json", str(tmp_path))
+    proc = run_process("check", "--format", "json", str(tmp_path))
+    assert (proc.returncode, proc.stdout.decode()) == (code, out) == (1, out)
+    assert len(out) > 65536  # more than one pipe buffer: buffered text was flushed at the end
+    # nobody reads standard output any more (k8slint check ... | head, head gone)
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-m", "k8slint", "check", "--format", "json", str(tmp_path)],
+            stdout=write_end, stderr=subprocess.PIPE, timeout=120,
+        )
+    finally:
+        os.close(write_end)
+    assert proc.returncode == 0 and b"Traceback" not in proc.stderr, proc.stderr
+    # standard output that cannot be written (a full disk behind a redirection)
+    if os.path.exists("/dev/full"):
+        with open("/dev/full", "wb") as full:
+            proc = subprocess.run(
+                [sys.executable, "-m", "k8slint", "check", "--format", "json", str(tmp_path)],
+                stdout=full, stderr=subprocess.PIPE, timeout=120,
+            )
+        assert proc.returncode == 2, proc.stderr
+        assert proc.stderr.decode() == "k8slint: error: cannot write to standard output: No space left on device\n"
+
+
 def test_json_contract(tmp_path):
     write(tmp_path, "bad.yaml", INVALID)
     write(tmp_path, "values.yaml", b"replicaCount: 1\n")

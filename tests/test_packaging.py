@@ -73,7 +73,7 @@ def test_wheel_declares_console_script(wheel: Path) -> None:
         [entry_points] = [n for n in names if n.endswith(".dist-info/entry_points.txt")]
         parser = configparser.ConfigParser()
         parser.read_string(zf.read(entry_points).decode("utf-8"))
-    assert parser["console_scripts"]["k8slint"].strip() == "k8slint.cli:main"
+    assert parser["console_scripts"]["k8slint"].strip() == "k8slint.cli:entry"
     # Only the package goes into the wheel (its data under k8slint/_data), nothing else of the tree.
     tops = {n.split("/")[0] for n in names}
     assert "k8slint" in tops and all(t == "k8slint" or t.endswith(".dist-info") for t in tops), tops
