@@ -172,6 +172,15 @@ class Index:
 
     def select(self, namespace: Optional[str], selector: dict[str, Any]) -> list[PodTemplate]:
         """Pod templates whose labels contain every pair of a map selector (Services)."""
+        try:
+            key = ("select", namespace, _frozen(selector))
+            hash(key)
+        except TypeError:  # a value no selector has (the schema check reports it)
+            return self._select(namespace, selector)
+        # KL301 and KL303 ask it for every Service, and copies of a Service ask the same.
+        return list(self.memo(key, lambda: self._select(namespace, selector)))
+
+    def _select(self, namespace: Optional[str], selector: dict[str, Any]) -> list[PodTemplate]:
         templates = self._templates.get(namespace, [])
         if not selector:
             return list(templates)

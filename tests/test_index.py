@@ -46,6 +46,22 @@ def test_select_labels_is_memoised_per_selector_and_namespace():
     assert index.select_labels("default", {"matchLabels": {"tier": 1}}) == []
 
 
+def test_select_is_memoised_per_selector_and_namespace():
+    index = _index()
+    selectors = [
+        {"app": "web"}, {"tier": "1"}, {"tier": 1}, {"tier": "true"}, {"tier": True},
+        {"app": "web", "tier": "1"}, {}, {"app": "none"},
+    ]
+    for namespace in ("default", "other", "none"):
+        for selector in selectors * 2:  # the second time from the memo
+            found = index.select(namespace, selector)
+            assert found == index._select(namespace, selector), (namespace, selector)
+            found.clear()  # a caller that changes the list does not change the memo
+    assert [t.obj.name for t in index.select("default", {"app": "web"})] == ["a", "b"]
+    assert [t.obj.name for t in index.select("default", {"tier": "1"})] == ["a"]
+    assert index.select("default", {"tier": 1}) == [] and index.select("default", {"tier": True}) == []
+
+
 def test_index_rules_report_only_on_the_kinds_they_declare(monkeypatch):
     """An index rule with KINDS is skipped (not even imported) when no checked object is of those
     kinds: exact only if it never reports on another kind. Checked on the fixtures (every rule
