@@ -172,13 +172,8 @@ class Index:
 
     def select(self, namespace: Optional[str], selector: dict[str, Any]) -> list[PodTemplate]:
         """Pod templates whose labels contain every pair of a map selector (Services)."""
-        try:
-            key = ("select", namespace, _frozen(selector))
-            hash(key)
-        except TypeError:  # a value no selector has (the schema check reports it)
-            return self._select(namespace, selector)
         # KL301 and KL303 ask it for every Service, and copies of a Service ask the same.
-        return list(self.memo(key, lambda: self._select(namespace, selector)))
+        return self._per_selector("select", namespace, selector, lambda: self._select(namespace, selector))
 
     def _select(self, namespace: Optional[str], selector: dict[str, Any]) -> list[PodTemplate]:
         templates = self._templates.get(namespace, [])
@@ -196,13 +191,21 @@ class Index:
 
     def select_labels(self, namespace: Optional[str], selector: Any) -> list[PodTemplate]:
         """Pod templates a LabelSelector (matchLabels + matchExpressions) matches."""
+        # Copies of one policy (per environment, per folder) ask the same.
+        return self._per_selector(
+            "select_labels", namespace, selector, lambda: self._select_labels(namespace, selector),
+        )
+
+    def _per_selector(
+        self, name: str, namespace: Optional[str], selector: Any, compute: Callable[[], list],
+    ) -> list:
+        """``compute()``, answered once a run per namespace and selector (a copy of the list)."""
         try:
-            key = ("select_labels", namespace, _frozen(selector))
+            key = (name, namespace, _frozen(selector))
             hash(key)
         except TypeError:  # a value no selector has (the schema check reports it)
-            return self._select_labels(namespace, selector)
-        # Copies of one policy (per environment, per folder) ask the same: answered once a run.
-        return list(self.memo(key, lambda: self._select_labels(namespace, selector)))
+            return compute()
+        return list(self.memo(key, compute))
 
     def _select_labels(self, namespace: Optional[str], selector: Any) -> list[PodTemplate]:
         match_labels = selector.get("matchLabels") if isinstance(selector, dict) else None
