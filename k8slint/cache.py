@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from k8slint import __version__
+from k8slint.discover import read_descriptor
 from k8slint.outputs import write_atomically
 
 FORMAT = 1
@@ -210,10 +211,7 @@ def _read_in_use(path: str) -> bytes:
                 os.utime(fd if os.utime in os.supports_fd else path)
             except OSError:
                 pass  # a read-only cache: prune() cannot delete anything in it either
-        chunks = [os.read(fd, st.st_size + 1)]
-        while chunks[-1]:
-            chunks.append(os.read(fd, 1 << 16))
-        return b"".join(chunks)
+        return read_descriptor(fd, st.st_size)
     finally:
         os.close(fd)
 

@@ -152,12 +152,12 @@ def read_regular(path: "os.PathLike[str] | str", max_size: Optional[int] = None)
             raise _not_regular(st.st_mode, os.fspath(path))
         if max_size is not None and st.st_size > max_size:
             raise TooLarge(st.st_size)
-        return _read_descriptor(fd, st.st_size, max_size)
+        return read_descriptor(fd, st.st_size, max_size)
     finally:
         os.close(fd)
 
 
-def _read_descriptor(fd: int, size: int, max_size: Optional[int]) -> bytes:
+def read_descriptor(fd: int, size: int, max_size: Optional[int] = None) -> bytes:
     """What is left to read of ``fd``, expected to be ``size`` bytes; TooLarge past ``max_size``.
 
     Reads the descriptor directly: a buffered file object asked for ``max_size + 1`` bytes

@@ -28,7 +28,7 @@ class Unsupported(Exception):
     """The schema uses a keyword this module does not implement."""
 
 
-def _is_type(value: Any, name: str) -> bool:
+def is_type(value: Any, name: str) -> bool:
     if name == "object":
         return isinstance(value, dict)
     if name == "array":
@@ -48,16 +48,16 @@ def _is_type(value: Any, name: str) -> bool:
     raise Unsupported(f"type {name!r}")
 
 
-def _equal(a: Any, b: Any) -> bool:
+def json_equal(a: Any, b: Any) -> bool:
     """JSON equality: 1 == 1.0, but True is not 1."""
     if isinstance(a, bool) or isinstance(b, bool):
         return isinstance(a, bool) and isinstance(b, bool) and a == b
     if isinstance(a, (int, float)) and isinstance(b, (int, float)):
         return a == b
     if isinstance(a, list) and isinstance(b, list):
-        return len(a) == len(b) and all(_equal(x, y) for x, y in zip(a, b))
+        return len(a) == len(b) and all(json_equal(x, y) for x, y in zip(a, b))
     if isinstance(a, dict) and isinstance(b, dict):
-        return a.keys() == b.keys() and all(_equal(a[k], b[k]) for k in a)
+        return a.keys() == b.keys() and all(json_equal(a[k], b[k]) for k in a)
     return type(a) is type(b) and a == b
 
 
@@ -106,26 +106,32 @@ def _check_shape(schema: dict[str, Any]) -> None:
         fail("$ref")
 
 
+def resolve_ref(root: Any, ref: Any) -> Any:
+    """The part of ``root`` a local ``$ref`` ("#/definitions/...") names; Unsupported for any
+    other reference, or one that names nothing."""
+    if not isinstance(ref, str) or not ref.startswith("#/"):
+        raise Unsupported(f"$ref {ref!r}")
+    target = root
+    try:
+        for part in ref[2:].split("/"):
+            target = target[part.replace("~1", "/").replace("~0", "~")]
+    except (KeyError, TypeError, IndexError):
+        raise Unsupported(f"$ref {ref!r}") from None
+    return target
+
+
 class _Compiler:
     def __init__(self, root: Any, lazy_refs: bool = False):
         self.root = root
         self.lazy_refs = lazy_refs
         self.refs: dict[str, Check] = {}
 
-    def _target(self, ref: str) -> Any:
-        if not ref.startswith("#/"):
-            raise Unsupported(f"$ref {ref!r}")
-        target = self.root
-        for part in ref[2:].split("/"):
-            target = target[part.replace("~1", "/").replace("~0", "~")]
-        return target
-
     def ref(self, ref: str) -> Check:
         if ref in self.refs:
             return self.refs[ref]
         if self.lazy_refs:
             return self._deferred(ref)
-        target = self._target(ref)
+        target = resolve_ref(self.root, ref)
         slot: list[Check] = []
         self.refs[ref] = lambda value: slot[0](value)  # recursion-safe placeholder
         slot.append(self.compile(target))
@@ -141,11 +147,7 @@ class _Compiler:
 
         def check(value: Any) -> bool:
             if not slot:
-                try:
-                    target = self._target(ref)
-                except (KeyError, TypeError, IndexError):
-                    raise Unsupported(f"$ref {ref!r}") from None
-                slot.append(self.compile(target))
+                slot.append(self.compile(resolve_ref(self.root, ref)))
             return slot[0](value)
 
         self.refs[ref] = check
@@ -169,10 +171,10 @@ class _Compiler:
             checks.append(self._type(schema["type"]))
         if "enum" in schema:
             options = list(schema["enum"])
-            checks.append(lambda value: any(_equal(value, o) for o in options))
+            checks.append(lambda value: any(json_equal(value, o) for o in options))
         if "const" in schema:
             const = schema["const"]
-            checks.append(lambda value: _equal(value, const))
+            checks.append(lambda value: json_equal(value, const))
         if "properties" in schema or "additionalProperties" in schema or "required" in schema:
             checks.append(self._object(schema))
         if "items" in schema:
@@ -194,7 +196,7 @@ class _Compiler:
     def _type(spec: Any) -> Check:
         names = [spec] if isinstance(spec, str) else list(spec)
         for name in names:
-            _is_type(None, name)  # reject unknown type names now
+            is_type(None, name)  # reject unknown type names now
         classes = frozenset(
             cls for name, cls in (("object", dict), ("array", list), ("string", str), ("null", type(None)))
             if name in names

@@ -12,7 +12,7 @@ from typing import Any, Callable, Iterable, Iterator, Optional
 
 from k8slint.objects import K8sObject
 from k8slint.selectors import label_selector_matches
-from k8slint.workloads import CLUSTER_SCOPED, PodTemplate, pod_template
+from k8slint.workloads import PodTemplate, namespace_of, pod_template
 
 
 class Index:
@@ -101,11 +101,7 @@ class Index:
         return self.generated.get(os.path.dirname(os.path.realpath(obj.file)), frozenset())
 
     def namespace(self, obj: K8sObject) -> Optional[str]:
-        # workloads.namespace_of, inlined: rules ask this about ten times per object
-        kind = obj.kind
-        if kind.__class__ is str and kind in CLUSTER_SCOPED:
-            return None
-        return obj.namespace or self.default_namespace
+        return namespace_of(obj, self.default_namespace)
 
     def has_checked(self, kinds: Iterable[str]) -> bool:
         """Whether a checked object (one findings may be reported on) is of one of these kinds."""

@@ -15,13 +15,12 @@ asks jsonschema instead.
 """
 from __future__ import annotations
 
-from typing import Any, Iterator
+from typing import Any
 
-from k8slint.fastschema import Unsupported, _equal
+from k8slint.fastschema import Unsupported, is_type, json_equal, resolve_ref
 
 # Keywords that describe and never fail.
 _INERT = frozenset({"definitions", "$defs", "$schema", "$id", "$comment", "title", "description", "default", "examples"})
-_KNOWN = frozenset({"type", "properties", "additionalProperties", "required", "items", "enum", "$ref"}) | _INERT
 
 
 class SchemaError:
@@ -44,94 +43,55 @@ class SchemaError:
 def iter_errors(root: dict[str, Any], instance: Any) -> list[SchemaError]:
     """Every error, as jsonschema orders them; Unsupported if the schema has other keywords."""
     out: list[SchemaError] = []
-    _Explainer(root).descend(root, instance, (), out)
+    _descend(root, root, instance, (), out)
     return out
 
 
-def _is_type(value: Any, name: str) -> bool:
-    """jsonschema's Draft 2020-12 type checker, for the types JSON-like YAML data has."""
-    cls = value.__class__
-    if name == "object":
-        return cls is dict
-    if name == "array":
-        return cls is list
-    if name == "string":
-        return cls is str
-    if name == "integer":
-        return cls is int or (cls is float and value.is_integer())
-    if name == "number":
-        return cls is int or cls is float
-    if name == "boolean":
-        return cls is bool
-    if name == "null":
-        return value is None
-    raise Unsupported(f"type {name!r}")
-
-
-class _Explainer:
-    def __init__(self, root: dict[str, Any]):
-        self.root = root
-        self.refs: dict[str, Any] = {}
-
-    def _resolve(self, ref: Any) -> Any:
-        target = self.refs.get(ref)
-        if target is None:
-            if not isinstance(ref, str) or not ref.startswith("#/"):
-                raise Unsupported(f"$ref {ref!r}")
-            target = self.root
-            try:
-                for part in ref[2:].split("/"):
-                    target = target[part.replace("~1", "/").replace("~0", "~")]
-            except (KeyError, TypeError, IndexError):
-                raise Unsupported(f"$ref {ref!r}") from None
-            self.refs[ref] = target
-        return target
-
-    def descend(self, schema: Any, instance: Any, path: tuple, out: list[SchemaError]) -> None:
-        if schema is True:
-            return
-        if not isinstance(schema, dict):
-            raise Unsupported("a schema that is not an object")
-        cls = instance.__class__
-        for key, value in schema.items():  # jsonschema evaluates the keywords in this order
-            if key == "type":
-                names = [value] if isinstance(value, str) else value
-                if not isinstance(names, list):
-                    raise Unsupported("type")
-                if not any(_is_type(instance, name) for name in names):
-                    out.append(SchemaError(key, value, instance, schema, path))
-            elif key == "$ref":
-                self.descend(self._resolve(value), instance, path, out)
-            elif key == "properties":
-                if cls is dict:
-                    for name, sub in value.items():
-                        if name in instance:
-                            self.descend(sub, instance[name], path + (name,), out)
-            elif key == "additionalProperties":
-                if cls is dict:
-                    allowed = schema.get("properties", {})
-                    extras = [name for name in instance if name not in allowed]
-                    if isinstance(value, dict):
-                        # jsonschema walks a set of the extra names; the order of their errors
-                        # never matters to k8slint, which sorts errors by path
-                        for name in extras:
-                            self.descend(value, instance[name], path + (name,), out)
-                    elif value is False:
-                        if extras:
-                            out.append(SchemaError(key, value, instance, schema, path))
-                    elif value is not True:
-                        raise Unsupported("additionalProperties")
-            elif key == "required":
-                if cls is dict:
-                    for name in value:
-                        if name not in instance:
-                            out.append(SchemaError(key, value, instance, schema, path))
-            elif key == "items":
-                if cls is list:
-                    for i, item in enumerate(instance):
-                        self.descend(value, item, path + (i,), out)
-            elif key == "enum":
-                if not any(_equal(instance, option) for option in value):
-                    out.append(SchemaError(key, value, instance, schema, path))
-            elif key not in _INERT:
-                raise Unsupported(key)
+def _descend(root: dict[str, Any], schema: Any, instance: Any, path: tuple, out: list[SchemaError]) -> None:
+    if schema is True:
+        return
+    if not isinstance(schema, dict):
+        raise Unsupported("a schema that is not an object")
+    cls = instance.__class__
+    for key, value in schema.items():  # jsonschema evaluates the keywords in this order
+        if key == "type":
+            names = [value] if isinstance(value, str) else value
+            if not isinstance(names, list):
+                raise Unsupported("type")
+            if not any(is_type(instance, name) for name in names):
+                out.append(SchemaError(key, value, instance, schema, path))
+        elif key == "$ref":
+            _descend(root, resolve_ref(root, value), instance, path, out)
+        elif key == "properties":
+            if cls is dict:
+                for name, sub in value.items():
+                    if name in instance:
+                        _descend(root, sub, instance[name], path + (name,), out)
+        elif key == "additionalProperties":
+            if cls is dict:
+                allowed = schema.get("properties", {})
+                extras = [name for name in instance if name not in allowed]
+                if isinstance(value, dict):
+                    # jsonschema walks a set of the extra names; the order of their errors
+                    # never matters to k8slint, which sorts errors by path
+                    for name in extras:
+                        _descend(root, value, instance[name], path + (name,), out)
+                elif value is False:
+                    if extras:
+                        out.append(SchemaError(key, value, instance, schema, path))
+                elif value is not True:
+                    raise Unsupported("additionalProperties")
+        elif key == "required":
+            if cls is dict:
+                for name in value:
+                    if name not in instance:
+                        out.append(SchemaError(key, value, instance, schema, path))
+        elif key == "items":
+            if cls is list:
+                for i, item in enumerate(instance):
+                    _descend(root, value, item, path + (i,), out)
+        elif key == "enum":
+            if not any(json_equal(instance, option) for option in value):
+                out.append(SchemaError(key, value, instance, schema, path))
+        elif key not in _INERT:
+            raise Unsupported(key)

@@ -154,8 +154,10 @@ def runs_many(obj: K8sObject) -> bool:
 
 
 def namespace_of(obj: K8sObject, default_namespace: str) -> Optional[str]:
-    """The object's namespace (the default one when unset); None for cluster-scoped kinds."""
-    if isinstance(obj.kind, str) and obj.kind in CLUSTER_SCOPED:
+    """The object's namespace (the default one when unset); None for cluster-scoped kinds.
+    (Rules ask it about ten times per object: the kind is read once, its type checked exactly.)"""
+    kind = obj.kind
+    if kind.__class__ is str and kind in CLUSTER_SCOPED:
         return None
     return obj.namespace or default_namespace
 

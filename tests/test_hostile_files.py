@@ -476,7 +476,7 @@ def test_reading_a_file_that_changed_size_since_fstat_stops_at_the_limit(tmp_pat
     """read_regular reads the descriptor directly (no buffered file object), asking for the
     size fstat gave plus one: a file that grew or shrank since is still read whole, and never
     more than one byte past --max-file-size."""
-    from k8slint.discover import TooLarge, _read_descriptor
+    from k8slint.discover import TooLarge, read_descriptor
 
     data = bytes(range(256)) * (actual // 256 + 1)
     path = tmp_path / "f.yaml"
@@ -496,9 +496,9 @@ def test_reading_a_file_that_changed_size_since_fstat_stops_at_the_limit(tmp_pat
         os.read = counting_read  # type: ignore[assignment]
         if limit is not None and actual > limit:
             with pytest.raises(TooLarge):
-                _read_descriptor(fd, expected, limit)
+                read_descriptor(fd, expected, limit)
         else:
-            assert _read_descriptor(fd, expected, limit) == data[:actual]
+            assert read_descriptor(fd, expected, limit) == data[:actual]
     finally:
         os.read = real_read  # type: ignore[assignment]
         os.close(fd)
