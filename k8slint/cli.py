@@ -305,13 +305,17 @@ def entry() -> None:
     except BrokenPipeError:  # the reader stopped reading (k8slint check ... | head): as main() does
         code = EXIT_OK
     except OSError as err:  # e.g. a full disk behind a redirection: the report is incomplete
-        try:
-            sys.stderr.write(f"k8slint: error: cannot write to standard output: {err.strerror or err}\n")
-        except OSError:
-            pass
+        _write_stderr(f"k8slint: error: cannot write to standard output: {err.strerror or err}\n")
         code = EXIT_USAGE
+    _write_stderr("")
+    os._exit(code)
+
+
+def _write_stderr(text: str) -> None:
+    """Write and flush standard error at the very end. If it cannot be written either, the
+    exit code is all that is left to say what happened, so the error is dropped."""
     try:
+        sys.stderr.write(text)
         sys.stderr.flush()
     except OSError:
-        pass
-    os._exit(code)
+        return

@@ -112,7 +112,7 @@ def _take_units(engine: Any, index: Any, locate: Any, spans: Any, units: list[li
         findings.extend(engine.index_findings(index, locate, units[i], keys, spans))
 
 
-def _index_share(_: Any = None) -> tuple[list[tuple[int, int, int]], list[Any], list[int], list[Any]]:
+def _index_share() -> tuple[list[tuple[int, int, int]], list[Any], list[int], list[Any]]:
     """Run in a forked child: the findings of the units of index rules it took, without their
     ``source`` objects (sent back as positions in the index: the parent has the same objects),
     and the spans it located (for the parent's SpanMemo)."""

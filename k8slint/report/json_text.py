@@ -10,10 +10,12 @@ booleans and None. Anything else is left to ``json.dumps``, so the text is alway
 from __future__ import annotations
 
 import json
+from itertools import repeat
 from json.encoder import encode_basestring  # the C function when the accelerator is there
 from typing import Any
 
 _INFINITY = float("inf")
+_NO_KEYS = repeat(None)  # list items, walked like a mapping's items
 
 
 class _Other(Exception):
@@ -33,32 +35,23 @@ def _write(value: Any, out: list[str], newline: str) -> None:
     cls = value.__class__
     if cls is str:
         out.append(encode_basestring(value))
-    elif cls is dict:
+    elif cls is dict or cls is list:
         if not value:
-            out.append("{}")
+            out.append("{}" if cls is dict else "[]")
             return
+        keyed = cls is dict
         inner = newline + "  "
-        separator = "{" + inner
-        for key, item in value.items():
-            if key.__class__ is not str:
-                raise _Other
+        separator = ("{" if keyed else "[") + inner
+        for key, item in value.items() if keyed else zip(_NO_KEYS, value):
             out.append(separator)
-            out.append(encode_basestring(key))
-            out.append(": ")
+            if keyed:
+                if key.__class__ is not str:
+                    raise _Other
+                out.append(encode_basestring(key))
+                out.append(": ")
             _write(item, out, inner)
             separator = "," + inner
-        out.append(newline + "}")
-    elif cls is list:
-        if not value:
-            out.append("[]")
-            return
-        inner = newline + "  "
-        separator = "[" + inner
-        for item in value:
-            out.append(separator)
-            _write(item, out, inner)
-            separator = "," + inner
-        out.append(newline + "]")
+        out.append(newline + ("}" if keyed else "]"))
     elif value is None:
         out.append("null")
     elif value is True:
