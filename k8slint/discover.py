@@ -19,7 +19,9 @@ import re
 import stat
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Iterator, NamedTuple, Optional
+from typing import Any, Iterable, Iterator, Optional
+
+from k8slint.named_tuple import NamedTuple
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 DEFAULT_EXCLUDES = (

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 from enum import IntEnum
-from typing import Any, NamedTuple, Optional
+from typing import Any, Optional
+
+from k8slint.named_tuple import NamedTuple
 
 
 class Severity(IntEnum):

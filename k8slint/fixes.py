@@ -20,9 +20,11 @@ from __future__ import annotations
 
 import copy
 import json
-from typing import Any, NamedTuple, Optional, Sequence
+from typing import Any, Optional, Sequence
 
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from k8slint.named_tuple import NamedTuple
 
 SAFE, UNSAFE = "safe", "unsafe"
 

@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Any, Iterator, NamedTuple, Optional, Union
+from typing import Any, Iterator, Optional, Union
+
+from k8slint.named_tuple import NamedTuple
 
 DEFAULT_REGISTRY = "docker.io"
 MAX_NAME = 255  # registry + repository

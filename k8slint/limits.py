@@ -14,9 +14,9 @@ The deepest document in ../shared/corpus is 17 levels, the largest file 1.4 MiB.
 """
 from __future__ import annotations
 
-from typing import NamedTuple
-
 from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
+
+from k8slint.named_tuple import NamedTuple
 
 
 class Limits(NamedTuple):

@@ -9,7 +9,9 @@ Actions (``GITHUB_ACTIONS=true``), ``text`` everywhere else.
 from __future__ import annotations
 
 import os
-from typing import Mapping, NamedTuple, Optional
+from typing import Mapping, Optional
+
+from k8slint.named_tuple import NamedTuple
 
 STDOUT = "-"
 

@@ -19,7 +19,9 @@ import math
 import re
 from fractions import Fraction
 from functools import lru_cache
-from typing import Any, NamedTuple, Optional
+from typing import Any, Optional
+
+from k8slint.named_tuple import NamedTuple
 
 _BINARY = {"Ki": 10, "Mi": 20, "Gi": 30, "Ti": 40, "Pi": 50, "Ei": 60}
 _DECIMAL = {"n": -9, "u": -6, "m": -3, "": 0, "k": 3, "M": 6, "G": 9, "T": 12, "P": 15, "E": 18}

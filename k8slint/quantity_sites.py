@@ -9,9 +9,10 @@ writes an exact amount for a message.
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import Any, Iterator, NamedTuple
+from typing import Any, Iterator
 
 from k8slint.builtin import api_group, is_builtin
+from k8slint.named_tuple import NamedTuple
 from k8slint.workloads import TEMPLATE_PATHS, as_dict, as_list, containers, pod_template
 
 # Kinds with quantities: pods and workloads, storage, quota and limit kinds, autoscalers.

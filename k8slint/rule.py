@@ -11,9 +11,10 @@ knows the output format.
 """
 from __future__ import annotations
 
-from typing import Any, NamedTuple, Optional
+from typing import Any, Optional
 
 from k8slint.findings import Finding, ObjectRef, Severity, Span
+from k8slint.named_tuple import NamedTuple
 
 
 class Rule(NamedTuple):

@@ -10,7 +10,7 @@ import errno
 import os
 import sys
 from pathlib import Path
-from typing import Any, BinaryIO, Callable, Iterable, NamedTuple, Optional
+from typing import Any, BinaryIO, Callable, Iterable, Optional
 
 from k8slint import core_rules
 from k8slint.collector import CollectorPaused
@@ -24,6 +24,7 @@ from k8slint.kustomize import collect_generated, collect_patches, is_kustomizati
 from k8slint.limits import Limits
 from k8slint.loader import Issue, compose, compose_document, decode, has_odd_breaks, load_text
 from k8slint.locate import find_node, format_path, node_span, path_to
+from k8slint.named_tuple import NamedTuple
 from k8slint.objects import NOT_MANIFEST_NAMES, K8sObject, identify
 from k8slint.registry import Registry, UnknownRule, load_registry
 from k8slint.schema_check import SchemaChecker

@@ -6,8 +6,9 @@ already been reported by the schema check) by treating them as absent.
 """
 from __future__ import annotations
 
-from typing import Any, Iterator, NamedTuple, Optional, TypeGuard
+from typing import Any, Iterator, Optional, TypeGuard
 
+from k8slint.named_tuple import NamedTuple
 from k8slint.objects import K8sObject
 
 # Where each workload kind keeps its pod template (the mapping with metadata and spec).

@@ -11,9 +11,10 @@ path of each name and key, so that each rule only decides what is wrong.
 from __future__ import annotations
 
 import re
-from typing import Any, NamedTuple, Optional
+from typing import Any, Optional
 
 from k8slint.findings import Severity
+from k8slint.named_tuple import NamedTuple
 from k8slint.naming import dns1123_subdomain
 from k8slint.suggest import did_you_mean
 from k8slint.workloads import as_dict, as_list, containers

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Iterator, NamedTuple, Optional
+from typing import Any, Iterator, Optional
 
 from k8slint.findings import Severity
+from k8slint.named_tuple import NamedTuple
 from k8slint.rule import Report, Rule
 from k8slint.suggest import closest
 

@@ -1,11 +1,12 @@
 """KL601: an object name (or generateName, namespace, pod hostname) the API server rejects."""
 from __future__ import annotations
 
-from typing import Any, Callable, Iterator, NamedTuple, Optional
+from typing import Any, Callable, Iterator, Optional
 
 from k8slint import naming
 from k8slint.builtin import api_group, is_builtin
 from k8slint.findings import Severity
+from k8slint.named_tuple import NamedTuple
 from k8slint.rule import Report, Rule
 from k8slint.workloads import CLUSTER_SCOPED, as_dict, pod_template
 

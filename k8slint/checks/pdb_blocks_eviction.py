@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Any, Iterator, NamedTuple, Optional
+from typing import Any, Iterator, Optional
 
 from k8slint.findings import Severity
+from k8slint.named_tuple import NamedTuple
 from k8slint.rule import Report, Rule
 from k8slint.selectors import is_empty_selector, label_selector_matches, usable_selector
 from k8slint.workloads import as_dict, is_int, replicas, string_labels

@@ -1,9 +1,10 @@
 """KL309: a probe or lifecycle hook whose port the container does not declare."""
 from __future__ import annotations
 
-from typing import Any, Iterator, NamedTuple, Optional
+from typing import Any, Iterator, Optional
 
 from k8slint.findings import Severity
+from k8slint.named_tuple import NamedTuple
 from k8slint.ports import int_or_name_problem
 from k8slint.rule import Report, Rule
 from k8slint.suggest import closest

@@ -3,9 +3,10 @@ does not expose that port."""
 from __future__ import annotations
 
 import re
-from typing import Any, Iterator, NamedTuple, Optional
+from typing import Any, Iterator, Optional
 
 from k8slint.findings import Severity
+from k8slint.named_tuple import NamedTuple
 from k8slint.naming import dns1035_label, dns1123_label
 from k8slint.rule import Report, Rule
 from k8slint.suggest import closest, did_you_mean

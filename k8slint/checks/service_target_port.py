@@ -1,9 +1,10 @@
 """KL303: a Service port whose targetPort no container of the selected pods declares."""
 from __future__ import annotations
 
-from typing import Any, Iterator, NamedTuple, Optional
+from typing import Any, Iterator, Optional
 
 from k8slint.findings import Severity
+from k8slint.named_tuple import NamedTuple
 from k8slint.rule import Report, Rule
 from k8slint.selectors import service_selector
 from k8slint.suggest import closest

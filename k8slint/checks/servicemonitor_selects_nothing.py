@@ -3,9 +3,10 @@ selector matches no Service (pod template) in the namespaces it looks in, or an 
 a port that none of them declares."""
 from __future__ import annotations
 
-from typing import Any, Iterator, NamedTuple, Optional
+from typing import Any, Iterator, Optional
 
 from k8slint.findings import Severity
+from k8slint.named_tuple import NamedTuple
 from k8slint.rule import Report, Rule
 from k8slint.selectors import (
     closest_match, describe_selector, is_empty_selector, label_selector_matches, mismatch_path, selector_help,

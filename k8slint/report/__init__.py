@@ -6,7 +6,8 @@ Adding a format is one module here plus its name in ``FORMATS``; the command lin
 from __future__ import annotations
 
 import importlib
-from typing import NamedTuple
+
+from k8slint.named_tuple import NamedTuple
 
 # format name → module in this package
 MODULES = {
