@@ -11,12 +11,12 @@ from typing import Optional
 
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-_ACTION = re.compile(r"\{\{-?\s*[^}]*?-?\}\}", re.S)
+_ACTION = r"\{\{-?\s*[^}]*?-?\}\}"  # compiled on first use (re caches it)
 
 
 def template_action(text: str) -> Optional[tuple[int, int]]:
     """0-based (line, column) of the first template action, or None."""
-    m = _ACTION.search(text)
+    m = re.search(_ACTION, text, re.S)
     if m is None:
         return None
     line = text.count("\n", 0, m.start())
@@ -52,7 +52,7 @@ def is_template(text: str, roots: Optional[list[Node]], parsed_cleanly: bool) ->
     if not parsed_cleanly or roots is None:
         return first
     data_lines = _block_scalar_lines(roots)
-    for m in _ACTION.finditer(text):
+    for m in re.finditer(_ACTION, text, re.S):
         line = text.count("\n", 0, m.start())
         if line not in data_lines:
             return line, m.start() - (text.rfind("\n", 0, m.start()) + 1)

@@ -28,10 +28,10 @@ _COMPONENT = re.compile(r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*\Z")
 _DOMAIN_COMPONENT = r"(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])"
 _HOST = re.compile(rf"(?:{_DOMAIN_COMPONENT}(?:\.{_DOMAIN_COMPONENT})*|\[[a-fA-F0-9:]+\])\Z")
 _TAG = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}\Z")
-_ALGORITHM = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*\Z")
-_HEX = re.compile(r"[0-9a-fA-F]+\Z")
+_ALGORITHM = r"[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*\Z"  # compiled on first use (re caches it)
+_HEX = r"[0-9a-fA-F]+\Z"  # compiled on first use (re caches it)
 _DIGEST_LENGTHS = {"sha256": 64, "sha384": 96, "sha512": 128}
-_ONLY_ID = re.compile(r"[a-f0-9]{64}\Z")
+_ONLY_ID = r"[a-f0-9]{64}\Z"  # compiled on first use (re caches it)
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*)://")
 _PLACEHOLDER = re.compile(r"\$\{[^}]*\}?|\$\([^)]*\)?|\$[A-Za-z_][A-Za-z0-9_]*|\{\{.*?(?:\}\}|\Z)|<[^<>]*>")
 
@@ -167,7 +167,7 @@ def _parse(ref: str) -> ParsedImage:
     repo_invalid = _repository_problem(ref, registry, path, tag, at + digest)
     if repo_invalid:
         return repo_invalid
-    if registry is None and _ONLY_ID.match(path):
+    if registry is None and re.match(_ONLY_ID, path):
         return InvalidImage(ref, "repository", "a repository name cannot be 64 hexadecimal digits (that is an image ID)",
                             "use the repository name and a tag or digest")
     return ImageRef(registry, path, tag, digest if at else None)
@@ -179,11 +179,11 @@ def _digest_problem(digest: str) -> Optional[str]:
     algorithm, colon, encoded = digest.partition(":")
     if not colon:
         return f'digest "{digest}" has no algorithm (expected sha256:<64 hex digits>)'
-    if not _ALGORITHM.match(algorithm):
+    if not re.match(_ALGORITHM, algorithm):
         return f'digest algorithm "{algorithm}" is invalid'
     if not encoded:
         return f'digest "{digest}" has no hex digits after "{algorithm}:"'
-    if not _HEX.match(encoded):
+    if not re.match(_HEX, encoded):
         bad = next(c for c in encoded if c not in "0123456789abcdefABCDEF")
         return f'digest "{digest}" has "{bad}", which is not a hex digit'
     expected = _DIGEST_LENGTHS.get(algorithm)

@@ -31,7 +31,7 @@ _MAYBE_NOT_STRING = frozenset("+-0123456789.yYnNtTfFoO~<") | {""}
 _COLLECTION_TAGS = {_YAML + "map", _YAML + "seq", _YAML + "omap", "!"}
 # ruamel nodes wrap the tag in a Tag object; for nodes from the C composer the raw tag string
 # (or None when implicit) is Tag.suffix, which avoids building a string per node.
-_DOC_START = re.compile(r"^---(?=[ \t\r\n]|$)", re.M)
+_DOC_START = r"^---(?=[ \t\r\n]|$)"  # compiled on first use (re caches it)
 
 
 class _TooDeep(Exception):
@@ -205,7 +205,7 @@ def compose(text: str, max_documents: int = DEFAULT_LIMITS.max_documents) -> tup
                 if odd and mark is not None:
                     marks.append((issues[-1], mark.index, shift))
                 if doc_starts is None:
-                    doc_starts = [(text.count("\n", 0, m.start()), m.start()) for m in _DOC_START.finditer(text)]
+                    doc_starts = [(text.count("\n", 0, m.start()), m.start()) for m in re.finditer(_DOC_START, text, re.M)]
                 err_line = _error_line(err)
                 resume = next(
                     ((ln, off) for ln, off in doc_starts if ln > chunk_line and ln >= err_line), None

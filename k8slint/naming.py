@@ -23,7 +23,7 @@ _QUALIFIED_NAME = re.compile(r"([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]\Z")
 _LABEL_VALUE = re.compile(r"(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?\Z")
 _IANA_SVC_NAME = re.compile(r"[-a-z0-9]+\Z")
 _LETTER = re.compile(r"[a-z]")
-_LABEL_CHARS = re.compile(r"[^A-Za-z0-9._-]")
+_LABEL_CHARS = r"[^A-Za-z0-9._-]"  # compiled on first use (re caches it)
 
 
 def _too_long(value: str, limit: int) -> list[str]:
@@ -108,7 +108,7 @@ def iana_svc_name(value: str) -> list[str]:
 
 def fix_label_value(value: str) -> Optional[str]:
     """The value with invalid characters replaced by '-', trimmed to what a label allows."""
-    fixed = _LABEL_CHARS.sub("-", value.strip())
+    fixed = re.sub(_LABEL_CHARS, "-", value.strip())
     fixed = re.sub(r"-{2,}", "-", fixed)
     fixed = _trim(shorten(_trim(fixed), LABEL_VALUE_MAX))
     return fixed if fixed != value and not label_value(fixed) else None
@@ -121,7 +121,7 @@ def fix_qualified_name(key: str) -> Optional[str]:
         prefix, name = "", prefix
     prefix = re.sub(r"[^a-z0-9.-]", "-", prefix.lower()).strip("-.")
     prefix = ".".join(p.strip("-") for p in prefix.split(".") if p.strip("-"))
-    name = re.sub(r"-{2,}", "-", _LABEL_CHARS.sub("-", name))  # a second '/' becomes '-'
+    name = re.sub(r"-{2,}", "-", re.sub(_LABEL_CHARS, "-", name))  # a second '/' becomes '-'
     name = _trim(shorten(_trim(name), QUALIFIED_NAME_MAX))
     fixed = f"{prefix}/{name}" if prefix else name
     return fixed if fixed != key and fixed and not qualified_name(fixed) else None

@@ -26,7 +26,7 @@ _TYPE_NAMES = {
     "object": "mapping", "array": "list", "string": "string", "integer": "integer",
     "number": "number", "boolean": "boolean", "null": "null",
 }
-_VERSION = re.compile(r"v(\d+)(?:(alpha|beta)(\d+))?\Z")
+_VERSION = r"v(\d+)(?:(alpha|beta)(\d+))?\Z"  # compiled on first use (re caches it)
 
 
 def _has_selector(data: dict) -> bool:
@@ -62,7 +62,7 @@ def _short(value: Any, limit: int = 40) -> str:
 
 
 def _version_rank(api_version: str) -> tuple[int, int, int]:
-    m = _VERSION.match(api_version.rpartition("/")[2])
+    m = re.match(_VERSION, api_version.rpartition("/")[2])
     if not m:
         return (0, 0, 0)
     stability = {None: 2, "beta": 1, "alpha": 0}[m.group(2)]

@@ -20,7 +20,7 @@ from k8slint.discover import excluded
 from k8slint.findings import Finding, Span
 
 ANNOTATION = "k8slint.io/ignore"
-_COMMENT = re.compile(r"(?:^|\s)(#\s*k8slint:\s*ignore(?:\[([^\]]*)\])?)")
+_COMMENT = r"(?:^|\s)(#\s*k8slint:\s*ignore(?:\[([^\]]*)\])?)"  # compiled on first use (re caches it)
 
 
 class Directive:
@@ -66,7 +66,7 @@ def comment_directives(text: str, file: str, file_index: int, resolve: Callable[
     for number, line in enumerate(text.split("\n"), 1):
         if "k8slint:" not in line:
             continue
-        for m in _COMMENT.finditer(line):
+        for m in re.finditer(_COMMENT, line):
             codes = _parse_codes(m.group(2), resolve) if m.group(2) is not None else None
             column = m.start(1) + 1
             span = Span(number, column, number, m.end(1) + 1)

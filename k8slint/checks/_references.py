@@ -21,7 +21,7 @@ from k8slint.workloads import as_dict, as_list, containers
 
 # A key of a ConfigMap or Secret (validation: IsConfigMapKey); others are placeholders or
 # errors reported elsewhere, and are not looked up.
-_KEY = re.compile(r"[-._a-zA-Z0-9]+\Z")
+_KEY = r"[-._a-zA-Z0-9]+\Z"  # compiled on first use (re caches it)
 
 # ConfigMaps that the control plane publishes in every namespace: the cluster's CA bundle
 # (root-ca-cert-publisher, Kubernetes 1.20+), read by projected service account token volumes;
@@ -55,7 +55,7 @@ def valid_name(name: Any) -> bool:
 
 
 def valid_key(key: Any) -> bool:
-    return isinstance(key, str) and bool(_KEY.match(key))
+    return isinstance(key, str) and bool(re.match(_KEY, key))
 
 
 def object_uses(index: Any, obj: Any) -> list[Use]:

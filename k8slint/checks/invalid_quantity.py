@@ -92,7 +92,7 @@ QUANTITY_HELP = (
     '(powers of 2), e.g. "512Mi", "1.5Gi" or "250m"'
 )
 _SUFFIXES = ("n", "u", "m", "", "k", "M", "G", "T", "P", "E", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei")
-_WRITTEN = re.compile(r"([+-]?)\s*([0-9][0-9_,]*(?:\.[0-9]*)?|\.[0-9]+)\s*([A-Za-z]*)")
+_WRITTEN = r"([+-]?)\s*([0-9][0-9_,]*(?:\.[0-9]*)?|\.[0-9]+)\s*([A-Za-z]*)"  # compiled on first use (re caches it)
 _CPU_WORDS = {"core": "", "cores": "", "cpu": "", "cpus": "", "vcpu": "", "vcpus": "",
               "millicore": "m", "millicores": "m", "millicpu": "m", "millicpus": "m", "mcpu": "m"}
 
@@ -101,7 +101,7 @@ def suggest(text: str) -> Optional[str]:
     """'"1G" or "1Gi"' for "1GB": the valid quantities the text most likely means, or None."""
     from k8slint.quantity import parse
 
-    m = _WRITTEN.fullmatch(text.strip())
+    m = re.fullmatch(_WRITTEN, text.strip())
     if not m:
         return None
     sign, number, unit = m.groups()
