@@ -28,26 +28,36 @@ INDEX_PATH = Path(__file__).resolve().parent / "rule_index.json"
 FORMAT = 1
 
 
-def _sources() -> list[Path]:
+def _sources() -> list[tuple[str, str]]:
+    """(folder, name) of every file the shipped rules come from, in fingerprint order."""
     import k8slint.checks as package
     from k8slint.paths import data_dir
 
-    checks = Path(os.path.dirname(package.__file__ or ""))
-    files = [checks / n for n in os.listdir(checks) if n.endswith(".py")]
-    rules = data_dir() / "rules"
-    if rules.is_dir():
-        files.extend(rules / n for n in os.listdir(rules) if n.endswith((".yaml", ".yml")))
-    return sorted(files, key=lambda p: (p.parent.name, p.name))
+    checks = os.path.dirname(package.__file__ or "")
+    files = [(checks, n) for n in os.listdir(checks) if n.endswith(".py")]
+    rules = os.path.join(data_dir(), "rules")
+    if os.path.isdir(rules):
+        files.extend((rules, n) for n in os.listdir(rules) if n.endswith((".yaml", ".yml")))
+    return sorted(files, key=lambda f: (os.path.basename(f[0]), f[1]))
 
 
 def fingerprint() -> str:
     """A checksum of every file the shipped rules come from (names, sizes and contents).
 
     CRC-32 and Adler-32 rather than a cryptographic hash: this detects edits, it guards against
-    nothing, and hashlib alone costs more start-up time (OpenSSL) than reading the files."""
+    nothing, and hashlib alone costs more start-up time (OpenSSL) than reading the files. Every
+    run computes it, so the files are read straight from their descriptors (no Path objects,
+    no buffered file objects)."""
+    from k8slint.discover import read_descriptor
+
     crc, adler, size = 0, 1, 0
-    for path in _sources():
-        data = f"{path.parent.name}/{path.name}\0".encode() + path.read_bytes() + b"\0"
+    for folder, name in _sources():
+        fd = os.open(os.path.join(folder, name), os.O_RDONLY)
+        try:
+            data = read_descriptor(fd, os.fstat(fd).st_size)
+        finally:
+            os.close(fd)
+        data = f"{os.path.basename(folder)}/{name}\0".encode() + data + b"\0"
         crc, adler, size = zlib.crc32(data, crc), zlib.adler32(data, adler), size + len(data)
     return f"{crc:08x}{adler:08x}{size:x}"
 

@@ -9,8 +9,9 @@ for the bundled schemas' keywords; ``jsonschema`` itself, slow to import, is the
 from __future__ import annotations
 
 import json
-import zlib
+import os
 import re
+import zlib
 from functools import lru_cache
 from typing import Any, Iterator, Optional
 
@@ -28,8 +29,8 @@ class UnknownVersion(ValueError):
 
 def available_versions() -> list[str]:
     found = []
-    for path in (data_dir() / "schemas").glob("kubernetes-*.json.gz"):
-        m = SCHEMA_FILE.match(path.name)
+    for name in os.listdir(data_dir() / "schemas"):
+        m = SCHEMA_FILE.match(name)
         if m:
             found.append((int(m.group(1)), int(m.group(2))))
     return [f"{a}.{b}" for a, b in sorted(found)]
@@ -66,8 +67,11 @@ class SchemaStore:
         self.kinds: dict[str, dict[str, str]] = header["kinds"]
         self.refs: dict[str, list[str]] = header["refs"]
         self.groups = set(header["groups"]) | REMOVED_GROUPS
-        # Definitions stay JSON text until a kind that reaches them is validated.
-        self._raw: dict[str, str] = dict(line.split("\t", 1) for line in body.splitlines())
+        # Definitions stay JSON text until a kind that reaches them is validated. Lines are
+        # NAME<TAB>JSON, and neither part holds a raw tab or newline (JSON escapes them), so
+        # one split gives names and texts in turn (half the time of splitting line by line).
+        fields = body.rstrip("\n").replace("\n", "\t").split("\t")
+        self._raw: dict[str, str] = dict(zip(fields[0::2], fields[1::2]))
         self._parsed: dict[str, Any] = {}
         self._fast: dict[tuple[str, bool, str], Any] = {}
         self._full: dict[tuple[str, bool], Any] = {}

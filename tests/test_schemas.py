@@ -31,6 +31,9 @@ def test_schema_file_is_compact_and_self_contained(version):
         for ref in store.refs[name]:
             assert ref in store.refs, (name, ref)
     assert {"", "apps", "batch", "extensions", "policy"} <= store.groups
+    # the store's one-split reading gives every NAME<TAB>JSON line, and only those
+    lines = dict(line.split("\t", 1) for line in text.splitlines()[1:])
+    assert store._raw == lines and set(lines) == set(store.refs)
 
 
 @pytest.mark.parametrize("version", ["1.16", "1.21", "1.24", "1.25", "1.37"])
