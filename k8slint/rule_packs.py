@@ -45,7 +45,6 @@ names its file, line and column.
 from __future__ import annotations
 
 import re
-import string
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Optional
 
@@ -159,12 +158,12 @@ class _Fields(dict):
         return ""
 
 
-_FORMATTER = string.Formatter()
-
-
 def _format(template: str, fields: dict[str, Any]) -> str:
+    """``template`` with its ``{field}``s filled in (an unknown field is empty); a template that
+    cannot be filled (``{0}``, ``{a.b}``, an unbalanced brace) is reported as written.
+    str.format_map rather than string.Formatter: the same fields, without importing ``string``."""
     try:
-        return _FORMATTER.vformat(template, (), _Fields(fields))
+        return template.format_map(_Fields(fields))
     except (ValueError, IndexError, AttributeError, KeyError):
         return template
 

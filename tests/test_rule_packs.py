@@ -118,3 +118,22 @@ def test_path_language():
     assert [v for _, v in walk(data, (), parse_path("spec.a[1].x"))] == [2]
     assert [p for p, _ in walk(data, (), parse_path("spec.c.*"))] == [("spec", "c", "k1"), ("spec", "c", "k2")]
     assert list(walk(data, (), parse_path("spec.missing[*]"))) == []
+
+
+@pytest.mark.parametrize("template", [
+    "{name} uses {value}", "{missing} x", "{0}", "{}", "{a.b}", "{a[0]}", "{", "}", "{{literal}}", "{name!r:>8}",
+    "{value:{width}}", "",
+])
+def test_message_templates_fill_like_string_formatter(template):
+    """Pack messages are filled with str.format_map; what string.Formatter gave is kept, a
+    template that cannot be filled included (it is reported as written)."""
+    import string
+
+    from k8slint.rule_packs import _Fields, _format
+
+    fields = {"name": "web", "value": 3, "width": 5, "a": "x"}
+    try:
+        expected = string.Formatter().vformat(template, (), _Fields(fields))
+    except (ValueError, IndexError, AttributeError, KeyError):
+        expected = template
+    assert _format(template, fields) == expected
