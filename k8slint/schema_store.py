@@ -125,6 +125,12 @@ class SchemaStore:
             }
         return {"$ref": f"#/definitions/{def_name}", "definitions": definitions}
 
+    def _lazy_schema(self, def_name: str, partial: bool) -> dict[str, Any]:
+        """``_schema`` whose definitions are parsed when first looked up: a Deployment reaches 121
+        definitions, a manifest's values a few, and parsing the others was a third of a
+        one-file run's schema check. For lazy compilation, which only looks definitions up."""
+        return {"$ref": f"#/definitions/{def_name}", "definitions": _Definitions(self, self.reachable(def_name), partial)}
+
     def is_valid(self, def_name: str, data: Any, partial: bool = False, engine: str = "python") -> bool:
         """Valid or not, quickly. ``engine`` "python" (k8slint.fastschema: nothing to import,
         the best choice for a few files) or "rust" (jsonschema-rs: ~20 ms to import, several
@@ -132,15 +138,16 @@ class SchemaStore:
         key = (def_name, partial, engine)
         validator = self._fast.get(key)
         if validator is None:
-            schema = self._schema(def_name, partial)
             if engine == "rust":
+                schema = self._schema(def_name, partial)
                 import jsonschema_rs
 
                 validator = jsonschema_rs.Draft202012Validator(schema).is_valid
             else:
                 from k8slint.fastschema import compile_schema
 
-                validator = compile_schema(schema, lazy_refs=True)  # the definitions a value reaches
+                # compiles (and parses) only the definitions a value reaches
+                validator = compile_schema(self._lazy_schema(def_name, partial), lazy_refs=True)
                 if validator is None:  # cannot happen with the bundled schemas (a test checks)
                     return self.is_valid(def_name, data, partial, "rust")
             self._fast[key] = validator
@@ -182,6 +189,23 @@ class SchemaStore:
             validator = jsonschema.Draft202012Validator(self._schema(def_name, partial))
             self._full[key] = validator
         return validator.iter_errors(data)
+
+
+class _Definitions(dict):
+    """The definitions a kind reaches, each parsed on first lookup; any other name is a KeyError."""
+
+    def __init__(self, store: SchemaStore, names: list[str], partial: bool):
+        super().__init__()
+        self._store, self._names, self._partial = store, frozenset(names), partial
+
+    def __missing__(self, name: str) -> Any:
+        if name not in self._names:
+            raise KeyError(name)
+        definition = self._store.definition(name)
+        if self._partial:
+            definition = {k: v for k, v in definition.items() if k != "required"}
+        self[name] = definition
+        return definition
 
 
 @lru_cache(maxsize=4)

@@ -92,17 +92,14 @@ def test_lazy_references_compile_what_a_value_reaches_and_decline_late():
 def test_schema_store_falls_back_to_jsonschema_rs_when_a_lazy_definition_is_unsupported(monkeypatch):
     store = load_store()
     name = store.kinds["apps/v1"]["Deployment"]
-    real = store._schema
+    real = store.definition
 
-    def with_an_unsupported_container(def_name, partial):
-        schema = real(def_name, partial)
-        for key, definition in schema["definitions"].items():
-            if key.endswith(".Container"):
-                schema["definitions"][key] = {**definition, "format": "not-fastschema"}
-        return schema
+    def with_an_unsupported_container(def_name):  # what both engines' schemas are made of
+        definition = real(def_name)
+        return {**definition, "format": "not-fastschema"} if def_name.endswith(".Container") else definition
 
     monkeypatch.setattr(store, "_fast", {})
-    monkeypatch.setattr(store, "_schema", with_an_unsupported_container)
+    monkeypatch.setattr(store, "definition", with_an_unsupported_container)
     deployment = {
         "apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"},
         "spec": {"selector": {"matchLabels": {"app": "web"}}, "template": {
@@ -115,3 +112,20 @@ def test_schema_store_falls_back_to_jsonschema_rs_when_a_lazy_definition_is_unsu
     broken = {**deployment, "spec": {**deployment["spec"], "replicas": "two"}}
     assert not store.is_valid(name, broken)
     assert store._fast[(name, False, "python")] is store._fast[(name, False, "rust")]
+
+
+@pytest.mark.parametrize("partial", [False, True])
+def test_lazy_definitions_are_the_slice_parsed_on_lookup(partial):
+    """is_valid compiles from a slice whose definitions are parsed when first looked up: each
+    one equals the eager slice's, nothing is parsed before a lookup, and a name the kind does
+    not reach is a KeyError (a $ref to it is Unsupported, as with the eager slice)."""
+    store = load_store()
+    name = store.kinds["apps/v1"]["Deployment"]
+    eager = store._schema(name, partial)["definitions"]
+    lazy = store._lazy_schema(name, partial)["definitions"]
+    assert len(lazy) == 0
+    for key in eager:
+        assert lazy[key] == eager[key]
+    assert len(lazy) == len(eager) > 100
+    with pytest.raises(KeyError):
+        lazy["io.k8s.api.networking.v1.Ingress"]
