@@ -17,6 +17,7 @@ from typing import Any, Iterator, Optional
 
 from k8slint.paths import data_dir
 
+FORMAT = 3  # of the bundled files: see scripts/build_schemas.py
 SCHEMA_FILE = re.compile(r"kubernetes-(\d+)\.(\d+)\.json\.gz\Z")
 # API groups that older Kubernetes versions served, so that their kinds are recognised as
 # built-in (and pointed at their replacement) rather than treated as custom resources.
@@ -61,17 +62,22 @@ class SchemaStore:
         self.version = normalise_version(version) if version else latest_version()
         path = data_dir() / "schemas" / f"kubernetes-{self.version}.json.gz"
         # zlib reads the gzip format itself (wbits 16+); the gzip module costs more to import.
-        text = zlib.decompress(path.read_bytes(), 16 + zlib.MAX_WBITS).decode("utf-8")
-        header_text, _, body = text.partition("\n")
-        header = json.loads(header_text)
+        data = zlib.decompress(path.read_bytes(), 16 + zlib.MAX_WBITS)
+        end = data.index(b"\n")
+        header = json.loads(data[:end])
+        if header.get("format") != FORMAT:
+            raise ValueError(f"{path}: schema format {header.get('format')}, expected {FORMAT}")
         self.kinds: dict[str, dict[str, str]] = header["kinds"]
-        self.refs: dict[str, list[str]] = header["refs"]
         self.groups = set(header["groups"]) | REMOVED_GROUPS
-        # Definitions stay JSON text until a kind that reaches them is validated. Lines are
-        # NAME<TAB>JSON, and neither part holds a raw tab or newline (JSON escapes them), so
-        # one split gives names and texts in turn (half the time of splitting line by line).
-        fields = body.rstrip("\n").replace("\n", "\t").split("\t")
-        self._raw: dict[str, str] = dict(zip(fields[0::2], fields[1::2]))
+        # Definitions stay bytes of the file until a value reaches them: the header gives each
+        # one's place (``spans``) and the definitions it refers to (``refs``, as positions),
+        # so nothing else of the file is split or parsed.
+        self._names: list[str] = header["names"]
+        self._position = {name: i for i, name in enumerate(self._names)}
+        self._spans: list[int] = header["spans"]  # start and end of each definition's JSON
+        self._ref_positions: list[list[int]] = header["refs"]
+        self._data, self._base = data, end + 1
+        self._refs: Optional[dict[str, list[str]]] = None
         self._parsed: dict[str, Any] = {}
         self._fast: dict[tuple[str, bool, str], Any] = {}
         self._full: dict[tuple[str, bool], Any] = {}
@@ -80,13 +86,23 @@ class SchemaStore:
     def definition(self, name: str) -> Any:
         parsed = self._parsed.get(name)
         if parsed is None:
-            parsed = self._parsed[name] = json.loads(self._raw[name])
+            i = 2 * self._position[name]
+            start, end = self._spans[i], self._spans[i + 1]
+            parsed = self._parsed[name] = json.loads(self._data[self._base + start:self._base + end])
         return parsed
 
     @property
     def definitions(self) -> dict[str, Any]:
         """Every definition, parsed (for tests and tools; a run parses only what it needs)."""
-        return {name: self.definition(name) for name in self._raw}
+        return {name: self.definition(name) for name in self._names}
+
+    @property
+    def refs(self) -> dict[str, list[str]]:
+        """Each definition's name → the names of the definitions it refers to."""
+        if self._refs is None:
+            names = self._names
+            self._refs = {name: [names[j] for j in refs] for name, refs in zip(names, self._ref_positions)}
+        return self._refs
 
     # -- kinds -----------------------------------------------------------------------------
     def lookup(self, api_version: str, kind: str) -> Optional[str]:
@@ -104,14 +120,19 @@ class SchemaStore:
     # -- validation ------------------------------------------------------------------------
     def reachable(self, name: str) -> list[str]:
         """``name`` and every definition it refers to, directly or not."""
-        seen = {name}
-        todo = [name]
+        start = self._position.get(name)
+        if start is None:
+            return [name]
+        seen = {start}
+        todo = [start]
+        refs = self._ref_positions
         while todo:
-            for ref in self.refs.get(todo.pop(), ()):
+            for ref in refs[todo.pop()]:
                 if ref not in seen:
                     seen.add(ref)
                     todo.append(ref)
-        return sorted(seen)
+        names = self._names
+        return sorted(names[i] for i in seen)
 
     def _schema(self, def_name: str, partial: bool) -> dict[str, Any]:
         """A schema for one kind holding only the definitions it reaches (compiles 3-30x faster).

@@ -20,16 +20,23 @@ installed package are rewritten; the older files in ``schemas/`` are left as the
 For each minor version it writes ``schemas/kubernetes-<X.Y>.json.gz``: a first line with a
 JSON header, then one line per definition, ``NAME<TAB>JSON``, sorted by name:
 
-    {"format": 2, "kubernetes": "1.37", "source": "kubernetes-validate 1.37.0",
+    {"format": 3, "kubernetes": "1.37", "source": "kubernetes-validate 1.37.0",
      "kinds": {"apps/v1": {"Deployment": "io.k8s.api.apps.v1.Deployment", ...}, ...},
-     "refs": {"io.k8s.api.apps.v1.Deployment": ["io.k8s.api.apps.v1.DeploymentSpec", ...], ...},
-     "groups": ["", "apps", "extensions", ...]}
-    io.k8s.api.apps.v1.Deployment\t{"properties": {...}, ...}
+     "groups": ["", "apps", "extensions", ...],
+     "names": ["io.k8s.api.admissionregistration.v1.AuditAnnotation", ...],
+     "spans": [START, END, START, END, ...],
+     "refs": [[3, 17], [], ...]}
+    io.k8s.api.admissionregistration.v1.AuditAnnotation\t{"properties": {...}, ...}
     ...
 
-so that a run parses only the definitions the kinds it meets reach (a one-file check needs a
-tenth of them). ``groups`` lists every API group Kubernetes ever served (from the
-DeleteOptions apiVersion enum), so removed groups are still recognised as built-in.
+so that a run parses only the definitions the values it meets reach (a one-file check needs a
+few dozen of about 900). ``names`` lists the definitions in file order; ``spans`` gives, for the
+i-th, where its JSON starts and ends (bytes counted from the first definition line); ``refs``
+gives, for the i-th, the positions in ``names`` of the definitions it refers to. So a run splits
+and parses nothing but the header and what it uses (format 2 carried the references by name and
+left the lines to be split: a third of a one-file run's schema work). ``groups`` lists every API
+group Kubernetes ever served (from the DeleteOptions apiVersion enum), so removed groups are
+still recognised as built-in.
 
 What the build changes, and why:
 - descriptions and ``x-kubernetes-*`` annotations are dropped (not used to
@@ -87,6 +94,7 @@ sys.path.insert(0, str(ROOT))
 from k8slint.schema_overlay import apply_overlay, read_overlay, version_tuple  # noqa: E402
 
 OUT = ROOT / "schemas"
+FORMAT = 3  # k8slint.schema_store.FORMAT reads this layout
 DROP_KEYS = {"description", "format"}
 INT_OR_STRING = "io.k8s.apimachinery.pkg.util.intstr.IntOrString"
 QUANTITY = "io.k8s.apimachinery.pkg.api.resource.Quantity"
@@ -259,21 +267,30 @@ def build_version(defs: dict[str, Any], minor: str, source: str) -> tuple[dict[s
     if leftover:
         raise SystemExit(f"unexpected combinators left in {minor}: {leftover}")
     header = {
-        "format": 2,
+        "format": FORMAT,
         "kubernetes": minor,
         "source": source,
         "kinds": {av: dict(sorted(k.items())) for av, k in sorted(kinds.items())},
-        "refs": {name: sorted(refs(cleaned[name])) for name in sorted(cleaned)},
         "groups": groups,
     }
     return header, dict(sorted(cleaned.items()))
 
 
 def serialise(header: dict[str, Any], definitions: dict[str, Any]) -> bytes:
-    lines = [json.dumps(header, separators=(",", ":"))]
+    """The file's bytes: ``header`` with the definitions' names, spans and references added
+    (see the module docstring), then one NAME<TAB>JSON line per definition."""
+    names = list(definitions)
+    position = {name: i for i, name in enumerate(names)}
+    lines, spans, offset = [], [], 0
     for name, definition in definitions.items():
-        lines.append(name + "\t" + json.dumps(definition, separators=(",", ":"), sort_keys=True))
-    return ("\n".join(lines) + "\n").encode()
+        prefix = (name + "\t").encode()
+        text = json.dumps(definition, separators=(",", ":"), sort_keys=True).encode()
+        spans += [offset + len(prefix), offset + len(prefix) + len(text)]
+        lines.append(prefix + text + b"\n")
+        offset += len(prefix) + len(text) + 1
+    full = {**header, "names": names, "spans": spans,
+            "refs": [sorted(position[r] for r in refs(definitions[name])) for name in names]}
+    return json.dumps(full, separators=(",", ":")).encode() + b"\n" + b"".join(lines)
 
 
 def write(out: Path, header: dict[str, Any], definitions: dict[str, Any]) -> tuple[int, int]:

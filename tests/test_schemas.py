@@ -1,6 +1,7 @@
 """The bundled schema files: every version present, compact, and carrying the enum overlay."""
 import gzip
 import json
+import re
 
 import pytest
 
@@ -31,9 +32,13 @@ def test_schema_file_is_compact_and_self_contained(version):
         for ref in store.refs[name]:
             assert ref in store.refs, (name, ref)
     assert {"", "apps", "batch", "extensions", "policy"} <= store.groups
-    # the store's one-split reading gives every NAME<TAB>JSON line, and only those
+    # the header's names, spans and references describe the NAME<TAB>JSON lines exactly
     lines = dict(line.split("\t", 1) for line in text.splitlines()[1:])
-    assert store._raw == lines and set(lines) == set(store.refs)
+    assert store._names == list(lines) == sorted(lines)
+    assert all(store.definition(name) == json.loads(definition) for name, definition in lines.items())
+    for name, definition in lines.items():
+        found = set(re.findall(r'"\$ref":"#/definitions/([^"]+)"', definition))
+        assert set(store.refs[name]) == found and len(store.refs[name]) == len(found), name
 
 
 @pytest.mark.parametrize("version", ["1.16", "1.21", "1.24", "1.25", "1.37"])
@@ -95,7 +100,7 @@ def test_only_reachable_definitions_are_parsed():
 def test_header_format_and_served_groups(version):
     path = data_dir() / "schemas" / f"kubernetes-{version}.json.gz"
     header = json.loads(gzip.decompress(path.read_bytes()).decode().partition("\n")[0])
-    assert header["format"] == 2 and header["kubernetes"] == version
+    assert header["format"] == 3 and header["kubernetes"] == version
     assert header["source"] == ("kubernetes-validate 1.24.0 (sdist)" if version in LEGACY else "kubernetes-validate 1.37.0")
     store = SchemaStore(version)
     # extensions/v1beta1 Ingress was served until 1.21, networking.k8s.io/v1 Ingress from 1.19
@@ -197,3 +202,25 @@ def test_older_layout_normalisation_rules():
     # the items of list properties stay non-null (JSONSchemaProps)
     assert new["x.Props"]["properties"]["enum"]["items"] == {"type": "string"}
     assert old["definitions"]["x.Spec"] == {"type": "object", "properties": {"replicas": {"type": "integer"}}}  # input untouched
+
+
+def test_the_build_writes_what_the_store_reads(tmp_path, monkeypatch):
+    """scripts/build_schemas.py's writer and SchemaStore agree on format 3, on a made-up version."""
+    import k8slint.schema_store as schema_store
+
+    build = _build_script()
+    definitions = {
+        "a.B": {"properties": {"spec": {"$ref": "#/definitions/a.C"}, "tab\tname": {"type": "string"}}},
+        "a.C": {"properties": {"items": {"items": {"$ref": "#/definitions/a.D"}}, "self": {"$ref": "#/definitions/a.C"}}},
+        "a.D": {"enum": ["é", "x\ny"], "type": "string"},
+    }
+    header = {"format": build.FORMAT, "kubernetes": "1.99", "source": "test", "kinds": {"v1": {"B": "a.B"}}, "groups": [""]}
+    (tmp_path / "schemas").mkdir()
+    build.write(tmp_path / "schemas", header, definitions)
+    monkeypatch.setattr(schema_store, "data_dir", lambda: tmp_path)
+    store = schema_store.SchemaStore("1.99")
+    assert build.FORMAT == schema_store.FORMAT
+    assert store.lookup("v1", "B") == "a.B"
+    assert store.definitions == definitions
+    assert store.refs == {"a.B": ["a.C"], "a.C": ["a.C", "a.D"], "a.D": []}
+    assert store.reachable("a.B") == ["a.B", "a.C", "a.D"] and store.reachable("a.D") == ["a.D"]
