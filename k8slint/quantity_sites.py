@@ -4,11 +4,10 @@
 overhead, emptyDir and claim sizes, PersistentVolume capacity, ResourceQuota and LimitRange
 amounts, HorizontalPodAutoscaler targets) as a ``Site``: its path, resource name, value and
 context, the last telling what the API server's validation requires of it. ``describe_amount``
-writes an exact amount for a message.
+writes an exact amount (in nano-units, as k8slint.quantity parses it) for a message.
 """
 from __future__ import annotations
 
-from fractions import Fraction
 from typing import Any, Iterator
 
 from k8slint.builtin import api_group, is_builtin
@@ -125,8 +124,18 @@ def _hpa(spec: dict[str, Any]) -> Iterator[Site]:
                     yield Site(("spec", "metrics", i, source, "target", field), name, target[field], f"metrics[{i}]", "hpa")
 
 
-def describe_amount(amount: Fraction) -> str:
-    """A readable decimal for an exact amount ('0.512', '500000000')."""
-    if amount.denominator == 1:
-        return f"{amount.numerator:,}" if abs(amount.numerator) >= 10000 else str(amount.numerator)
-    return f"{float(amount):.9g}"
+NANOS_PER_UNIT = 10**9  # as in k8slint.quantity, which is imported only when a value is parsed
+
+
+def describe_amount(nanos: int) -> str:
+    """A readable decimal for an amount in nano-units ('0.512' for 512_000_000, '500,000,000')."""
+    return describe_ratio(nanos, NANOS_PER_UNIT)
+
+
+def describe_ratio(numerator: int, denominator: int) -> str:
+    """A readable decimal for the exact amount numerator / denominator (denominator > 0)."""
+    whole, rest = divmod(numerator, denominator)
+    if rest == 0:
+        return f"{whole:,}" if abs(whole) >= 10000 else str(whole)
+    # int / int is correctly rounded, so this is the float of the exact ratio
+    return f"{numerator / denominator:.9g}"

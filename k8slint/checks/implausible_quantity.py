@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 import re
-from fractions import Fraction
 from typing import Any, Iterator, Optional
 
 from k8slint.findings import Severity
 from k8slint.quantity_sites import KINDS as QUANTITY_KINDS
-from k8slint.quantity_sites import Site, describe_amount, quantity_sites
+from k8slint.quantity_sites import NANOS_PER_UNIT, Site, describe_amount, describe_ratio, quantity_sites
 from k8slint.rule import Report, Rule
 
 RULE = Rule(
@@ -32,7 +31,9 @@ KINDS = QUANTITY_KINDS
 
 KIB = 1024
 CPU_IMPLAUSIBLE = 1000  # cores
-_NUMBER = re.compile(r"\s*([+-]?[0-9.]+)([A-Za-z]*)\s*\Z")
+# A decimal number as written ("512", "1.5", ".5", "2."; not "1.2.3"), then letters: the digits a
+# "did you mean" reuses.
+_NUMBER = re.compile(r"\s*([+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))([A-Za-z]*)\s*\Z")
 
 
 def is_bytes(site: Site) -> bool:
@@ -57,43 +58,43 @@ def check(obj: Any, ctx: Any) -> Iterator[Report]:
         if site.context == "ratio" or site.value is None or isinstance(site.value, bool):
             continue
         parsed = parse(site.value)
-        amount = parsed.value
-        if amount is None or amount <= 0:
+        nanos = parsed.nanos
+        if nanos is None or nanos <= 0:
             continue  # invalid, zero or negative: KL604's
         text = site.value if isinstance(site.value, str) else repr(site.value)
         if is_bytes(site):
-            yield from _bytes(site, text, amount, parsed.suffix)
-        elif is_cpu(site) and site.context != "quota" and amount >= CPU_IMPLAUSIBLE:
-            yield from _cpu(site, text, amount, parsed.suffix)
+            yield from _bytes(site, text, nanos, parsed.suffix)
+        elif is_cpu(site) and site.context != "quota" and nanos >= CPU_IMPLAUSIBLE * NANOS_PER_UNIT:
+            yield from _cpu(site, text, nanos, parsed.suffix)
 
 
-def _bytes(site: Site, text: str, amount: Fraction, suffix: str) -> Iterator[Report]:
+def _bytes(site: Site, text: str, nanos: int, suffix: str) -> Iterator[Report]:
     number = _number(text)
-    if amount.denominator != 1 or suffix in ("n", "u", "m"):
-        meaning = f'{describe_amount(amount)} bytes ("{suffix}" is {_SMALL[suffix]})' if suffix in _SMALL else f"{describe_amount(amount)} bytes"
+    if nanos % NANOS_PER_UNIT or suffix in ("n", "u", "m"):
+        meaning = f'{describe_amount(nanos)} bytes' + (f' ("{suffix}" is {_SMALL[suffix]})' if suffix in _SMALL else "")
         guess = f'"{number}Mi"' if suffix == "m" and number else None
         yield Report(
             site.path,
             f"{site.resource} of {site.where} is {text}, which means {meaning}: a fraction of a byte",
             f"did you mean {guess}?" if guess else "write bytes with Ki, Mi or Gi (powers of 2), e.g. 512Mi",
         )
-    elif amount < KIB:
+    elif nanos < KIB * NANOS_PER_UNIT:
         guess = f'"{number}Mi"' if number and suffix == "" else None
         yield Report(
             site.path,
-            f"{site.resource} of {site.where} is {text}, which means {describe_amount(amount)} bytes; "
+            f"{site.resource} of {site.where} is {text}, which means {describe_amount(nanos)} bytes; "
             "without a suffix a quantity of memory or storage is in bytes",
             f"did you mean {guess}?" if guess else "write bytes with Ki, Mi or Gi (powers of 2), e.g. 512Mi",
         )
 
 
-def _cpu(site: Site, text: str, amount: Fraction, suffix: str) -> Iterator[Report]:
+def _cpu(site: Site, text: str, nanos: int, suffix: str) -> Iterator[Report]:
     number = _number(text)
     if suffix in ("", "M") and number:
-        help = f'did you mean "{number}m" ({_cores(Fraction(number) / 1000)})? CPU is counted in cores: 1 is a core, 500m half a core'
+        help = f'did you mean "{number}m" ({_millicores(number)})? CPU is counted in cores: 1 is a core, 500m half a core'
     else:
         help = "CPU is counted in cores: 1 is a core, 500m half a core"
-    meaning = f'{describe_amount(amount)} cores' + (f' ("{suffix}" is {_BIG[suffix]})' if suffix in _BIG else "")
+    meaning = f'{describe_amount(nanos)} cores' + (f' ("{suffix}" is {_BIG[suffix]})' if suffix in _BIG else "")
     yield Report(
         site.path,
         f"{site.resource} of {site.where} is {text}, which means {meaning}: no node has that many, "
@@ -110,18 +111,17 @@ _BIG = {"k": "kilo, a thousand", "M": "mega, a million", "G": "giga, a billion",
 
 def _number(text: str) -> Optional[str]:
     m = _NUMBER.match(text)
-    if not m:
-        return None
-    try:
-        Fraction(m.group(1))
-    except (ValueError, ZeroDivisionError):
-        return None
-    return m.group(1)
+    return m.group(1) if m else None
 
 
-def _cores(cores: Fraction) -> str:
-    if cores == 1:
+def _millicores(number: str) -> str:
+    """How many cores ``number`` millicores are, exactly: the number as written may have more
+    decimals than a nano-unit holds ("1000.0000000001"), so it is read as a ratio of ints."""
+    whole, _, frac = number.lstrip("+-").partition(".")
+    numerator = int(whole + frac or "0") * (-1 if number.startswith("-") else 1)
+    denominator = 1000 * 10 ** len(frac)
+    if numerator == denominator:
         return "one core"
-    if cores == Fraction(1, 2):
+    if 2 * numerator == denominator:
         return "half a core"
-    return f"{describe_amount(cores)} cores"
+    return f"{describe_ratio(numerator, denominator)} cores"

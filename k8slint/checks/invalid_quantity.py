@@ -48,13 +48,13 @@ def check(obj: Any, ctx: Any) -> Iterator[Report]:
 
 
 def _check_site(site: Site) -> Iterator[Report]:
-    from k8slint.quantity import parse  # fractions: imported only when a rule needs it
+    from k8slint.quantity import NANOS_PER_UNIT, parse  # imported only when there is a quantity
 
     value = site.value
     if value is None or isinstance(value, (bool, list, dict)):
         return  # wrong types are the schema's (KL011)
     parsed = parse(value)
-    if parsed.value is None:
+    if parsed.nanos is None:
         shown = value if isinstance(value, str) else repr(value)
         hint = suggest(shown) if isinstance(value, str) else None
         yield Report(
@@ -63,27 +63,27 @@ def _check_site(site: Site) -> Iterator[Report]:
             f"did you mean {hint}?" if hint else QUANTITY_HELP,
         )
         return
-    amount = parsed.value
+    nanos = parsed.nanos
     text = value if isinstance(value, str) else repr(value)
-    if site.context in NONNEGATIVE and amount < 0:
+    if site.context in NONNEGATIVE and nanos < 0:
         yield Report(
             site.path,
             f"{site.resource} of {site.where} is negative ({text}): the API server requires at least 0 "
             "(\"must be greater than or equal to 0\")",
             f"use {text.strip().lstrip('-')}" if text.strip().startswith("-") else "use a value of 0 or more",
         )
-    elif site.context in POSITIVE and amount <= 0:
+    elif site.context in POSITIVE and nanos <= 0:
         yield Report(
             site.path,
             f"{site.resource} of {site.where} is {text}: the API server requires more than zero",
             "use a positive target" if site.context == "hpa" else "give the size the volume needs, e.g. 1Gi",
         )
-    elif site.context in INTEGER_CHECKED and is_integer_resource(site.resource) and amount.denominator != 1:
+    elif site.context in INTEGER_CHECKED and is_integer_resource(site.resource) and nanos % NANOS_PER_UNIT:
         yield Report(
             site.path,
             f"{site.resource} of {site.where} is {text}, not a whole number: {site.resource} is counted in "
             "whole units (\"must be an integer\")",
-            f"use {max(1, int(amount))}" if amount > 0 else "use a whole number",
+            f"use {max(1, nanos // NANOS_PER_UNIT)}" if nanos > 0 else "use a whole number",
         )
 
 
@@ -134,7 +134,7 @@ def suggest(text: str) -> Optional[str]:
     found: list[str] = []
     for suffix in candidates:
         candidate = f"{sign}{number}{suffix}"
-        if candidate != text and candidate not in found and parse(candidate).value is not None:
+        if candidate != text and candidate not in found and parse(candidate).nanos is not None:
             found.append(candidate)
     return " or ".join(f'"{c}"' for c in found) or None
 

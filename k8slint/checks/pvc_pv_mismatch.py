@@ -68,9 +68,9 @@ def _mismatches(
     # Requested storage against the volume's capacity, exactly.
     requested = as_dict(as_dict(spec.get("resources")).get("requests")).get("storage")
     offered = as_dict(pv_spec.get("capacity")).get("storage")
-    from k8slint.quantity import parse_quantity  # fractions: imported only when needed
+    from k8slint.quantity import parse_nanos  # imported only when a claim is pre-bound
 
-    want, have = parse_quantity(requested), parse_quantity(offered)
+    want, have = parse_nanos(requested), parse_nanos(offered)
     if want is not None and have is not None and want > have:
         shown_want, shown_have = str(requested), str(offered)
         if _suffix(shown_want) != _suffix(shown_have):
@@ -153,7 +153,10 @@ def _suffix(text: str) -> str:
     return text.lstrip("+-0123456789.")
 
 
-def _bytes(value: Any) -> str:
-    if value.denominator == 1:
-        return f"{value.numerator} bytes"
-    return f"{float(value):.6g} bytes"
+def _bytes(nanos: int) -> str:
+    from k8slint.quantity import NANOS_PER_UNIT
+
+    whole, rest = divmod(nanos, NANOS_PER_UNIT)
+    if rest == 0:
+        return f"{whole} bytes"
+    return f"{nanos / NANOS_PER_UNIT:.6g} bytes"  # int / int is correctly rounded: the float of the exact amount

@@ -52,7 +52,7 @@ def check(obj: Any, ctx: Any) -> Iterator[Report]:
 
 
 def _compare(requests: Any, limits: Any, base: tuple, where: str, request_field: str, limit_field: str) -> Iterator[Report]:
-    from k8slint.quantity import parse_quantity
+    from k8slint.quantity import parse_nanos
 
     if not isinstance(requests, dict):
         return
@@ -62,7 +62,7 @@ def _compare(requests: Any, limits: Any, base: tuple, where: str, request_field:
     for name, requested in requests.items():
         if not isinstance(name, str):
             continue
-        want = parse_quantity(requested)
+        want = parse_nanos(requested)
         if want is None:
             continue  # KL604's
         path = base + (req_key, name)
@@ -77,7 +77,7 @@ def _compare(requests: Any, limits: Any, base: tuple, where: str, request_field:
                     f"add limits: {{{name}: {shown}}} (the request and the limit must be equal)",
                 )
             continue
-        have = parse_quantity(limits[name])
+        have = parse_nanos(limits[name])
         if have is None:
             continue
         limit_shown = _show(limits[name])
