@@ -32,6 +32,7 @@ _DIGITS = frozenset("0123456789")
 _INT = re.compile(r"[+-]?[0-9]+\Z")
 MAX_INT64 = 2**63 - 1
 NANOS_PER_UNIT = 10**9  # a value of 1 (one byte, one core) in nano-units
+_MAX_DIGITS = 1000  # beyond this many digits or this exponent, see _outlandish
 # What Go's strings.TrimSpace removes and JSON leaves unescaped (control characters and
 # U+2028/U+2029 reach the server escaped, as "\t", and are then not trimmed).
 _JSON_SPACE = " \u0085\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
@@ -97,6 +98,9 @@ def parse_text(text: str) -> Parsed:
     else:
         return Parsed(None, SUFFIX, suffix)
 
+    if len(num) + len(denom) > _MAX_DIGITS or abs(exponent) > _MAX_DIGITS:
+        return _outlandish(value, num, denom, binary, exponent, suffix)
+
     # The fast path (int64 arithmetic) needs no digit; the slow one (inf.Dec) needs one.
     mantissa = 1
     if binary:
@@ -135,6 +139,46 @@ def parse_text(text: str) -> Parsed:
         nanos = MAX_INT64 * NANOS_PER_UNIT
     negative = value.startswith("-")
     return Parsed(-nanos if negative else nanos, None, suffix)
+
+
+def _outlandish(value: str, num: str, denom: str, binary: bool, exponent: int, suffix: str) -> Parsed:
+    """A quantity written with more than _MAX_DIGITS digits or an exponent beyond ±_MAX_DIGITS
+    (``1e2147483647``): exact arithmetic would build a number of up to two billion digits (a
+    hang) or convert more digits than Python converts at once (an error). Kept exact: zero;
+    amounts below 1n, rounded up to 1n; decimal amounts up to 10**_MAX_DIGITS, from the digits
+    that reach a nano plus whether any digit beyond is not zero. Beyond 10**_MAX_DIGITS a
+    decimal amount is taken as 10**_MAX_DIGITS (no manifest means such an amount; two of them
+    compare equal). A binary amount is capped at 2**63-1 as the server caps it, and one with
+    thousands of decimals is rounded to 40 of them."""
+    whole = num.lstrip("0")
+    if not whole and not denom.strip("0"):  # zero, whatever the exponent
+        if binary or exponent - len(denom) >= -9 or any(c in _DIGITS for c in value):
+            return Parsed(0, None, suffix)  # the fast path's zero, or the slow path's
+        return Parsed(None, NUMERIC, suffix)
+    # 10**(magnitude - 1) <= |amount| < 10**magnitude
+    magnitude = len(whole) if whole else -(len(denom) - len(denom.lstrip("0")))
+    magnitude += exponent * 3 // 10 + 1 if binary else exponent
+    sign = -1 if value.startswith("-") else 1
+    if magnitude < -9:
+        return Parsed(sign, None, suffix)  # below 1n: rounded up to 1n
+    if binary:
+        if magnitude > 19:
+            return Parsed(sign * MAX_INT64 * NANOS_PER_UNIT, None, suffix)
+        kept = denom[:40]
+        numerator = int(whole + kept or "0") * NANOS_PER_UNIT << exponent
+        nanos = -(-numerator // 10 ** len(kept))
+        return Parsed(sign * min(nanos, MAX_INT64 * NANOS_PER_UNIT), None, suffix)
+    if magnitude > _MAX_DIGITS:
+        return Parsed(sign * 10 ** (_MAX_DIGITS + 9), None, suffix)
+    digits = whole + denom
+    shift = exponent + 9 - len(denom)  # the amount is int(digits) * 10**shift nanos
+    if shift >= 0:  # then digits has at most magnitude + 9 characters
+        return Parsed(sign * int(digits.lstrip("0") or "0") * 10**shift, None, suffix)
+    cut = max(len(digits) + shift, 0)  # the digits that make whole nanos: at most magnitude + 9
+    nanos = int(digits[:cut].lstrip("0") or "0")
+    if digits[cut:].strip("0"):
+        nanos += 1  # rounded up to 1n
+    return Parsed(sign * nanos, None, suffix)
 
 
 def _parse_string(text: str) -> tuple[bool, str, str, str, str]:

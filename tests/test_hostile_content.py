@@ -25,6 +25,13 @@ def _laughs(levels: int = 9) -> str:
     return "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bomb\ndata:\n" + "\n".join(lines) + "\n"
 
 
+def _pod_cpu(cpu: str) -> str:
+    return (
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: c\n"
+        f"      image: nginx:1.27.3\n      resources: {{requests: {{cpu: {cpu}}}}}\n"
+    )
+
+
 CASES = {
     # name: (file content, extra args, (rule, line, column, message part))
     "alias-bomb": (_laughs(), [], ("KL007", 1, 1, "values through YAML aliases (limit 100000): an alias expansion bomb?")),
@@ -46,6 +53,11 @@ CASES = {
         "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  a: !Sub '${Repo}'\n", [],
         ("KL005", 6, 6, "YAML tag !Sub is not supported"),
     ),
+    # quantities whose exact value has billions of digits, or more digits than int() converts
+    "quantity-exponent": (
+        _pod_cpu('"1e2147483647"'), [], ("KL605", 9, 35, "which means 10,000,000,000,000,000"),
+    ),
+    "quantity-digits": (_pod_cpu('"' + "9" * 5000 + 'm"'), [], ("KL605", 9, 35, "which means 10,000,000,000,000,000")),
     "tabs": ("apiVersion: v1\nkind: ConfigMap\nmetadata:\n\tname: x\n", [], ("KL001", 4, 1, "YAML syntax error")),
     "unterminated-quote": (
         'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: "x\n', [], ("KL001", 4, 10, "YAML syntax error"),

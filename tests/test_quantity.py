@@ -204,3 +204,36 @@ def test_describe_amount_writes_nanos_as_the_exact_value_was_written():
             assert describe_amount(nanos(exact)) == former(exact), text
     assert describe_amount(nanos(Fraction(512, 1000))) == "0.512"
     assert describe_amount(nanos(500_000_000)) == "500,000,000"
+
+
+@pytest.mark.parametrize("text, expected", [
+    # more digits than int() converts at once, or an exponent whose exact value has up to two
+    # billion digits: answered at once, exactly where an exact answer is small
+    ("1e2147483647", 10**1009), ("-1e2147483647", -10**1009), ("9" * 5000, 10**1009),
+    ("1e-2147483647", 1), ("-1e-2147483647", -1), ("0e2147483647", 0), ("0e-2147483647", 0),
+    ("1." + "0" * 3000 + "1", 10**9 + 1), ("0." + "0" * 3000 + "5", 1), ("1" * 1001 + "e-1009", 2),
+    ("0." + "0" * 2000 + "1e2010", 10**18), ("7" * 1200 + "e-1195", 77777777777778),
+    ("1." + "1" * 5000 + "Ki", 1137777777778), ("1" * 2000 + "Ki", (2**63 - 1) * 10**9),
+])
+def test_outlandish_quantities_are_answered_at_once(text, expected):
+    assert parse(text).nanos == expected and parse(text).error is None
+
+
+def test_outlandish_decimals_round_like_the_exact_value():
+    """Below 10**1000, a long decimal quantity has the exact value's nanos (rounded up)."""
+    import sys
+
+    rng = random.Random(5)
+    limit = sys.get_int_max_str_digits()
+    sys.set_int_max_str_digits(0)  # the reference converts the long digit strings whole
+    try:
+        for _ in range(500):
+            whole = "".join(rng.choice("0123456789") for _ in range(rng.randint(0, 1200)))
+            frac = "".join(rng.choice("0000000123456789") for _ in range(rng.randint(0, 1500)))
+            exponent = rng.randint(-1300, 1100)
+            text = (whole or "0") + ("." + frac if frac else "") + f"e{exponent}"
+            exact = Fraction(int(whole + frac or "0")) * Fraction(10) ** (exponent + 9 - len(frac))
+            if exact < 10**1009:
+                assert parse(text).nanos == math.ceil(exact), text[:40]
+    finally:
+        sys.set_int_max_str_digits(limit)
