@@ -111,7 +111,8 @@ def _reached(since: Optional[str], current: tuple[int, int]) -> bool:
 def _read(path: Any) -> list[Deprecation]:
     from k8slint.loader import load_text
 
-    loaded = load_text(path.read_text(encoding="utf-8"))
+    with open(path, encoding="utf-8") as f:  # a str or a Path: a run never imports pathlib
+        loaded = load_text(f.read())
     problems = [issue.message for issue in loaded.issues]
     for document in loaded.documents:
         problems += [issue.message for issue in document.issues]
@@ -139,9 +140,11 @@ def all_entries() -> list[Deprecation]:
     """Every entry, in the order of the data file."""
     global _entries
     if _entries is None:
-        from k8slint.paths import data_dir
+        import os
 
-        entries = _read(data_dir() / "schemas" / "deprecations.yaml")
+        from k8slint.paths import data_folder
+
+        entries = _read(os.path.join(data_folder(), "schemas", "deprecations.yaml"))
         index = {}
         for entry in entries:
             key = (entry.api_version, entry.kind)

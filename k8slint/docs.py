@@ -6,6 +6,7 @@ pages differ from what this module renders, so the docs cannot drift from the ru
 """
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -83,7 +84,7 @@ def main() -> int:
     from k8slint import rule_index
 
     changed = rule_index.write()
-    sys.stdout.write(f"{rule_index.INDEX_PATH.name} {'rebuilt' if changed else 'is up to date'}\n")
+    sys.stdout.write(f"{os.path.basename(rule_index.INDEX_PATH)} {'rebuilt' if changed else 'is up to date'}\n")
     return 0
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import importlib
 import os
-from pathlib import Path
 from typing import Any, Callable, Iterable, Optional
 
 from k8slint.core_rules import CORE_RULES
@@ -96,7 +95,7 @@ def _python_rules() -> list[RuleImpl]:
 _PACKS: dict[str, dict[str, RuleImpl]] = {}
 
 
-def _pack_rule(path: Path, code: str) -> RuleImpl:
+def _pack_rule(path: str, code: str) -> RuleImpl:
     """The rule ``code`` of the pack at ``path``, loading (and validating) the pack once."""
     from k8slint.rule_packs import load_pack
 
@@ -119,10 +118,10 @@ def _indexed_rules(entries: list[dict[str, Any]]) -> list[RuleImpl]:
         if origin.startswith("k8slint.checks."):
             loader = partial(_module_impl, origin.rpartition(".")[2])
         else:  # a shipped pack, recorded by file name
-            from k8slint.paths import data_dir
+            from k8slint.paths import data_folder
 
-            origin = str(data_dir() / "rules" / origin)
-            loader = partial(_pack_rule, Path(origin), rule.code)
+            origin = os.path.join(data_folder(), "rules", origin)
+            loader = partial(_pack_rule, origin, rule.code)
         kinds = frozenset(entry["kinds"]) if entry["kinds"] is not None else None
         impls.append(RuleImpl(
             rule, kinds, origin=origin, loader=loader,
@@ -133,7 +132,7 @@ def _indexed_rules(entries: list[dict[str, Any]]) -> list[RuleImpl]:
 
 def shipped_impls(lazy: bool = True) -> list[RuleImpl]:
     """The core rules, the Python rules and the shipped packs (from the index when it is current)."""
-    from k8slint.paths import data_dir
+    from k8slint.paths import data_folder
     from k8slint.rule_packs import load_packs
 
     impls: list[RuleImpl] = [RuleImpl(rule) for rule in CORE_RULES]
@@ -144,7 +143,7 @@ def shipped_impls(lazy: bool = True) -> list[RuleImpl]:
         if entries is not None:
             return impls + _indexed_rules(entries)
     impls.extend(_python_rules())
-    impls.extend(load_packs([data_dir() / "rules"]))
+    impls.extend(load_packs([os.path.join(data_folder(), "rules")]))
     return impls
 
 
@@ -214,7 +213,7 @@ class Registry:
         return chosen
 
 
-def load_registry(rules_dirs: Iterable[Path] = ()) -> Registry:
+def load_registry(rules_dirs: Iterable["str | os.PathLike[str]"] = ()) -> Registry:
     from k8slint.rule_packs import load_packs
 
     return Registry([*shipped_impls(), *load_packs(list(rules_dirs))])

@@ -18,24 +18,24 @@ from __future__ import annotations
 import json
 import os
 import zlib
-from pathlib import Path
 from typing import Any, Optional
 
 from k8slint.findings import Severity
 from k8slint.rule import Rule
 
-INDEX_PATH = Path(__file__).resolve().parent / "rule_index.json"
+# Text, not a Path: every run reads the index, and importing pathlib costs it about 6 ms.
+INDEX_PATH = os.path.join(os.path.dirname(os.path.realpath(__file__)), "rule_index.json")
 FORMAT = 1
 
 
 def _sources() -> list[tuple[str, str]]:
     """(folder, name) of every file the shipped rules come from, in fingerprint order."""
     import k8slint.checks as package
-    from k8slint.paths import data_dir
+    from k8slint.paths import data_folder
 
     checks = os.path.dirname(package.__file__ or "")
     files = [(checks, n) for n in os.listdir(checks) if n.endswith(".py")]
-    rules = os.path.join(data_dir(), "rules")
+    rules = os.path.join(data_folder(), "rules")
     if os.path.isdir(rules):
         files.extend((rules, n) for n in os.listdir(rules) if n.endswith((".yaml", ".yml")))
     return sorted(files, key=lambda f: (os.path.basename(f[0]), f[1]))
@@ -77,7 +77,7 @@ def build(impls: list[Any]) -> dict[str, Any]:
     for impl in impls:
         if impl.origin == "k8slint":  # the core rules are defined in Python, always loaded
             continue
-        origin = impl.origin if impl.origin.startswith("k8slint.checks.") else Path(impl.origin).name
+        origin = impl.origin if impl.origin.startswith("k8slint.checks.") else os.path.basename(impl.origin)
         entries.append({
             "origin": origin,
             "rule": rule_to_json(impl.rule),
@@ -115,13 +115,16 @@ def write() -> bool:
     """Rebuild rule_index.json from the shipped rules; True if it changed."""
     from k8slint.registry import shipped_impls
 
+    from pathlib import Path  # only `python -m k8slint.docs` writes it
+
+    index = Path(INDEX_PATH)
     text = render(shipped_impls(lazy=False))
-    old = INDEX_PATH.read_text(encoding="utf-8") if INDEX_PATH.exists() else None
+    old = index.read_text(encoding="utf-8") if index.exists() else None
     if old == text:
         return False
-    tmp = INDEX_PATH.with_suffix(".json.tmp")
+    tmp = index.with_suffix(".json.tmp")
     tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, INDEX_PATH)
+    os.replace(tmp, index)
     return True
 
 

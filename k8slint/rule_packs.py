@@ -44,8 +44,8 @@ names its file, line and column.
 """
 from __future__ import annotations
 
+import os
 import re
-from pathlib import Path
 from typing import Any, Iterable, Iterator, Optional
 
 from k8slint.findings import Severity
@@ -260,7 +260,7 @@ def _scalar_text(value: Any) -> str:
     return str(value)
 
 
-def _located_error(path: Path, root: Any, instance_path: Iterable[Any], message: str, key: bool = False) -> PackError:
+def _located_error(path: str, root: Any, instance_path: Iterable[Any], message: str, key: bool = False) -> PackError:
     from k8slint.locate import find_node, node_span
 
     node, _ = find_node(root, tuple(instance_path), want_key=key)
@@ -268,13 +268,17 @@ def _located_error(path: Path, root: Any, instance_path: Iterable[Any], message:
     return PackError(f"{path}:{span.line}:{span.column}: invalid rule pack: {message}")
 
 
-def load_pack(path: Path) -> list[Any]:
+def load_pack(path: "str | os.PathLike[str]") -> list[Any]:
     from k8slint.loader import decode, load_text
+    from k8slint.pathtext import clean
     from k8slint.registry import RuleImpl
     from k8slint.workloads import POD_KINDS
 
+    path = clean(path)  # named in errors and as the rules' origin, as pathlib printed it
     try:
-        text, problem = decode(path.read_bytes())
+        with open(path, "rb") as f:
+            raw = f.read()
+        text, problem = decode(raw)
     except OSError as err:
         raise PackError(f"{path}: cannot read rule pack: {err.strerror or err}") from None
     if text is None:
@@ -322,14 +326,28 @@ def load_pack(path: Path) -> list[Any]:
     return impls
 
 
-def load_packs(folders: Iterable[Path]) -> list[Any]:
+def load_packs(folders: Iterable["str | os.PathLike[str]"]) -> list[Any]:
+    from k8slint.pathtext import clean
+
     impls: list[Any] = []
-    for folder in folders:
-        if folder.is_file():
+    for folder in map(clean, folders):
+        if os.path.isfile(folder):
             impls.extend(load_pack(folder))
             continue
-        if not folder.is_dir():
+        if not os.path.isdir(folder):
             raise PackError(f"{folder}: rules directory not found")
-        for path in sorted(folder.glob("*.y*ml")):
-            impls.extend(load_pack(path))
+        for name in _pack_names(folder):
+            impls.extend(load_pack(os.path.join(folder, name)))
     return impls
+
+
+def _pack_names(folder: str) -> list[str]:
+    """The names in ``folder`` that ``Path(folder).glob("*.y*ml")`` gives (dot-files and
+    folders too: a folder so named is reported as an unreadable pack), in order."""
+    from fnmatch import fnmatch
+
+    try:
+        names = os.listdir(folder)
+    except PermissionError:  # as pathlib's glob: nothing
+        return []
+    return sorted(name for name in names if fnmatch(name, "*.y*ml"))

@@ -20,7 +20,7 @@ def test_index_is_up_to_date():
         "k8slint/rule_index.json does not match the rules in k8slint/checks/ and rules/: "
         "run `python -m k8slint.docs` to rebuild it (and the rule docs)"
     )
-    assert rule_index.INDEX_PATH.read_text(encoding="utf-8") == rule_index.render(list(_eager().values()))
+    assert Path(rule_index.INDEX_PATH).read_text(encoding="utf-8") == rule_index.render(list(_eager().values()))
 
 
 def test_lazy_registry_has_the_same_rules_as_the_eager_one():
@@ -43,7 +43,7 @@ def test_logic_is_loaded_on_first_use_only():
 
 
 def test_a_stale_index_is_ignored(tmp_path, monkeypatch):
-    index = json.loads(rule_index.INDEX_PATH.read_text(encoding="utf-8"))
+    index = json.loads(Path(rule_index.INDEX_PATH).read_text(encoding="utf-8"))
     index["fingerprint"] = "0" * 64
     stale = tmp_path / "rule_index.json"
     stale.write_text(json.dumps(index), encoding="utf-8")
