@@ -23,8 +23,12 @@ column, and the run exits 2.
 from __future__ import annotations
 
 import os
-from pathlib import Path
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
+
+from k8slint.pathtext import clean, lineage, resolve
+
+if TYPE_CHECKING:
+    from k8slint.pathtext import PathText
 
 CONFIG_NAMES = (".k8slint.yaml", ".k8slint.yml")
 KEYS = {
@@ -41,9 +45,10 @@ class ConfigError(Exception):
 
 
 class Config:
-    def __init__(self, path: Optional[Path] = None):
-        self.path = path
-        self.root = path.parent if path is not None else Path.cwd()
+    def __init__(self, path: Optional[PathText] = None):
+        # Paths are text (as pathlib would print them): a run does not import pathlib (~6 ms).
+        self.path = clean(path) if path is not None else None
+        self.root = (os.path.dirname(self.path) or ".") if self.path is not None else os.getcwd()
         self.select: Optional[list[str]] = None
         self.extend_select: list[str] = []
         self.ignore: list[str] = []
@@ -51,41 +56,51 @@ class Config:
         self.per_path_ignores: dict[str, list[str]] = {}
         self.kubernetes_version: Optional[str] = None
         self.default_namespace = "default"
-        self.rules_dirs: list[Path] = []
-        self.context: list[Path] = []
+        self.rules_dirs: list[str] = []
+        self.context: list[str] = []
         self.exclude: list[str] = []
         self.strict_kinds = False
         self.profiles: list[str] = []
         self.assume_complete = False
-        self.schema_locations: list[Path] = []
+        self.schema_locations: list[str] = []
         self.located: Optional[_Located] = None  # where the settings are written
 
 
-def find_config(paths: list[str]) -> Optional[Path]:
+def find_config(paths: list[str]) -> Optional[str]:
     """The nearest configuration above the first checked path (or the working directory)."""
-    start = Path.cwd()
+    start = os.getcwd()
     for arg in paths:
         if arg != "-":
             try:
-                candidate = Path(arg).resolve()
-                start = candidate if candidate.is_dir() else candidate.parent
-            except (OSError, RuntimeError):  # a link loop: reported when the path is read
-                start = Path(os.path.abspath(arg)).parent
+                candidate = resolve(arg)
+                start = candidate if os.path.isdir(candidate) else os.path.dirname(candidate)
+            except OSError:  # a link loop: reported when the path is read
+                start = os.path.dirname(os.path.abspath(arg))
             break
-    for folder in (start, *start.parents):
+    for folder in lineage(start):
         for name in CONFIG_NAMES:
-            if (folder / name).is_file():
-                return folder / name
-        pyproject = folder / "pyproject.toml"
-        if pyproject.is_file() and "[tool.k8slint" in pyproject.read_text(encoding="utf-8", errors="replace"):
+            if os.path.isfile(os.path.join(folder, name)):
+                return os.path.join(folder, name)
+        pyproject = os.path.join(folder, "pyproject.toml")
+        if os.path.isfile(pyproject) and "[tool.k8slint" in _read(pyproject, errors="replace"):
             return pyproject
     return None
+
+
+def _read(path: str, errors: str = "strict") -> str:
+    with open(path, encoding="utf-8", errors=errors) as f:
+        return f.read()
+
+
+def _under(root: str, path: str) -> str:
+    """A path of the configuration, relative to its folder, as pathlib's ``root / path`` prints."""
+    return clean(os.path.join(root, path))
 
 
 class _Located:
     """Where a configuration value is written, for error messages."""
 
-    def __init__(self, path: Path, text: str, root_node: Any = None):
+    def __init__(self, path: str, text: str, root_node: Any = None):
         self.path = path
         self.text = text
         self.root_node = root_node
@@ -106,12 +121,13 @@ class _Located:
         return str(self.path)
 
 
-def load_config(path: Path) -> Config:
+def load_config(path: PathText) -> Config:
+    path = clean(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = _read(path)
     except (OSError, UnicodeDecodeError) as err:
         raise ConfigError(f"{path}: cannot read configuration: {err}") from None
-    if path.name == "pyproject.toml":
+    if os.path.basename(path) == "pyproject.toml":
         data = _toml_section(path, text)
         located = _Located(path, text)
     else:
@@ -136,7 +152,7 @@ def load_config(path: Path) -> Config:
     return _build(path, data, located)
 
 
-def _toml_section(path: Path, text: str) -> Any:
+def _toml_section(path: str, text: str) -> Any:
     try:
         import tomllib  # type: ignore[import-not-found]
     except ImportError:  # Python 3.10
@@ -148,7 +164,7 @@ def _toml_section(path: Path, text: str) -> Any:
     return document.get("tool", {}).get("k8slint", {})
 
 
-def _build(path: Path, data: dict[str, Any], located: _Located) -> Config:
+def _build(path: str, data: dict[str, Any], located: _Located) -> Config:
     from k8slint.suggest import did_you_mean
 
     config = Config(path)
@@ -176,13 +192,13 @@ def _build(path: Path, data: dict[str, Any], located: _Located) -> Config:
         config.kubernetes_version = str(data["kubernetes-version"])
     if "default-namespace" in data:
         config.default_namespace = data["default-namespace"]
-    config.rules_dirs = [config.root / str(p) for p in data.get("rules-dirs", [])]
-    config.context = [config.root / str(p) for p in data.get("context", [])]
+    config.rules_dirs = [_under(config.root, str(p)) for p in data.get("rules-dirs", [])]
+    config.context = [_under(config.root, str(p)) for p in data.get("context", [])]
     config.exclude = [str(p) for p in data.get("exclude", [])]
     config.strict_kinds = bool(data.get("strict-kinds", False))
     config.profiles = [str(p) for p in data.get("profiles", [])]
     config.assume_complete = bool(data.get("assume-complete", False))
-    config.schema_locations = [config.root / str(p) for p in data.get("schema-locations", [])]
+    config.schema_locations = [_under(config.root, str(p)) for p in data.get("schema-locations", [])]
     config.located = located
     return config
 

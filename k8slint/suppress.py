@@ -13,11 +13,14 @@ is enabled (it is off by default).
 from __future__ import annotations
 
 import re
-from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import TYPE_CHECKING, Any, Callable, Optional
 
 from k8slint.discover import excluded
 from k8slint.findings import Finding, Span
+from k8slint.pathtext import posix, relative, resolve
+
+if TYPE_CHECKING:
+    from k8slint.pathtext import PathText
 
 ANNOTATION = "k8slint.io/ignore"
 _COMMENT = r"(?:^|\s)(#\s*k8slint:\s*ignore(?:\[([^\]]*)\])?)"  # compiled on first use (re caches it)
@@ -89,7 +92,7 @@ def annotation_directive(obj: Any, resolve: Callable[[str], str]) -> Optional[Di
 
 
 class Suppressor:
-    def __init__(self, resolve: Callable[[str], str], per_path_ignores: dict[str, list[str]], config_root: Path):
+    def __init__(self, resolve: Callable[[str], str], per_path_ignores: dict[str, list[str]], config_root: PathText):
         self.resolve = resolve
         self.per_path = [(glob, {resolve(c) for c in codes}) for glob, codes in per_path_ignores.items()]
         self.config_root = config_root
@@ -110,9 +113,11 @@ class Suppressor:
         if not self.per_path:
             return False
         try:
-            rel = Path(finding.file).resolve().relative_to(self.config_root.resolve()).as_posix()
-        except (ValueError, OSError):
-            rel = Path(finding.file).as_posix()
+            rel = relative(resolve(finding.file), resolve(self.config_root))
+        except OSError:
+            rel = None
+        if rel is None:  # outside the configuration's folder: as reported
+            rel = posix(finding.file)
         return any(finding.rule in codes and excluded(rel, [glob]) for glob, codes in self.per_path)
 
     def keep(self, finding: Finding) -> bool:
