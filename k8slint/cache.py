@@ -21,12 +21,12 @@ import io
 import os
 import pickle
 import time
-from pathlib import Path
 from typing import Any, Optional
 
 from k8slint import __version__
 from k8slint.discover import read_descriptor
 from k8slint.outputs import write_atomically
+from k8slint.pathtext import clean, resolve
 
 FORMAT = 1
 DEFAULT_NAME = ".k8slint_cache"
@@ -52,9 +52,9 @@ class _SafeUnpickler(pickle.Unpickler):
 def _code_fingerprint() -> bytes:
     """Sizes and times of k8slint's own files: a development checkout that changes its code
     without changing its version does not reuse results of the old code."""
-    package = Path(__file__).resolve().parent
+    package = os.path.dirname(os.path.realpath(__file__))
     digest = hashlib.sha256()
-    for folder in (package, package / "checks"):
+    for folder in (package, os.path.join(package, "checks")):
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError:
@@ -66,17 +66,43 @@ def _code_fingerprint() -> bytes:
     return digest.digest()
 
 
-def _packs_fingerprint(folders: list[Path]) -> bytes:
+def _packs_fingerprint(folders: list[str]) -> bytes:
+    """Names and contents of every file under the rule-pack folders (``--rules-dir``)."""
     digest = hashlib.sha256()
     for folder in folders:
-        for path in sorted(Path(folder).rglob("*")):
-            if path.is_file():
-                digest.update(str(path).encode() + b"\0")
-                try:
-                    digest.update(path.read_bytes())
-                except OSError:
-                    pass
+        for path in _files_below(folder):
+            digest.update(path.encode() + b"\0")
+            try:
+                with open(path, "rb") as f:
+                    digest.update(f.read())
+            except OSError:
+                pass
     return digest.digest()
+
+
+def _files_below(folder: str) -> list[str]:
+    """The files ``Path(folder).rglob("*")`` gives, in the order ``sorted`` puts them (by path
+    components): links to folders are not descended, as pathlib's rglob before 3.13."""
+    found: list[tuple[list[str], str]] = []
+    stack = [folder]
+    while stack:
+        current = stack.pop()
+        try:
+            entries = list(os.scandir(current))
+        except OSError:
+            continue
+        for entry in entries:
+            path = entry.path
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append(path)
+                elif entry.is_file():
+                    path = clean(path)  # "./x" under ".": "x", as pathlib names it
+                    found.append((path.split(os.sep), path))
+            except OSError:
+                continue
+    found.sort()
+    return [path for _, path in found]
 
 
 def settings_key(settings: Any, kubernetes_version: str) -> bytes:
@@ -90,14 +116,14 @@ def settings_key(settings: Any, kubernetes_version: str) -> bytes:
     ]
     digest = hashlib.sha256("\n".join(parts).encode())
     digest.update(_code_fingerprint())
-    digest.update(_packs_fingerprint([*settings.config.rules_dirs, *map(Path, options.rules_dirs)]))
+    digest.update(_packs_fingerprint([*settings.config.rules_dirs, *map(clean, options.rules_dirs)]))
     return digest.digest()
 
 
 class Cache:
-    def __init__(self, folder: Path, key: bytes):
-        self.folder = folder / f"v{FORMAT}"
-        self._entries = os.fspath(self.folder) + os.sep  # entry paths are joined as text: a warm run makes thousands
+    def __init__(self, folder: "str | os.PathLike[str]", key: bytes):
+        self.folder = os.path.join(clean(folder), f"v{FORMAT}")
+        self._entries = self.folder + os.sep
         self.key_prefix = key
         self.hits = self.misses = 0
         self.keys: dict[str, str] = {}  # file (as reported) → the key of its entry, this run
@@ -164,12 +190,12 @@ class Cache:
         touches its entry), and temporary files that an interrupted write left behind.
         Returns how many files were deleted."""
         now = time.time() if now is None else now
-        stamp = self.folder / "last-prune"
+        stamp = os.path.join(self.folder, "last-prune")
         try:
-            if now - stamp.stat().st_mtime < DAY:
+            if now - os.stat(stamp).st_mtime < DAY:
                 return 0
         except OSError:
-            if not self.folder.is_dir():
+            if not os.path.isdir(self.folder):
                 return 0
         deleted = 0
         try:
@@ -183,7 +209,7 @@ class Cache:
                     ):
                         os.unlink(entry.path)
                         deleted += 1
-            stamp.touch()
+            open(stamp, "ab").close()  # touch
             os.utime(stamp, (now, now))
         except OSError:
             pass  # another run is pruning too, or the folder is read-only: next time
@@ -192,11 +218,12 @@ class Cache:
     def _prepare(self) -> None:
         if self._ready:
             return
-        root = self.folder.parent
-        root.mkdir(parents=True, exist_ok=True)
-        ignore = root / ".gitignore"
-        if not ignore.exists():
-            ignore.write_text("# k8slint's cache (k8slint check --no-cache to do without); never commit it\n*\n")
+        root = os.path.dirname(self.folder)
+        os.makedirs(root, exist_ok=True)
+        ignore = os.path.join(root, ".gitignore")
+        if not os.path.exists(ignore):
+            with open(ignore, "w") as f:
+                f.write("# k8slint's cache (k8slint check --no-cache to do without); never commit it\n*\n")
         self._ready = True
 
 
@@ -216,7 +243,7 @@ def _read_in_use(path: str) -> bytes:
         os.close(fd)
 
 
-def open_cache(folder: Optional[Path], settings: Any, kubernetes_version: str) -> Optional[Cache]:
+def open_cache(folder: "Optional[str | os.PathLike[str]]", settings: Any, kubernetes_version: str) -> Optional[Cache]:
     if folder is None:
         return None
     return Cache(folder, settings_key(settings, kubernetes_version))
@@ -257,7 +284,7 @@ def lookup(checker: Any, source: Any, raw: Optional[bytes], options: Any, cache:
             raw = _read(source, None, options.overlay, options.limits.max_file_size)
         except (OSError, TooLarge):
             return None, None, None
-    partial = bool(checker.partial_files) and source.path.resolve() in checker.partial_files
+    partial = bool(checker.partial_files) and resolve(source.path) in checker.partial_files
     key = cache.key(source.display, raw, partial)
     hit = cache.load(key)
     if hit is not None:

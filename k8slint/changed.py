@@ -4,7 +4,6 @@ pull-request branch only the branch's own changes count."""
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 
 class GitError(ValueError):
@@ -29,11 +28,13 @@ def _git(args: list[str], cwd: str) -> str:
     return done.stdout
 
 
-def changed_files(ref: str, cwd: str = ".") -> set[Path]:
-    """Resolved paths of the existing files changed since ``ref``."""
+def changed_files(ref: str, cwd: str = ".") -> set[str]:
+    """Resolved paths of the existing files changed since ``ref`` (text, as the rest of a run)."""
+    from k8slint.pathtext import clean, resolve
+
     if ref.startswith("-"):
         raise GitError(f"--changed-since: {ref!r} is not a git ref")
-    top = Path(_git(["rev-parse", "--show-toplevel"], cwd).strip())
+    top = clean(_git(["rev-parse", "--show-toplevel"], cwd).strip())
     try:
         _git(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], cwd)
     except GitError:
@@ -44,7 +45,7 @@ def changed_files(ref: str, cwd: str = ".") -> set[Path]:
         base = ref
     names = _git(["diff", "--name-only", "-z", "--no-renames", "--diff-filter=d", base, "--"], cwd)
     untracked = _git(["ls-files", "--others", "--exclude-standard", "-z"], cwd)
-    files = {(top / name).resolve() for name in names.split("\0") if name}
-    prefix = Path(_git(["rev-parse", "--show-prefix"], cwd).strip() or ".")
-    files |= {(top / prefix / name).resolve() for name in untracked.split("\0") if name}
-    return {f for f in files if f.is_file()}
+    files = {resolve(os.path.join(top, name)) for name in names.split("\0") if name}
+    prefix = _git(["rev-parse", "--show-prefix"], cwd).strip() or "."
+    files |= {resolve(os.path.join(top, prefix, name)) for name in untracked.split("\0") if name}
+    return {f for f in files if os.path.isfile(f)}

@@ -182,19 +182,17 @@ def _run(args: CheckArgs, outputs: list) -> int:  # type: ignore[type-arg]
     return EXIT_OK
 
 
-def _cache_dir(args: CheckArgs) -> "Optional[object]":
+def _cache_dir(args: CheckArgs) -> Optional[str]:
     """Where the persistent cache lives: --cache-dir, else .k8slint_cache at the repository
     root (or the working directory); none with --no-cache or K8SLINT_NO_CACHE=1."""
-    from pathlib import Path
-
     if args.no_cache or os.environ.get("K8SLINT_NO_CACHE", "") not in ("", "0"):
         return None
     if args.cache_dir is not None:
-        return Path(args.cache_dir)
+        return args.cache_dir
     from k8slint.cache import DEFAULT_NAME
     from k8slint.fingerprint import repository_root
 
-    return repository_root() / DEFAULT_NAME
+    return os.path.join(repository_root(), DEFAULT_NAME)
 
 
 def _fix(args: CheckArgs, options: object, paths: list[str], progress: object) -> "int | tuple":
@@ -221,7 +219,9 @@ def _fix(args: CheckArgs, options: object, paths: list[str], progress: object) -
         if result.input_errors or outcome.problems:  # type: ignore[attr-defined]
             return EXIT_USAGE
         return EXIT_FINDINGS if outcome.changed else EXIT_OK
-    displays = {p.resolve(): p for p in result.paths.values()}  # type: ignore[attr-defined]
+    from k8slint.pathtext import resolve
+
+    displays = {resolve(p): p for p in result.paths.values()}  # type: ignore[attr-defined]
     # the folders given, or the folder of each file given (a link named on the command line
     # may still not lead out of its folder)
     roots = [_root_of(p) for p in paths if p != "-"]
@@ -236,14 +236,14 @@ def _fix(args: CheckArgs, options: object, paths: list[str], progress: object) -
     return result, bool(problems or outcome.problems)
 
 
-def _root_of(path: str) -> "Path":  # noqa: F821 (imported inside: not on the start-up path)
+def _root_of(path: str) -> str:
     """The folder a given path may not be left through links: itself, or a file's folder."""
-    from pathlib import Path
+    from k8slint.pathtext import resolve
 
     try:
-        return Path(path).resolve() if Path(path).is_dir() else Path(os.path.abspath(path)).parent.resolve()
-    except (OSError, RuntimeError):  # a link loop: reported as an input error already
-        return Path(os.path.abspath(path)).parent
+        return resolve(path) if os.path.isdir(path) else resolve(os.path.dirname(os.path.abspath(path)))
+    except OSError:  # a link loop: reported as an input error already
+        return os.path.dirname(os.path.abspath(path))
 
 
 def _report(args: CheckArgs, outputs: list, result: object) -> None:  # type: ignore[type-arg]
@@ -318,11 +318,9 @@ def init(path: str, force: bool) -> int:
 
 
 def _registry(rules_dirs: list[str]):  # type: ignore[no-untyped-def]
-    from pathlib import Path
-
     from k8slint.registry import load_registry
 
-    return load_registry([Path(d) for d in rules_dirs])
+    return load_registry(rules_dirs)
 
 
 def list_rules(rules_dirs: list[str], output_format: str = "text") -> int:

@@ -17,8 +17,10 @@ the way the API server reads it:
 from __future__ import annotations
 
 import json
-from pathlib import Path
+import os
 from typing import Any, Optional
+
+from k8slint.pathtext import clean
 
 _DROP = {
     "description", "example", "externalDocs", "default", "x-kubernetes-validations",
@@ -127,7 +129,7 @@ class CustomSchema:
 class CustomSchemas:
     """Every custom resource schema known to a run: CRDs first, then the schema folders."""
 
-    def __init__(self, crds: list[Any], locations: list[Path], store: Any = None):
+    def __init__(self, crds: list[Any], locations: list[Any], store: Any = None):
         self.locations = locations
         # ObjectMeta and what it refers to, from the bundled Kubernetes schema
         self._meta_defs = (
@@ -184,14 +186,15 @@ class CustomSchemas:
         found = None
         for folder in self.locations:
             for name in (f"{kind.lower()}_{version}.json", f"{kind}_{version}.json"):
-                path = folder / (group or "core") / name
-                if path.is_file():
+                path = clean(os.path.join(folder, group or "core", name))  # as pathlib printed it
+                if os.path.isfile(path):
                     try:
-                        schema = json.loads(path.read_text(encoding="utf-8"))
+                        with open(path, encoding="utf-8") as f:
+                            schema = json.loads(f.read())
                     except (OSError, ValueError):
                         continue
                     if isinstance(schema, dict):
-                        found = CustomSchema(api_version, kind, schema, str(path))
+                        found = CustomSchema(api_version, kind, schema, path)
                         break
             if found is not None:
                 break

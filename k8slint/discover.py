@@ -18,10 +18,10 @@ import os
 import re
 import stat
 from functools import lru_cache
-from pathlib import Path
 from typing import Any, Iterable, Iterator, Optional
 
 from k8slint.named_tuple import NamedTuple
+from k8slint.pathtext import clean, inside, posix, resolve
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 DEFAULT_EXCLUDES = (
@@ -35,7 +35,7 @@ STDIN = "-"
 
 class Source(NamedTuple):
     display: str  # the path as the user gave it (joined with the walked part), or the stdin name
-    path: Optional[Path]  # None for stdin
+    path: Optional[str]  # None for stdin; as pathlib prints it (a run does not import pathlib)
     order: int  # position in the run, for deterministic report order
 
 
@@ -111,7 +111,7 @@ def reason(err: BaseException) -> str:
     """One lower-case line saying why a path could not be read."""
     if isinstance(err, NotRegularFile):
         return str(err.strerror)
-    if isinstance(err, RuntimeError):  # pathlib before 3.13: "Symlink loop from ..."
+    if isinstance(err, RuntimeError):  # Path.resolve before 3.13: "Symlink loop from ..."
         return _REASONS[errno.ELOOP]
     if isinstance(err, OSError):
         if err.errno in _REASONS:
@@ -254,24 +254,16 @@ def excluded(rel: str, patterns: Iterable[str]) -> bool:
     return False
 
 
-def _inside(path: Path, root: Path) -> bool:
-    try:
-        path.relative_to(root)
-        return True
-    except ValueError:
-        return False
-
-
 def _walk(
-    root: Path, display_root: str, excludes: list[str], errors: list[InputError]
-) -> Iterator[tuple[str, Path, str]]:
+    root: str, display_root: str, excludes: list[str], errors: list[InputError]
+) -> Iterator[tuple[str, str, str]]:
     """(display path, path, identity) of every manifest under ``root``; what cannot be read
     (a folder, a link loop, a FIFO or device named like a manifest) goes to ``errors``.
 
     The identity (an absolute path, the target's for a symlink) lets a file reached twice be
     checked once, without resolving every path (a syscall per path component).
     """
-    real_root = root.resolve()
+    real_root = resolve(root)
     stack = [(root, "")]
 
     def shown(rel: str) -> str:
@@ -297,24 +289,24 @@ def _walk(
             except OSError:
                 continue
             if is_dir:
-                subdirs.append((Path(entry.path), child_rel))
+                subdirs.append((entry.path, child_rel))
                 continue
             if not entry.name.endswith(MANIFEST_SUFFIXES):
                 continue
-            path = Path(entry.path)
+            path = clean(entry.path)  # "./a.yaml" under ".": "a.yaml", as pathlib printed it
             identity = os.path.abspath(entry.path)
             if is_link:
                 try:
-                    target = path.resolve(strict=True)
+                    target = resolve(path, strict=True)
                 except FileNotFoundError:
                     continue  # a dangling link
-                except (OSError, RuntimeError) as err:  # a loop (RuntimeError before Python 3.13)
+                except OSError as err:  # a loop
                     errors.append(InputError(display_name(shown(child_rel)), reason(err)))
                     continue
-                if not _inside(target, real_root):
+                if not inside(target, real_root):
                     continue  # never followed out of the root (nor opened)
                 try:
-                    mode = target.stat().st_mode
+                    mode = os.stat(target).st_mode
                 except OSError as err:
                     errors.append(InputError(display_name(shown(child_rel)), reason(err)))
                     continue
@@ -323,7 +315,7 @@ def _walk(
                 if not stat.S_ISREG(mode):
                     errors.append(InputError(display_name(shown(child_rel)), reason(_not_regular(mode, target))))
                     continue
-                identity = str(target)
+                identity = target
             else:
                 try:
                     regular = entry.is_file(follow_symlinks=False)
@@ -340,7 +332,7 @@ def _walk(
 
 
 def _relative_arg(arg: str) -> str:
-    rel = Path(arg).as_posix()
+    rel = posix(arg)
     while rel.startswith("./"):
         rel = rel[2:]
     return rel
@@ -354,7 +346,7 @@ def discover(
     errors: list[InputError] = []
     seen: set[str] = set()
 
-    def add(display: str, path: Optional[Path], key: str) -> None:
+    def add(display: str, path: Optional[str], key: str) -> None:
         if key in seen:
             return
         seen.add(key)
@@ -364,7 +356,7 @@ def discover(
         if arg == STDIN:
             add(display_name(stdin_name), None, "\0stdin")
             continue
-        path = Path(arg)
+        path = clean(arg)
         try:
             st = os.stat(arg)  # the argument as given: "file.yaml/" is not a directory
         except OSError as err:
@@ -372,8 +364,8 @@ def discover(
             continue
         if stat.S_ISDIR(st.st_mode):
             try:
-                real_root = str(path.resolve())
-            except (OSError, RuntimeError) as err:
+                real_root = resolve(path)
+            except OSError as err:
                 errors.append(InputError(display_name(arg), reason(err)))
                 continue
             for display, child, identity in _walk(path, arg, excludes, errors):
@@ -385,8 +377,8 @@ def discover(
             if excludes and excluded(_relative_arg(arg), excludes):
                 continue
             try:
-                key = str(path.resolve())
-            except (OSError, RuntimeError) as err:  # changed since it was looked at
+                key = resolve(path)
+            except OSError as err:  # changed since it was looked at
                 errors.append(InputError(display_name(arg), reason(err)))
                 continue
             add(display_name(arg), path, key)

@@ -10,10 +10,12 @@ it a new finding.
 from __future__ import annotations
 
 import os
-from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from k8slint.findings import Finding
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 VERSION = "k8slint/v1"
 
@@ -59,18 +61,23 @@ def fingerprints(findings: list[Finding], texts: dict[str, str]) -> list[str]:
     return out
 
 
-def repository_root(start: Optional[str] = None) -> Path:
+def repository_root(start: Optional[str] = None) -> str:
     """The nearest folder at or above ``start`` (default: the working directory) that holds
-    ``.git``; the working directory itself when there is none."""
-    here = Path(start or os.getcwd()).resolve()
-    for folder in (here, *here.parents):
-        if (folder / ".git").exists():
+    ``.git``; the working directory itself when there is none. (Text, not a Path: every check
+    run asks, and importing pathlib costs it about 6 ms.)"""
+    from k8slint.pathtext import lineage, resolve
+
+    here = resolve(start or os.getcwd())
+    for folder in lineage(here):
+        if os.path.exists(os.path.join(folder, ".git")):
             return folder
     return here
 
 
 def relative_to(file: str, root: Path) -> Optional[str]:
     """``file`` relative to ``root`` with forward slashes, or None when it lies outside."""
+    from pathlib import Path  # only the SARIF and GitHub reports ask
+
     for path in (Path(os.path.abspath(file)), Path(file).resolve()):
         try:
             return path.relative_to(root).as_posix()

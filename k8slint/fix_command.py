@@ -11,18 +11,18 @@ from __future__ import annotations
 
 import difflib
 import os
-from pathlib import Path
 from typing import Any, Callable, Optional
 
 from k8slint.fixer import apply
 from k8slint.fixes import SAFE
+from k8slint.pathtext import inside, resolve
 
 BOM = b"\xef\xbb\xbf"
 MAX_ROUNDS = 8
 
 
 class FixedFile:
-    def __init__(self, display: str, path: Path, original: bytes, original_text: str):
+    def __init__(self, display: str, path: str, original: bytes, original_text: str):
         self.display = display
         self.path = path  # resolved
         self.original = original
@@ -37,7 +37,7 @@ class FixedFile:
 
 class FixOutcome:
     def __init__(self) -> None:
-        self.files: dict[Path, FixedFile] = {}
+        self.files: dict[str, FixedFile] = {}
         self.problems: list[str] = []  # one line each: files not fixed, and why
 
     @property
@@ -53,11 +53,11 @@ def _wanted(finding: Any, unsafe: bool) -> bool:
     return finding.fix is not None and (unsafe or finding.fix.safety == SAFE)
 
 
-def run_fixes(check: Callable[[dict[Path, bytes]], Any], unsafe: bool) -> tuple[Any, FixOutcome]:
-    """``check(overlay)`` runs a check with the given file contents; returns the last result
-    (the findings that remain) and what was fixed."""
+def run_fixes(check: Callable[[dict[str, bytes]], Any], unsafe: bool) -> tuple[Any, FixOutcome]:
+    """``check(overlay)`` runs a check with the given file contents (by resolved path); returns
+    the last result (the findings that remain) and what was fixed."""
     outcome = FixOutcome()
-    overlay: dict[Path, bytes] = {}
+    overlay: dict[str, bytes] = {}
     result = check(overlay)
     for _ in range(MAX_ROUNDS):
         by_file: dict[str, list[Any]] = {}
@@ -66,14 +66,14 @@ def run_fixes(check: Callable[[dict[Path, bytes]], Any], unsafe: bool) -> tuple[
                 by_file.setdefault(finding.file, []).append(finding.fix)
         progressed = False
         for display, fixes in by_file.items():
-            path = result.paths[display].resolve()
+            path = resolve(result.paths[display])
             entry = outcome.files.get(path)
             if entry is None:
                 text = result.texts.get(display)
                 if text is None:
                     continue
                 try:
-                    raw = path.read_bytes()
+                    raw = _read(path)
                 except OSError as err:
                     outcome.problems.append(f"{display}: not fixed: {err.strerror or err}")
                     continue
@@ -105,27 +105,29 @@ def diff(outcome: FixOutcome) -> str:
     return "".join(out)
 
 
-def _inside(path: Path, roots: list[Path]) -> bool:
-    return any(path == root or root in path.parents for root in roots)
+def _read(path: str) -> bytes:
+    with open(path, "rb") as f:
+        return f.read()
 
 
-def write(outcome: FixOutcome, displays: dict[Path, Path], roots: list[Path]) -> list[str]:
+def write(outcome: FixOutcome, displays: dict[Any, Any], roots: list[Any]) -> list[str]:
     """Write the changed files; returns the lines to report for files that were not written.
 
     ``displays`` maps each resolved path to the path as given (to tell links); ``roots`` are the
-    resolved checked paths, which a link may not lead out of."""
+    resolved checked paths, which a link may not lead out of. (Paths as text or Path objects.)"""
     from k8slint.outputs import write_atomically
 
+    displays = {os.fspath(resolved): os.fspath(given) for resolved, given in displays.items()}
     problems = []
     for entry in outcome.changed:
         given = displays.get(entry.path, entry.path)
-        if given.is_symlink() or given.resolve() != Path(os.path.abspath(given)):
-            if not _inside(entry.path, roots):
+        if os.path.islink(given) or resolve(given) != os.path.abspath(given):
+            if not any(inside(entry.path, os.fspath(root)) for root in roots):
                 problems.append(f"{entry.display}: not fixed: it is a link to {entry.path}, outside the checked paths")
                 entry.text = entry.original_text
                 continue
         try:
-            current = entry.path.read_bytes()
+            current = _read(entry.path)
         except OSError as err:
             problems.append(f"{entry.display}: not fixed: {err.strerror or err}")
             entry.text = entry.original_text
@@ -135,7 +137,7 @@ def write(outcome: FixOutcome, displays: dict[Path, Path], roots: list[Path]) ->
             entry.text = entry.original_text
             continue
         try:
-            write_atomically(str(entry.path), entry.encoded())
+            write_atomically(entry.path, entry.encoded())
         except OSError as err:
             problems.append(f"{entry.display}: not fixed: cannot write it: {err.strerror or err}")
             entry.text = entry.original_text

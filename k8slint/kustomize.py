@@ -8,24 +8,33 @@ are not in any file, but the workloads of the kustomization refer to them by nam
 from __future__ import annotations
 
 import os
-from pathlib import Path
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
+
+from k8slint.pathtext import clean, resolve
+
+if TYPE_CHECKING:
+    from k8slint.pathtext import PathText
 
 KUSTOMIZATION_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 
 
-def patch_paths(kustomization: Path, data: Any) -> set[Path]:
+def _beside(base: str, entry: str) -> str:
+    """``entry`` (a path in a kustomization) joined to the kustomization's folder, normalised."""
+    return os.path.normpath(os.path.join(base, entry))
+
+
+def patch_paths(kustomization: PathText, data: Any) -> set[str]:
     """Resolved paths of the patch files one kustomization lists."""
     if not isinstance(data, dict):
         return set()
-    base = kustomization.parent
-    found: set[Path] = set()
+    base = os.path.dirname(clean(kustomization))
+    found: set[str] = set()
 
     def add(entry: Any) -> None:
         if isinstance(entry, str) and "\n" not in entry and entry.strip():
-            found.add(Path(os.path.normpath(base / entry.strip())).resolve())
+            found.add(resolve(_beside(base, entry.strip())))
         elif isinstance(entry, dict) and isinstance(entry.get("path"), str):
-            found.add(Path(os.path.normpath(base / entry["path"])).resolve())
+            found.add(resolve(_beside(base, entry["path"])))
 
     for key in ("patchesStrategicMerge", "patches", "patchesJson6902"):
         entries = data.get(key)
@@ -35,36 +44,37 @@ def patch_paths(kustomization: Path, data: Any) -> set[Path]:
     return found
 
 
-def nearby_kustomizations(files: Iterable[Path], stop: Path) -> list[Path]:
+def nearby_kustomizations(files: Iterable[PathText], stop: PathText) -> list[str]:
     """Kustomization files in the folders of ``files`` and their ancestors up to ``stop``.
 
     So that a patch checked on its own (a pre-commit hook passes only changed files) is still
     recognised as a patch of the kustomization beside or above it.
     """
-    stop = stop.resolve()
-    found: list[Path] = []
-    seen: set[Path] = set()
+    stop = resolve(stop)
+    below_stop = stop.rstrip(os.sep) + os.sep
+    found: list[str] = []
+    seen: set[str] = set()
     folders = {os.path.dirname(os.path.abspath(file)) for file in files}
     for start in sorted(folders):
-        folder = Path(start).resolve()
+        folder = resolve(start)
         while folder not in seen:
             seen.add(folder)
             for name in KUSTOMIZATION_NAMES:
-                candidate = folder / name
-                if candidate.is_file():
+                candidate = os.path.join(folder, name)
+                if os.path.isfile(candidate):
                     found.append(candidate)
-            if folder == stop or stop not in folder.parents:
+            if folder == stop or not folder.startswith(below_stop):
                 break
-            folder = folder.parent
+            folder = os.path.dirname(folder)
     return found
 
 
-def is_kustomization(path: Path) -> bool:
-    return path.name in KUSTOMIZATION_NAMES
+def is_kustomization(path: PathText) -> bool:
+    return os.path.basename(clean(path)) in KUSTOMIZATION_NAMES
 
 
-def collect_patches(kustomizations: Iterable[tuple[Path, Any]]) -> set[Path]:
-    patches: set[Path] = set()
+def collect_patches(kustomizations: Iterable[tuple[PathText, Any]]) -> set[str]:
+    patches: set[str] = set()
     for path, data in kustomizations:
         patches |= patch_paths(path, data)
     return patches
@@ -73,7 +83,7 @@ def collect_patches(kustomizations: Iterable[tuple[Path, Any]]) -> set[Path]:
 GENERATORS = {"configMapGenerator": "ConfigMap", "secretGenerator": "Secret"}
 
 
-def generated_objects(kustomization: Path, data: Any) -> dict[str, frozenset[tuple[str, str]]]:
+def generated_objects(kustomization: PathText, data: Any) -> dict[str, frozenset[tuple[str, str]]]:
     """(kind, name) of the objects a kustomization's generators make, by the folders whose objects
     it builds with them: its own folder and the folders of the resources it lists."""
     if not isinstance(data, dict):
@@ -85,20 +95,20 @@ def generated_objects(kustomization: Path, data: Any) -> dict[str, frozenset[tup
     )
     if not made:
         return {}
-    base = kustomization.parent.resolve()
-    folders = {str(base)}
+    base = resolve(os.path.dirname(clean(kustomization)))
+    folders = {base}
     for key in ("resources", "bases", "components"):
         entries = data.get(key)
         if not isinstance(entries, list):
             continue
         for entry in entries:
             if isinstance(entry, str) and entry.strip() and "://" not in entry and "\n" not in entry:
-                path = Path(os.path.normpath(base / entry.strip()))
-                folders.add(str(path if path.is_dir() else path.parent))
+                path = _beside(base, entry.strip())
+                folders.add(path if os.path.isdir(path) else os.path.dirname(path))
     return {folder: made for folder in folders}
 
 
-def collect_generated(kustomizations: Iterable[tuple[Path, Any]]) -> dict[str, frozenset[tuple[str, str]]]:
+def collect_generated(kustomizations: Iterable[tuple[PathText, Any]]) -> dict[str, frozenset[tuple[str, str]]]:
     generated: dict[str, frozenset[tuple[str, str]]] = {}
     for path, data in kustomizations:
         for folder, made in generated_objects(path, data).items():

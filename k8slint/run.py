@@ -6,10 +6,8 @@ prints or knows the output format.
 """
 from __future__ import annotations
 
-import errno
 import os
 import sys
-from pathlib import Path
 from typing import Any, BinaryIO, Callable, Iterable, Optional
 
 from k8slint import core_rules
@@ -26,6 +24,7 @@ from k8slint.loader import Issue, compose, compose_document, decode, has_odd_bre
 from k8slint.locate import find_node, format_path, node_span, path_to
 from k8slint.named_tuple import NamedTuple
 from k8slint.objects import NOT_MANIFEST_NAMES, K8sObject, identify
+from k8slint.pathtext import clean, resolve
 from k8slint.registry import Registry, UnknownRule, load_registry
 from k8slint.schema_check import SchemaChecker
 from k8slint.schema_store import load_store
@@ -40,10 +39,11 @@ class CheckOptions:
         rules_dirs: Optional[list[str]] = None, select: Optional[list[str]] = None,
         ignore: Optional[list[str]] = None, use_config: bool = True,
         profiles: Optional[list[str]] = None, assume_complete: bool = False,
-        schema_locations: Optional[list[str]] = None, only_files: Optional[set[Path]] = None,
-        overlay: Optional[dict[Path, bytes]] = None, limits: Optional[Limits] = None,
-        jobs: Optional[int] = None, cache_dir: Optional[Path] = None,
+        schema_locations: Optional[list[str]] = None, only_files: Optional[set[str]] = None,
+        overlay: Optional[dict[str, bytes]] = None, limits: Optional[Limits] = None,
+        jobs: Optional[int] = None, cache_dir: Optional[str] = None,
     ):
+        # Paths are text throughout a run: importing pathlib would cost a one-file run ~6 ms.
         self.paths = paths
         self.excludes = excludes if excludes is not None else []
         self.stdin_filename = stdin_filename
@@ -103,7 +103,7 @@ class RunResult:
         self.kubernetes_version = kubernetes_version
         self.rules = rules if rules is not None else []  # the Rules that ran, by code
         self.objects = objects if objects is not None else []  # every checked (not context) object
-        self.paths: dict[str, Path] = {}  # file as reported → its path (files read from disk)
+        self.paths: dict[str, str] = {}  # file as reported → its path (files read from disk)
 
     def worst(self) -> Optional[Severity]:
         return max((f.severity for f in self.findings), default=None)
@@ -149,12 +149,12 @@ class Settings:
         self.kubernetes_version = options.kubernetes_version or config.kubernetes_version
         self.strict_kinds = options.strict_kinds or config.strict_kinds
         self.excludes = [*options.excludes, *config.exclude]
-        self.context = [*config.context, *map(Path, options.context)]
+        self.context = [*config.context, *map(clean, options.context)]
         if options.only_files is not None:  # the rest of the paths: context for cross-object rules
-            self.context.extend(Path(p) for p in options.paths if p != "-")
-        self.registry = load_registry([*config.rules_dirs, *map(Path, options.rules_dirs)])
+            self.context.extend(clean(p) for p in options.paths if p != "-")
+        self.registry = load_registry([*config.rules_dirs, *map(clean, options.rules_dirs)])
         self.assume_complete = options.assume_complete or config.assume_complete
-        self.schema_locations = [*config.schema_locations, *map(Path, options.schema_locations)]
+        self.schema_locations = [*config.schema_locations, *map(clean, options.schema_locations)]
         self.enabled = self._enabled(self.registry, config, options)
         self.severities = {}
         for code, severity in config.severity.items():
@@ -163,10 +163,10 @@ class Settings:
     @staticmethod
     def _config(options: CheckOptions) -> Config:
         if options.config:
-            path = Path(options.config)
-            if path.is_dir():
+            path = clean(options.config)
+            if os.path.isdir(path):
                 raise ConfigError(f"{options.config}: is a directory; --config takes a configuration file")
-            if not path.is_file():
+            if not os.path.isfile(path):
                 raise ConfigError(f"{options.config}: configuration file not found")
             return load_config(path)
         found = find_config(options.paths) if options.use_config else None
@@ -208,7 +208,7 @@ def _input_bytes(sources: list[Source]) -> int:
     for source in sources:
         if source.path is not None:
             try:
-                total += source.path.stat().st_size
+                total += os.stat(source.path).st_size
             except OSError:
                 pass
     return total
@@ -229,7 +229,7 @@ class Checker:
             settings.registry.resolve, settings.config.per_path_ignores, settings.config.root
         )
         self.summary = Summary()
-        self.partial_files: set[Path] = set()
+        self.partial_files: set[str] = set()  # resolved paths
         self.objects: list[K8sObject] = []  # every object, for the index
         self.lost_folders: set[str] = set()  # folders with documents that could not be read
         self.broken_files: set[str] = set()  # files with syntax errors: never fixed
@@ -313,33 +313,36 @@ class Checker:
             assert problem is not None
             # (the bytes as far as they decode: for a position on a character of its line)
             return [_issue_finding(problem, source.display, source.order, raw.decode("utf-8", "replace"))], None
-        partial = bool(self.partial_files) and source.path is not None and source.path.resolve() in self.partial_files
+        partial = bool(self.partial_files) and source.path is not None and resolve(source.path) in self.partial_files
         return self.check_text(_parseable(source, text), source.display, source.order, partial), text
 
 
 def not_a_manifest(source: Source) -> bool:
     """A file that is never read as manifests (kustomization.yaml, Chart.yaml, ...): skipped,
     without a text."""
-    return source.path is not None and source.path.name in NOT_MANIFEST_NAMES
+    return source.path is not None and os.path.basename(source.path) in NOT_MANIFEST_NAMES
+
+
+def _suffix_is_json(path: str) -> bool:
+    """``Path(path).suffix == ".json"`` (a file named just ``.json`` has no suffix)."""
+    name = os.path.basename(path)
+    return name.endswith(".json") and name != ".json"
 
 
 def _parseable(source: Source, text: str) -> str:
-    if source.path is not None and source.path.suffix == ".json" and "\t" in text:
+    if source.path is not None and _suffix_is_json(source.path) and "\t" in text:
         return text.replace("\t", " ")  # JSON allows tabs as whitespace; YAML does not
     return text
 
 
 def _read(
-    source: Source, stdin: Optional[BinaryIO], overlay: Optional[dict[Path, bytes]] = None,
+    source: Source, stdin: Optional[BinaryIO], overlay: Optional[dict[str, bytes]] = None,
     max_size: Optional[int] = None,
 ) -> bytes:
     if source.path is None:
         return read_limited(stdin if stdin is not None else sys.stdin.buffer, max_size)
     if overlay:
-        try:
-            fixed = overlay.get(source.path.resolve())
-        except RuntimeError as err:  # a link loop, before Python 3.13
-            raise OSError(errno.ELOOP, str(err), str(source.path)) from None
+        fixed = overlay.get(resolve(source.path))  # OSError(ELOOP) for a link loop
         if fixed is not None:
             return fixed
     return read_regular(source.path, max_size)  # a FIFO or a device is never opened
@@ -362,19 +365,19 @@ def _too_large(source: Source, size: int, limit: int) -> Finding:
 
 def _kustomizations(
     sources: list[Source], stdin: Optional[BinaryIO], raws: dict[int, bytes],
-    overlay: Optional[dict[Path, bytes]] = None,
-) -> list[tuple[Path, Any]]:
-    """The kustomizations among the sources, or beside and above them: (path, data)."""
+    overlay: Optional[dict[str, bytes]] = None,
+) -> list[tuple[str, Any]]:
+    """The kustomizations among the sources, or beside and above them: (resolved path, data)."""
     files = [s.path for s in sources if s.path is not None]
-    known: dict[Path, Optional[Source]] = {
-        s.path.resolve(): s for s in sources if s.path is not None and is_kustomization(s.path)
+    known: dict[str, Optional[Source]] = {
+        resolve(s.path): s for s in sources if s.path is not None and is_kustomization(s.path)
     }
-    for path in nearby_kustomizations(files, Path.cwd()):
-        known.setdefault(path.resolve(), None)
-    kustomizations: list[tuple[Path, Any]] = []
+    for path in nearby_kustomizations(files, os.getcwd()):
+        known.setdefault(resolve(path), None)
+    kustomizations: list[tuple[str, Any]] = []
     for path, source in known.items():
         try:
-            raw = _read(source, stdin, overlay) if source is not None else path.read_bytes()
+            raw = _read(source, stdin, overlay) if source is not None else _read_file(path)
         except OSError:
             continue  # reported when the source itself is read
         if source is not None:
@@ -383,6 +386,11 @@ def _kustomizations(
         if text is not None:
             kustomizations.extend((path, doc.data) for doc in load_text(text).documents)
     return kustomizations
+
+
+def _read_file(path: str) -> bytes:
+    with open(path, "rb") as f:
+        return f.read()
 
 
 class _Relocator:
@@ -423,9 +431,9 @@ class _Relocator:
 def _context_sources(settings: Settings, checked: list[Source]) -> list[Source]:
     if not settings.context:
         return []
-    seen = {str(s.path.resolve()) for s in checked if s.path is not None}
-    sources, _ = discover([str(p) for p in settings.context], settings.excludes)
-    return [s for s in sources if s.path is not None and str(s.path.resolve()) not in seen]
+    seen = {resolve(s.path) for s in checked if s.path is not None}
+    sources, _ = discover(settings.context, settings.excludes)
+    return [s for s in sources if s.path is not None and resolve(s.path) not in seen]
 
 
 class FileOutcome:
@@ -510,7 +518,7 @@ def _run_check(
     sources, input_errors = discover(options.paths, settings.excludes, options.stdin_filename or "<stdin>")
     if options.only_files is not None:
         only = options.only_files
-        sources = [s for s in sources if s.path is None or s.path.resolve() in only]
+        sources = [s for s in sources if s.path is None or resolve(s.path) in only]
     checker = Checker(settings, _input_bytes(sources))
     raws: dict[int, bytes] = {}  # kustomizations among the sources, read once
     kustomizations = _kustomizations(sources, stdin, raws, options.overlay)

@@ -15,8 +15,10 @@ kustomization lists as patches are also compared as partial objects (nothing req
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -51,20 +53,20 @@ def _objects() -> tuple[Item, ...]:
     kustomizations = []
     for source in sources:
         assert source.path is not None
-        text, _ = decode(source.path.read_bytes())
+        text, _ = decode(Path(source.path).read_bytes())
         if text is None:
             continue
-        if source.path.suffix == ".json":
+        if Path(source.path).suffix == ".json":
             text = text.replace("\t", " ")  # as k8slint.run does: JSON allows tabs, YAML does not
         documents = load_text(text).documents
         loaded.append((source, documents))
         if is_kustomization(source.path):
-            kustomizations += [(source.path.resolve(), doc.data) for doc in documents]
+            kustomizations += [(os.path.realpath(source.path), doc.data) for doc in documents]
     patches = collect_patches(kustomizations)
     items = []
     for source, documents in loaded:
         assert source.path is not None
-        variants = (False, True) if source.path.resolve() in patches else (False,)
+        variants = (False, True) if os.path.realpath(source.path) in patches else (False,)
         for doc in documents:
             for partial in variants:
                 for obj in identify(doc, source.display, source.order, partial).objects:

@@ -240,7 +240,7 @@ def _fix(path: Path, raw: bytes, make_options: Any) -> None:
     for overlay, result in results:  # findings of every round are within the text they are about
         texts = {}
         for display, p in result.paths.items():
-            data = overlay.get(p.resolve(), raw)
+            data = overlay.get(os.path.realpath(p), raw)
             texts[display] = data.decode("utf-8-sig", errors="replace")
         problems = _position_problems(result.findings, texts)
         assert not problems, problems
