@@ -63,16 +63,31 @@ def plan(formats: list[str], outputs: list[str], environ: Optional[Mapping[str, 
 
 def write_atomically(path: str, text: "str | bytes") -> None:
     """Write ``text`` (or bytes) to ``path`` through a temporary file in the same folder and a
-    rename, so that a reader never sees half a file and an interrupted run leaves the old one."""
+    rename, so that a reader never sees half a file and an interrupted run leaves the old one.
+
+    A symbolic link is followed: the file it points to is replaced, the link stays. Something
+    that is not a regular file (``-o /dev/null``, a named pipe) is written to directly: a
+    rename would replace it with a regular file (for root, /dev/null itself)."""
+    import stat
     import tempfile
 
-    folder = os.path.dirname(os.path.abspath(path))
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    path = os.path.realpath(path)
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        mode = None
+    if mode is not None and not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+        with open(path, "wb") as handle:
+            handle.write(data)
+        return
+    folder = os.path.dirname(path)
     fd, tmp = tempfile.mkstemp(prefix=".k8slint-", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(text.encode("utf-8") if isinstance(text, str) else text)
-        if os.path.exists(path):
-            os.chmod(tmp, os.stat(path).st_mode & 0o7777)
+            handle.write(data)
+        if mode is not None:
+            os.chmod(tmp, mode & 0o7777)
         else:
             umask = os.umask(0)
             os.umask(umask)

@@ -92,3 +92,43 @@ def test_write_atomically_keeps_permissions_and_leaves_no_temporary_file(tmp_pat
     assert path.read_text() == "new"
     assert stat.S_IMODE(path.stat().st_mode) == 0o640
     assert os.listdir(tmp_path) == ["r.json"]
+
+
+def test_write_atomically_follows_a_symbolic_link(tmp_path):
+    (tmp_path / "real").mkdir()
+    target = tmp_path / "real" / "r.json"
+    target.write_text("old")
+    link = tmp_path / "r.json"
+    link.symlink_to(target)
+    write_atomically(str(link), "new")
+    assert link.is_symlink() and target.read_text() == "new"
+    assert os.listdir(tmp_path / "real") == ["r.json"]
+
+
+def test_write_atomically_writes_into_a_named_pipe_and_keeps_it(tmp_path):
+    import threading
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_text()), daemon=True)
+    reader.start()
+    write_atomically(str(fifo), "report")
+    reader.join(10)
+    assert received == ["report"] and stat.S_ISFIFO(os.lstat(fifo).st_mode)
+    assert os.listdir(tmp_path) == ["pipe"]
+
+
+def test_output_to_a_character_device_stays_a_device(tmp_path):
+    """-o /dev/null used to replace the device with a regular file (for root, /dev/null itself).
+    Checked on a device node of the test's own, made like /dev/null (needs root)."""
+    device = tmp_path / "null"
+    try:
+        os.mknod(device, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+    except PermissionError:
+        pytest.skip("making a device node needs root")
+    (tmp_path / "bad.yaml").write_text("apiVersion: v1\nkind: ConfigMap\n")
+    code, out, err = run_cli("check", "bad.yaml", "-f", "json", "-o", "null", cwd=tmp_path)
+    assert code == 1 and "Wrote json to null" in out + err
+    assert stat.S_ISCHR(os.lstat(device).st_mode)
+    assert sorted(os.listdir(tmp_path)) == ["bad.yaml", "null"]
