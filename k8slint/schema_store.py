@@ -15,7 +15,7 @@ import zlib
 from functools import lru_cache
 from typing import Any, Iterator, Optional
 
-from k8slint.paths import data_dir
+from k8slint.paths import data_folder
 
 FORMAT = 3  # of the bundled files: see scripts/build_schemas.py
 SCHEMA_FILE = re.compile(r"kubernetes-(\d+)\.(\d+)\.json\.gz\Z")
@@ -30,7 +30,7 @@ class UnknownVersion(ValueError):
 
 def available_versions() -> list[str]:
     found = []
-    for name in os.listdir(data_dir() / "schemas"):
+    for name in os.listdir(os.path.join(data_folder(), "schemas")):
         m = SCHEMA_FILE.match(name)
         if m:
             found.append((int(m.group(1)), int(m.group(2))))
@@ -60,9 +60,11 @@ class SchemaStore:
 
     def __init__(self, version: Optional[str] = None):
         self.version = normalise_version(version) if version else latest_version()
-        path = data_dir() / "schemas" / f"kubernetes-{self.version}.json.gz"
+        path = os.path.join(data_folder(), "schemas", f"kubernetes-{self.version}.json.gz")
+        with open(path, "rb") as f:
+            compressed = f.read()
         # zlib reads the gzip format itself (wbits 16+); the gzip module costs more to import.
-        data = zlib.decompress(path.read_bytes(), 16 + zlib.MAX_WBITS)
+        data = zlib.decompress(compressed, 16 + zlib.MAX_WBITS)
         end = data.index(b"\n")
         header = json.loads(data[:end])
         if header.get("format") != FORMAT:

@@ -62,7 +62,6 @@ def test_lineage_is_the_folder_and_its_parents():
         assert list(pathtext.lineage(folder)) == [str(p) for p in (PurePosixPath(folder), *PurePosixPath(folder).parents)]
 
 
-@pytest.mark.xfail(reason="k8slint/schema_store.py still calls paths.data_dir(), which returns a Path")
 def test_a_check_run_does_not_import_pathlib(tmp_path):
     """Importing pathlib (with urllib.parse and ipaddress) costs a one-file run about 6 ms."""
     (tmp_path / "app.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n")

@@ -217,7 +217,7 @@ def test_the_build_writes_what_the_store_reads(tmp_path, monkeypatch):
     header = {"format": build.FORMAT, "kubernetes": "1.99", "source": "test", "kinds": {"v1": {"B": "a.B"}}, "groups": [""]}
     (tmp_path / "schemas").mkdir()
     build.write(tmp_path / "schemas", header, definitions)
-    monkeypatch.setattr(schema_store, "data_dir", lambda: tmp_path)
+    monkeypatch.setattr(schema_store, "data_folder", lambda: str(tmp_path))
     store = schema_store.SchemaStore("1.99")
     assert build.FORMAT == schema_store.FORMAT
     assert store.lookup("v1", "B") == "a.B"
