@@ -105,6 +105,14 @@ def _pack_rule(path: str, code: str) -> RuleImpl:
     return _PACKS[key][code]
 
 
+def _logic_impl(rule: Rule, spec: dict[str, Any]) -> RuleImpl:
+    """A shipped pack rule's logic from the index: the pack was validated when the index was
+    built (and the fingerprint says it has not changed since), so its YAML is not read again."""
+    from k8slint.rule_packs import YamlRule
+
+    return RuleImpl(rule, check=YamlRule(spec).check)
+
+
 def _indexed_rules(entries: list[dict[str, Any]]) -> list[RuleImpl]:
     """Shipped rules from rule_index.json: metadata now, logic on first use."""
     from functools import partial
@@ -117,11 +125,12 @@ def _indexed_rules(entries: list[dict[str, Any]]) -> list[RuleImpl]:
         origin = entry["origin"]
         if origin.startswith("k8slint.checks."):
             loader = partial(_module_impl, origin.rpartition(".")[2])
-        else:  # a shipped pack, recorded by file name
+        else:  # a shipped pack, recorded by file name, with the rule's logic
             from k8slint.paths import data_folder
 
             origin = os.path.join(data_folder(), "rules", origin)
-            loader = partial(_pack_rule, origin, rule.code)
+            logic = entry.get("logic")
+            loader = partial(_logic_impl, rule, logic) if logic is not None else partial(_pack_rule, origin, rule.code)
         kinds = frozenset(entry["kinds"]) if entry["kinds"] is not None else None
         impls.append(RuleImpl(
             rule, kinds, origin=origin, loader=loader,

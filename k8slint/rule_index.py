@@ -25,7 +25,7 @@ from k8slint.rule import Rule
 
 # Text, not a Path: every run reads the index, and importing pathlib costs it about 6 ms.
 INDEX_PATH = os.path.join(os.path.dirname(os.path.realpath(__file__)), "rule_index.json")
-FORMAT = 1
+FORMAT = 2  # 2: pack rules carry their logic
 
 
 def _sources() -> list[tuple[str, str]]:
@@ -77,14 +77,20 @@ def build(impls: list[Any]) -> dict[str, Any]:
     for impl in impls:
         if impl.origin == "k8slint":  # the core rules are defined in Python, always loaded
             continue
+        from k8slint.rule_packs import logic_spec
+
         origin = impl.origin if impl.origin.startswith("k8slint.checks.") else os.path.basename(impl.origin)
-        entries.append({
+        entry = {
             "origin": origin,
             "rule": rule_to_json(impl.rule),
             "kinds": sorted(impl.kinds) if impl.kinds is not None else None,
             "check": impl.has_check,
             "check_index": impl.has_check_index,
-        })
+        }
+        spec = logic_spec(impl)
+        if spec is not None:  # a pack rule: its logic, so that a run need not read the pack
+            entry["logic"] = spec
+        entries.append(entry)
     return {"format": FORMAT, "fingerprint": fingerprint(), "rules": entries}
 
 

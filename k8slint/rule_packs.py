@@ -168,6 +168,15 @@ def _format(template: str, fields: dict[str, Any]) -> str:
         return template
 
 
+LOGIC_KEYS = ("match", "require", "message", "help")
+
+
+def logic_spec(impl: Any) -> Optional[dict[str, Any]]:
+    """The spec of a pack rule's logic (see YamlRule.spec), None for other rules."""
+    logic = getattr(impl.check, "__self__", None)
+    return logic.spec if isinstance(logic, YamlRule) else None
+
+
 class YamlRule:
     """The logic of one declarative rule."""
 
@@ -201,6 +210,9 @@ class YamlRule:
                 raise PackFieldError(("require",), f"require is not a valid JSON Schema: {first}") from None
         self.message = spec["message"]
         self.help = spec.get("help")
+        # what this logic is made of, for k8slint/rule_index.json (shipped packs are read from
+        # there, without parsing and validating their YAML again)
+        self.spec = {key: spec[key] for key in LOGIC_KEYS if key in spec}
 
     def check(self, obj: Any, ctx: Any) -> Iterator[Report]:
         from k8slint.workloads import pod_template

@@ -73,3 +73,29 @@ def test_a_run_on_a_service_imports_no_workload_rule_pack():
     )
     # The profile packs' rules are off, so their files are never even parsed.
     assert done.stderr.strip().splitlines()[-1] == "[]", done.stderr
+
+
+def test_shipped_pack_rules_run_from_the_index_without_reading_their_pack():
+    """KL102 (rules/env.yaml) fires from the logic recorded in the index; the pack is not parsed."""
+    pod = (
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\n"
+        "spec:\n  containers:\n    - name: c\n      image: nginx:1.27.3\n      env: [{name: LOG_LEVEL}]\n"
+    )
+    script = (
+        "import sys\n"
+        "sys.argv = ['k8slint', 'check', '-', '--no-cache', '--format', 'json']\n"
+        "from k8slint import cli\n"
+        "cli.main()\n"
+        "import k8slint.registry as r\n"
+        "print(sorted(r._PACKS), file=sys.stderr)\n"
+    )
+    if rule_index.load() is None:
+        pytest.skip("rule_index.json is stale (test_index_is_up_to_date says how to rebuild it)")
+    done = subprocess.run(
+        [sys.executable, "-c", script], input=pod, capture_output=True, text=True, cwd=Path(__file__).parent,
+    )
+    assert [f["rule"] for f in json.loads(done.stdout)["findings"]].count("KL102") == 1
+    assert done.stderr.strip().splitlines()[-1] == "[]", done.stderr
+    entry = next(e for e in json.loads(Path(rule_index.INDEX_PATH).read_text(encoding="utf-8"))["rules"]
+                 if e["rule"][0] == "KL102")
+    assert set(entry["logic"]) == {"match", "require", "message", "help"}
