@@ -95,19 +95,29 @@ def use_color(no_color: bool) -> bool:
 
 
 def run(args: CheckArgs) -> int:
-    from k8slint.baseline import BaselineError
-    from k8slint.changed import GitError
-    from k8slint.config import ConfigError
-    from k8slint.outputs import OutputError, plan
-    from k8slint.registry import UnknownRule
-    from k8slint.rule_packs import PackError
-    from k8slint.schema_store import UnknownVersion
+    from k8slint.outputs import plan
 
     try:
         outputs = plan(args.formats, args.outputs) if args.write_baseline is None else []
         return _run(args, outputs)
-    except (UnknownVersion, ConfigError, PackError, UnknownRule, OutputError, GitError, BaselineError) as err:
-        return usage_error(str(err))
+    except Exception as err:
+        if isinstance(err, _usage_errors()):
+            return usage_error(str(err))
+        raise
+
+
+def _usage_errors() -> tuple[type, ...]:
+    """What a check reports as a usage error (exit 2), imported only when something went wrong:
+    a run without --baseline or --changed-since need not load those modules."""
+    from k8slint.baseline import BaselineError
+    from k8slint.changed import GitError
+    from k8slint.config import ConfigError
+    from k8slint.outputs import OutputError
+    from k8slint.registry import UnknownRule
+    from k8slint.rule_packs import PackError
+    from k8slint.schema_store import UnknownVersion
+
+    return UnknownVersion, ConfigError, PackError, UnknownRule, OutputError, GitError, BaselineError
 
 
 def _run(args: CheckArgs, outputs: list) -> int:  # type: ignore[type-arg]
@@ -190,7 +200,7 @@ def _cache_dir(args: CheckArgs) -> Optional[str]:
     if args.cache_dir is not None:
         return args.cache_dir
     from k8slint.cache import DEFAULT_NAME
-    from k8slint.fingerprint import repository_root
+    from k8slint.pathtext import repository_root
 
     return os.path.join(repository_root(), DEFAULT_NAME)
 
@@ -247,7 +257,7 @@ def _root_of(path: str) -> str:
 
 
 def _report(args: CheckArgs, outputs: list, result: object) -> None:  # type: ignore[type-arg]
-    from k8slint.fingerprint import repository_root
+    from k8slint.pathtext import repository_root
     from k8slint.outputs import write_atomically
     from k8slint.report import ReportOptions, render
 

@@ -61,19 +61,6 @@ def fingerprints(findings: list[Finding], texts: dict[str, str]) -> list[str]:
     return out
 
 
-def repository_root(start: Optional[str] = None) -> str:
-    """The nearest folder at or above ``start`` (default: the working directory) that holds
-    ``.git``; the working directory itself when there is none. (Text, not a Path: every check
-    run asks, and importing pathlib costs it about 6 ms.)"""
-    from k8slint.pathtext import lineage, resolve
-
-    here = resolve(start or os.getcwd())
-    for folder in lineage(here):
-        if os.path.exists(os.path.join(folder, ".git")):
-            return folder
-    return here
-
-
 def relative_to(file: str, root: Path) -> Optional[str]:
     """``file`` relative to ``root`` with forward slashes, or None when it lies outside."""
     from pathlib import Path  # only the SARIF and GitHub reports ask

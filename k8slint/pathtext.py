@@ -95,3 +95,14 @@ def lineage(folder: str) -> Iterator[str]:
         if parent == folder:
             return
         folder = parent
+
+
+def repository_root(start: Optional[str] = None) -> str:
+    """The nearest folder at or above ``start`` (default: the working directory) that holds
+    ``.git``; the working directory itself when there is none. (Text, not a Path: every check
+    run asks, and importing pathlib costs it about 6 ms.)"""
+    here = resolve(start or os.getcwd())
+    for folder in lineage(here):
+        if os.path.exists(os.path.join(folder, ".git")):
+            return folder
+    return here
