@@ -1,5 +1,7 @@
 """Name formats as the API server checks them."""
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from k8slint import naming
 
@@ -53,3 +55,31 @@ def test_iana_svc_name(value, ok):
 def test_messages_say_what_is_wrong():
     assert naming.dns1123_label("a" * 64) == ["must be at most 63 characters (it has 64)"]
     assert naming.qualified_name("example.com/my key")[0].startswith("name part 'my key' must consist of")
+
+
+# The API server's regular expressions, which naming.py checks as character sets.
+_REFERENCE = {
+    naming.dns1123_label: r"[a-z0-9]([-a-z0-9]*[a-z0-9])?\Z",
+    naming.dns1123_subdomain: r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\Z",
+    naming.dns1035_label: r"[a-z]([-a-z0-9]*[a-z0-9])?\Z",
+    naming.label_value: r"(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?\Z",
+}
+_ALPHABET = "az09AZ-._/ \n\u00e9\u0661"  # each class the patterns distinguish, and a few they reject
+
+
+@settings(max_examples=3000, deadline=None)
+@given(value=st.text(alphabet=_ALPHABET, max_size=12))
+def test_character_checks_accept_what_the_api_servers_patterns_accept(value):
+    import re
+
+    for check, pattern in _REFERENCE.items():
+        wanted = re.match(pattern, value) is not None
+        # the format problem is reported exactly when the pattern rejects the value (length aside)
+        assert (not [p for p in check(value) if "at most" not in p]) is wanted, (check.__name__, value)
+    name_ok = re.match(r"([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]\Z", value) is not None
+    assert naming._is_qualified_name(value) is name_ok, value
+    iana = naming.iana_svc_name(value)
+    assert ("must consist of lowercase letters, digits and '-'" in iana) is (re.match(r"[-a-z0-9]+\Z", value) is None)
+    assert ("must contain at least one letter" in iana) is (
+        re.match(r"[-a-z0-9]+\Z", value) is not None and re.search(r"[a-z]", value) is None
+    )
