@@ -26,18 +26,23 @@ for _value, _words in (
 # Words that YAML 1.1 reads as booleans although a person usually means a string.
 YAML11_BOOL_WORDS = frozenset(w for w, v in _MAP.items() if isinstance(v, bool))
 
-_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?\Z")
-_GO_INT = re.compile(
-    r"[-+]?(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)\Z"
-)
+# Compiled on first use (re caches them): most numbers in manifests are plain digits, which
+# resolve_plain reads without them, and most other scalars are not numbers at all.
+_FLOAT = r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?\Z"
+_GO_INT = r"[-+]?(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)\Z"
 _INT64_MIN, _UINT64_MAX = -(2**63), 2**64 - 1
 _NUMERIC_START = frozenset("+-0123456789.")
+_DIGITS = frozenset("0123456789")
+_OCTAL = frozenset("01234567")
+# Every character a Go integer (hex, octal, binary, with sign) or a float can hold, and "_":
+# a scalar with any other ("100m", "128Mi", "1.4.2-rc1") is text.
+_NUMBER_CHARS = _DIGITS | frozenset("+-._eExXoObBaAcCdDfF")
 
 
 def _go_parse_int(text: str) -> int | None:
     """strconv.ParseInt(text, 0, 64), falling back to ParseUint like go-yaml v2."""
-    if not _GO_INT.match(text):
-        return None
+    if len(text) > 67 or not re.match(_GO_INT, text):  # longer than "-0b" and 64 bits: out of range
+        return None  # (and int() refuses more than 4,300 digits)
     sign = -1 if text[0] == "-" else 1
     body = text.lstrip("+-")
     if len(body) > 1 and body[0] == "0" and body[1] not in "xXoObB":
@@ -56,13 +61,22 @@ def resolve_plain(text: str) -> Any:
         return _MAP[text]
     if not text or text[0] not in _NUMERIC_START:
         return text
+    if not _NUMBER_CHARS.issuperset(text):
+        return text
     if text[0] == ".":
-        return float(text) if _FLOAT.match(text) else text
+        return float(text) if re.match(_FLOAT, text) else text
     plain = text.replace("_", "")
+    if _DIGITS.issuperset(plain):  # "8080", "2", "0755": what _go_parse_int and _FLOAT would give
+        # at most 20 digits (22 in octal) fit in 64 bits; a longer number is read as a float
+        if len(plain) <= 22 and (plain[0] != "0" or len(plain) == 1 or _OCTAL.issuperset(plain)):
+            value = int(plain, 8 if plain[0] == "0" and len(plain) > 1 else 10)
+            if value <= _UINT64_MAX:
+                return value
+        return float(plain)  # out of range, or "089": not a Go integer, a float
     value = _go_parse_int(plain)
     if value is not None:
         return value
-    if _FLOAT.match(plain):
+    if re.match(_FLOAT, plain):
         return float(plain)
     if plain.startswith("-0b") and re.fullmatch(r"-0b[01]+", plain):
         return -int(plain[3:], 2)

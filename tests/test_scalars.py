@@ -2,6 +2,8 @@
 import math
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from k8slint.scalars import key_string, resolve_plain
 
@@ -41,3 +43,51 @@ def test_special_floats():
 )
 def test_key_string(value, key):
     assert key_string(value) == key
+
+
+def _reference_resolve(text):
+    """resolve_plain as it was written with the two patterns compiled (the reference)."""
+    import re
+
+    from k8slint.scalars import _MAP, _NUMERIC_START
+
+    go_int = re.compile(r"[-+]?(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)\Z")
+    float_ = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?\Z")
+
+    def parse_int(t):
+        if not go_int.match(t):
+            return None
+        sign = -1 if t[0] == "-" else 1
+        body = t.lstrip("+-")
+        value = int(body, 8) if len(body) > 1 and body[0] == "0" and body[1] not in "xXoObB" else int(body, 0)
+        value *= sign
+        return None if value < -(2**63) or value > 2**64 - 1 else value
+
+    if text in _MAP:
+        return _MAP[text]
+    if not text or text[0] not in _NUMERIC_START:
+        return text
+    if text[0] == ".":
+        return float(text) if float_.match(text) else text
+    plain = text.replace("_", "")
+    value = parse_int(plain)
+    if value is not None:
+        return value
+    if float_.match(plain):
+        return float(plain)
+    if plain.startswith("-0b") and re.fullmatch(r"-0b[01]+", plain):
+        return -int(plain[3:], 2)
+    return text
+
+
+@settings(max_examples=4000, deadline=None)
+@given(text=st.text(alphabet="0123456789+-._eExXoObBaAfFm i", max_size=24) | st.from_regex(r"[+-]?0?[0-9]{0,25}", fullmatch=True))
+def test_plain_scalars_resolve_as_with_the_patterns(text):
+    got, want = resolve_plain(text), _reference_resolve(text)
+    assert type(got) is type(want) and (got == want or (got != got and want != want)), text
+
+
+def test_numbers_beyond_64_bits_with_thousands_of_digits_are_floats():
+    """The reference (and k8slint before) stopped with an internal error: int() refuses 4,300+ digits."""
+    assert resolve_plain("1" * 5000) == float("inf") and resolve_plain("0x" + "f" * 5000) == "0x" + "f" * 5000
+    assert resolve_plain("1" * 21) == float("1" * 21) and resolve_plain("18446744073709551615") == 2**64 - 1
