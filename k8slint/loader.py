@@ -131,7 +131,7 @@ def _error_line(err: Exception) -> int:
 
 # Nesting deeper than a few thousand levels needs a line at least that long (each level takes
 # a column of indentation or a bracket); only then is the nesting measured before composing.
-_LONG_LINE = re.compile(r"[^\n]{2000}")
+_LONG_LINE = r"[^\n]{2000}"  # compiled on first use (re caches it)
 # libyaml's composer is recursive C: far beyond this it overflows the stack (about 30,000 levels).
 _COMPOSE_DEPTH = 2000
 
@@ -170,11 +170,11 @@ def compose(text: str, max_documents: int = DEFAULT_LIMITS.max_documents) -> tup
     next document start. Positions are counted in lines that end at LF (see ``_remap``)."""
     nodes: list[Node] = []
     issues: list[Issue] = []
-    if _LONG_LINE.search(text):
+    if len(text) >= 2000 and re.search(_LONG_LINE, text):
         deep = _too_deep(text)
         if deep is not None:
             return nodes, [deep]
-    odd = _ODD_BREAK.search(text) is not None
+    odd = has_odd_breaks(text)
     shifts: list[int] = []  # per node: text index = chunk index + shift
     marks: list[tuple[Issue, int, int]] = []  # syntax issues: (issue, chunk index, shift)
     chunk, chunk_line, shift = text, 0, 0
@@ -247,7 +247,7 @@ def compose_document(text: str, index: int, exact: bool = True, odd: Optional[bo
     finally:
         parser.dispose()
     if odd is None:
-        odd = _ODD_BREAK.search(text) is not None
+        odd = has_odd_breaks(text)
     if odd:  # as compose does
         _remap(text, [root], [start - line], [])
     elif exact:
@@ -257,12 +257,14 @@ def compose_document(text: str, index: int, exact: bool = True, odd: Optional[bo
 
 # libyaml (YAML 1.1) also breaks lines at a lone CR, NEL, LS and PS; reports, editors' LF lines
 # and the JSON contract count lines that end at LF only.
-_ODD_BREAK = re.compile("\r(?!\n)|[\x85\u2028\u2029]")
+_ODD_BREAK = "\r(?!\n)|[\x85\u2028\u2029]"  # compiled on first use (re caches it)
 
 
 def has_odd_breaks(text: str) -> bool:
     """Whether libyaml counts lines in ``text`` differently from LF lines."""
-    return _ODD_BREAK.search(text) is not None
+    if "\r" not in text and "\x85" not in text and "\u2028" not in text and "\u2029" not in text:
+        return False  # the common case, without the pattern
+    return re.search(_ODD_BREAK, text) is not None
 
 
 class _Mark:

@@ -5,7 +5,6 @@ When the path leaves the document (a missing field), the nearest existing ancest
 """
 from __future__ import annotations
 
-import re
 from typing import Any, Optional, Sequence
 
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -14,7 +13,7 @@ from k8slint.findings import Span
 from k8slint.scalars import key_string, resolve_plain
 
 PathElem = Any  # str | int
-_SIMPLE_KEY = re.compile(r"[A-Za-z0-9_\-]+\Z")
+_SIMPLE_KEY_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
 
 
 def format_path(path: Sequence[PathElem]) -> str:
@@ -23,7 +22,7 @@ def format_path(path: Sequence[PathElem]) -> str:
     for elem in path:
         if isinstance(elem, int):
             out.append(f"[{elem}]")
-        elif _SIMPLE_KEY.match(elem):
+        elif elem and _SIMPLE_KEY_CHARS.issuperset(elem):  # [A-Za-z0-9_-]+
             out.append(f".{elem}" if out else elem)
         else:
             out.append(f'["{elem}"]')

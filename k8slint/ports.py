@@ -11,7 +11,6 @@ from k8slint.naming import iana_svc_name
 from k8slint.workloads import is_int
 
 PORT_MIN, PORT_MAX = 1, 65535
-_DIGITS = re.compile(r"[0-9]+\Z")
 PORT_NAME_RULES = (
     "port names are IANA service names: at most 15 lowercase letters, digits and '-', with at least "
     "one letter"
@@ -55,7 +54,7 @@ def int_or_name_problem(value: Any, key: str, allow_unset: bool = False) -> Opti
         return f"{key} {value} is not a port number: it {problem}", f"set {key} to a port between 1 and 65535"
     if not isinstance(value, str) or (allow_unset and value == ""):
         return None
-    if _DIGITS.match(value):
+    if value.isascii() and value.isdigit():  # [0-9]+
         return (
             f'{key} "{value}" is quoted, so it is read as a port name, and a port name must contain a letter',
             f"write the number without quotes: {key}: {int(value)}",

@@ -18,10 +18,13 @@ from typing import Any, Iterator, Optional
 from k8slint.paths import data_folder
 
 FORMAT = 3  # of the bundled files: see scripts/build_schemas.py
-SCHEMA_FILE = re.compile(r"kubernetes-(\d+)\.(\d+)\.json\.gz\Z")
 # API groups that older Kubernetes versions served, so that their kinds are recognised as
 # built-in (and pointed at their replacement) rather than treated as custom resources.
 REMOVED_GROUPS = frozenset({"extensions"})
+
+
+def _number(text: str) -> bool:
+    return text.isascii() and text.isdigit()
 
 
 class UnknownVersion(ValueError):
@@ -31,9 +34,10 @@ class UnknownVersion(ValueError):
 def available_versions() -> list[str]:
     found = []
     for name in os.listdir(os.path.join(data_folder(), "schemas")):
-        m = SCHEMA_FILE.match(name)
-        if m:
-            found.append((int(m.group(1)), int(m.group(2))))
+        # kubernetes-<major>.<minor>.json.gz
+        major, dot, minor = name[len("kubernetes-"):-len(".json.gz")].partition(".")
+        if name.startswith("kubernetes-") and name.endswith(".json.gz") and dot and _number(major) and _number(minor):
+            found.append((int(major), int(minor)))
     return [f"{a}.{b}" for a, b in sorted(found)]
 
 
