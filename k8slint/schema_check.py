@@ -72,15 +72,20 @@ def _version_rank(api_version: str) -> tuple[int, int, int]:
 def _deprecation(api_version: str, kind: str, version: str) -> Any:
     """The deprecation status of an apiVersion/kind, or None. GA versions (v1, v2) are never
     removed, so they skip the data (and its loading) except the few GA kinds deprecated."""
-    if _GA.search(api_version) and (api_version, kind) not in _GA_DEPRECATED:
+    if _is_ga(api_version) and (api_version, kind) not in _GA_DEPRECATED:
         return None
     from k8slint.deprecations import status
 
     return status(api_version, kind, version)
 
 
-_GA = re.compile(r"(?:^|/)v\d+\Z")
 _GA_DEPRECATED = {("v1", "Endpoints"), ("v1", "ComponentStatus")}
+
+
+def _is_ga(api_version: str) -> bool:
+    """A version with no alpha or beta: "v1", "apps/v1" (the pattern (?:^|/)v\\d+\\Z)."""
+    version = api_version.rpartition("/")[2]
+    return version[:1] == "v" and version[1:].isdecimal()
 
 
 def _replacement_help(dep: Any) -> str:

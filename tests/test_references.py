@@ -14,6 +14,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from k8slint.checks.service_address_not_found import addresses
 from k8slint.findings import Severity
@@ -360,3 +362,16 @@ def test_kustomize_generators_in_a_checked_tree(tmp_path):
     options = CheckOptions(paths=[str(tmp_path)], select=["KL701", "KL702"], use_config=False, assume_complete=True)
     found = [(f.file.rsplit("/", 2)[-2], f.rule) for f in run_check(options).findings]
     assert found == [("overlay", "KL701")]
+
+
+@settings(max_examples=2000, deadline=None)
+@given(value=st.text(alphabet="ab.:/?#@,; \t\n\u00a0\u2003\x1c-9", max_size=30))
+def test_address_tokens_and_authorities_split_as_the_patterns_did(value):
+    """addresses() splits with str methods what it split with [\\s,;]+ and [/?#] before."""
+    import re
+
+    from k8slint.checks.service_address_not_found import _authority_end
+
+    tokens = value.replace(",", " ").replace(";", " ").split()
+    assert tokens == [t for t in re.split(r"[\s,;]+", value) if t]
+    assert value[:_authority_end(value)] == re.split(r"[/?#]", value, 1)[0]

@@ -33,7 +33,7 @@ KIB = 1024
 CPU_IMPLAUSIBLE = 1000  # cores
 # A decimal number as written ("512", "1.5", ".5", "2."; not "1.2.3"), then letters: the digits a
 # "did you mean" reuses.
-_NUMBER = re.compile(r"\s*([+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))([A-Za-z]*)\s*\Z")
+_NUMBER = r"\s*([+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))([A-Za-z]*)\s*\Z"  # compiled on first use (re caches it)
 
 
 def is_bytes(site: Site) -> bool:
@@ -110,7 +110,7 @@ _BIG = {"k": "kilo, a thousand", "M": "mega, a million", "G": "giga, a billion",
 
 
 def _number(text: str) -> Optional[str]:
-    m = _NUMBER.match(text)
+    m = re.match(_NUMBER, text)
     return m.group(1) if m else None
 
 

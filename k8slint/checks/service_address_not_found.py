@@ -50,9 +50,8 @@ BUILT_IN: dict[tuple[str, str], tuple[int, ...]] = {
 }
 IMPLIED_PORTS = {"http": 80, "https": 443, "ws": 80, "wss": 443}
 
-_SCHEME = re.compile(r"(?:[A-Za-z][A-Za-z0-9+.-]*:)+//")
-_SPLIT = re.compile(r"[\s,;]+")
-_AUTHORITY_END = re.compile(r"[/?#]")
+# Compiled on first use (re caches it): only a token with "://" can have a scheme.
+_SCHEME = r"(?:[A-Za-z][A-Za-z0-9+.-]*:)+//"
 
 
 class Address(NamedTuple):
@@ -64,10 +63,16 @@ class Address(NamedTuple):
     pod: bool  # pod.svc.ns.svc: a pod of a headless Service
 
 
+def _authority_end(rest: str) -> int:
+    """Where the authority (host and port) ends: at the first '/', '?' or '#', else the end."""
+    found = [i for i in (rest.find("/"), rest.find("?"), rest.find("#")) if i >= 0]
+    return min(found) if found else len(rest)
+
+
 def addresses(value: str) -> list[Address]:
     """The in-cluster Service addresses a value may hold (see the rule's why)."""
     found = []
-    for token in _SPLIT.split(value):
+    for token in value.replace(",", " ").replace(";", " ").split():  # split at whitespace, ',' and ';'
         address = _address(token)
         if address is not None:
             found.append(address)
@@ -76,11 +81,11 @@ def addresses(value: str) -> list[Address]:
 
 def _address(token: str) -> Optional[Address]:
     rest, scheme = token, None
-    m = _SCHEME.match(rest)
+    m = re.match(_SCHEME, rest) if "://" in rest else None
     if m:
         scheme = m.group(0)[:-3].rsplit(":", 2)[-1].lower()
         rest = rest[m.end():]
-    authority = _AUTHORITY_END.split(rest, 1)[0]
+    authority = rest[:_authority_end(rest)]
     authority = authority.rsplit("@", 1)[-1]
     host, port, explicit = authority, None, False
     if ":" in authority:
@@ -239,11 +244,11 @@ def _missing_help(index: Any, address: Address, namespace: str, names: list[str]
 def _with(address: Address, service: Optional[str], port: Optional[int], namespace: Optional[str] = None) -> str:
     """The address as written, with another service name, port or namespace."""
     text = address.text
-    m = _SCHEME.match(text)
+    m = re.match(_SCHEME, text) if "://" in text else None
     prefix = m.group(0) if m else ""
     rest = text[len(prefix):]
-    end = _AUTHORITY_END.search(rest)
-    authority, tail = (rest[:end.start()], rest[end.start():]) if end else (rest, "")
+    end = _authority_end(rest)
+    authority, tail = rest[:end], rest[end:]
     user, at, hostport = authority.rpartition("@")
     host, colon, digits = hostport.rpartition(":") if ":" in hostport else (hostport, "", "")
     labels = host.split(".")
