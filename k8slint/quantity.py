@@ -29,7 +29,7 @@ _BINARY = {"Ki": 10, "Mi": 20, "Gi": 30, "Ti": 40, "Pi": 50, "Ei": 60}
 _DECIMAL = {"n": -9, "u": -6, "m": -3, "": 0, "k": 3, "M": 6, "G": 9, "T": 12, "P": 15, "E": 18}
 _SUFFIX_CHARS = frozenset("eEinumkKMGTP")
 _DIGITS = frozenset("0123456789")
-_INT = re.compile(r"[+-]?[0-9]+\Z")
+_INT = r"[+-]?[0-9]+\Z"  # compiled on first use (re caches it): only exponents need it
 MAX_INT64 = 2**63 - 1
 NANOS_PER_UNIT = 10**9  # a value of 1 (one byte, one core) in nano-units
 _MAX_DIGITS = 1000  # beyond this many digits or this exponent, see _outlandish
@@ -92,9 +92,9 @@ def parse_text(text: str) -> Parsed:
         binary, exponent = False, _DECIMAL[suffix]
     elif suffix in _BINARY:
         binary, exponent = True, _BINARY[suffix]
-    elif len(suffix) > 1 and suffix[0] in "eE" and _INT.match(suffix[1:]) and -(2**63) <= int(suffix[1:]) < 2**63:
+    elif len(suffix) > 1 and suffix[0] in "eE" and re.match(_INT, suffix[1:]) and _int64(suffix[1:]) is not None:
         # strconv.ParseInt(.., 10, 64), then int32(..): the exponent wraps like Go's conversion
-        binary, exponent = False, (int(suffix[1:]) + 2**31) % 2**32 - 2**31
+        binary, exponent = False, (_int64(suffix[1:]) + 2**31) % 2**32 - 2**31
     else:
         return Parsed(None, SUFFIX, suffix)
 
@@ -139,6 +139,16 @@ def parse_text(text: str) -> Parsed:
         nanos = MAX_INT64 * NANOS_PER_UNIT
     negative = value.startswith("-")
     return Parsed(-nanos if negative else nanos, None, suffix)
+
+
+def _int64(text: str) -> Optional[int]:
+    """strconv.ParseInt(text, 10, 64) of a [+-]?[0-9]+ text, None when out of range: leading
+    zeros allowed, at most 19 digits after them (int() is never handed the thousands of digits
+    it refuses)."""
+    sign = "-" if text.startswith("-") else ""
+    digits = text.lstrip("+-").lstrip("0")
+    value = int(sign + (digits or "0")) if len(digits) <= 19 else None
+    return value if value is not None and -(2**63) <= value < 2**63 else None
 
 
 def _outlandish(value: str, num: str, denom: str, binary: bool, exponent: int, suffix: str) -> Parsed:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import random
+import re
 from fractions import Fraction
 
 import pytest
@@ -111,7 +112,7 @@ def _fraction_reference(text: str):
         binary, exponent = False, quantity._DECIMAL[suffix]
     elif suffix in quantity._BINARY:
         binary, exponent = True, quantity._BINARY[suffix]
-    elif len(suffix) > 1 and suffix[0] in "eE" and quantity._INT.match(suffix[1:]) and -(2**63) <= int(suffix[1:]) < 2**63:
+    elif len(suffix) > 1 and suffix[0] in "eE" and re.match(quantity._INT, suffix[1:]) and -(2**63) <= int(suffix[1:]) < 2**63:
         binary, exponent = False, (int(suffix[1:]) + 2**31) % 2**32 - 2**31
     else:
         return None
@@ -214,6 +215,7 @@ def test_describe_amount_writes_nanos_as_the_exact_value_was_written():
     ("1." + "0" * 3000 + "1", 10**9 + 1), ("0." + "0" * 3000 + "5", 1), ("1" * 1001 + "e-1009", 2),
     ("0." + "0" * 2000 + "1e2010", 10**18), ("7" * 1200 + "e-1195", 77777777777778),
     ("1." + "1" * 5000 + "Ki", 1137777777778), ("1" * 2000 + "Ki", (2**63 - 1) * 10**9),
+    ("1e" + "0" * 5000 + "3", 10**12),  # leading zeros of an exponent are allowed (ParseInt)
 ])
 def test_outlandish_quantities_are_answered_at_once(text, expected):
     assert parse(text).nanos == expected and parse(text).error is None
@@ -237,3 +239,9 @@ def test_outlandish_decimals_round_like_the_exact_value():
                 assert parse(text).nanos == math.ceil(exact), text[:40]
     finally:
         sys.set_int_max_str_digits(limit)
+
+
+def test_an_exponent_beyond_64_bits_is_a_suffix_error_however_many_digits_it_has():
+    assert parse("1e" + "1" * 5000).error == quantity.SUFFIX
+    assert parse("1e9223372036854775808").error == quantity.SUFFIX
+    assert parse("1e-9223372036854775808").error is None

@@ -35,8 +35,7 @@ RULE = Rule(
 KINDS = POD_KINDS | {"Service"}
 CONTROLLERS = frozenset({"Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "ReplicationController"})
 PROGRESS_DEADLINE_DEFAULT = 600
-_PERCENT = re.compile(r"([0-9]+)%\Z")
-_NUMBER = re.compile(r"[0-9]+\Z")
+_PERCENT = r"([0-9]+)%\Z"  # compiled on first use (re caches it)
 
 
 def check(obj: Any, ctx: Any) -> Iterator[Report]:
@@ -349,9 +348,9 @@ def _amount(value: Any) -> Optional[int]:
     if is_int(value):
         return value
     if isinstance(value, str):
-        m = _PERCENT.match(value)
+        m = re.match(_PERCENT, value)
         if m:
             return int(m.group(1))
-        if _NUMBER.match(value):
+        if value.isascii() and value.isdigit():  # [0-9]+
             return int(value)
     return None

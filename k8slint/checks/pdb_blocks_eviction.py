@@ -39,7 +39,7 @@ KINDS = ("PodDisruptionBudget",)
 REPLICATED = frozenset({"Deployment", "StatefulSet", "ReplicaSet", "ReplicationController", "DeploymentConfig"})
 # Workloads whose selector is a plain map rather than a LabelSelector.
 MAP_SELECTOR = frozenset({"ReplicationController", "DeploymentConfig"})
-_PERCENT = re.compile(r"([0-9]+)%\Z")
+_PERCENT = r"([0-9]+)%\Z"  # compiled on first use (re caches it)
 _MAX_UNAVAILABLE_HELP = (
     'set maxUnavailable: 1 (or a percentage such as "25%"), so that a drain can evict one pod at a time'
 )
@@ -208,7 +208,7 @@ def _selector_labels(obj: Any) -> dict[str, str]:
 def _percent(value: Any) -> Optional[int]:
     if not isinstance(value, str):
         return None
-    m = _PERCENT.match(value)
+    m = re.match(_PERCENT, value)
     return int(m.group(1)) if m else None
 
 
