@@ -57,7 +57,7 @@ def int_or_name_problem(value: Any, key: str, allow_unset: bool = False) -> Opti
     if value.isascii() and value.isdigit():  # [0-9]+
         return (
             f'{key} "{value}" is quoted, so it is read as a port name, and a port name must contain a letter',
-            f"write the number without quotes: {key}: {int(value)}",
+            f"write the number without quotes: {key}: {value.lstrip('0') or '0'}",  # not int(): 4,300+ digits
         )
     problems = iana_svc_name(value)
     if not problems:

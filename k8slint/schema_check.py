@@ -66,7 +66,12 @@ def _version_rank(api_version: str) -> tuple[int, int, int]:
     if not m:
         return (0, 0, 0)
     stability = {None: 2, "beta": 1, "alpha": 0}[m.group(2)]
-    return (stability, int(m.group(1)), int(m.group(3) or 0))
+    return (stability, _rank(m.group(1)), _rank(m.group(3) or "0"))
+
+
+def _rank(digits: str) -> int:
+    """The number, capped: an apiVersion of 4,300+ digits would make int() fail."""
+    return int(digits) if len(digits.lstrip("0")) <= 18 else 10**18
 
 
 def _deprecation(api_version: str, kind: str, version: str) -> Any:

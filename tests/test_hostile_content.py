@@ -206,3 +206,31 @@ def test_lines_are_counted_at_lf_whatever_else_breaks_a_line_for_yaml(tmp_path, 
     code, report, err = _check(tmp_path, "odd", text.encode())
     (finding,) = [f for f in report["findings"] if f["rule"] == "KL011"]
     assert (finding["line"], finding["column"]) == (7, 6)
+
+
+def test_numbers_of_thousands_of_digits_everywhere(tmp_path):
+    """int() refuses more than 4,300 digits: every place a manifest's digits reach a number
+    (ports, percentages, quantities, replicas, addresses, apiVersions, cron fields) stays a finding."""
+    d = "1" * 5000
+    docs = [
+        f"apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: web, labels: {{app: web}}}}\nspec:\n"
+        f"  replicas: \"{d}\"\n  revisionHistoryLimit: {d}\n"
+        f"  strategy: {{rollingUpdate: {{maxSurge: \"{d}%\", maxUnavailable: \"{d}\"}}}}\n"
+        "  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n"
+        "      containers:\n        - name: web\n          image: nginx:1.27.3\n"
+        f"          ports: [{{containerPort: {d}, name: http}}, {{containerPort: \"{d}\"}}]\n"
+        f"          env: [{{name: A, value: \"web:{d}\"}}, {{name: B, value: \"http://web:{d}/x\"}}]\n"
+        f"          livenessProbe: {{httpGet: {{port: {d}}}}}\n"
+        f"          readinessProbe: {{httpGet: {{port: \"{d}\"}}, periodSeconds: {d}}}\n"
+        f"          resources: {{requests: {{cpu: \"{d}\", memory: \"{d}Mi\"}}, limits: {{cpu: \"1e{d}\"}}}}\n",
+        f"apiVersion: v1\nkind: Service\nmetadata: {{name: web}}\nspec:\n  selector: {{app: web}}\n"
+        f"  ports: [{{port: {d}, targetPort: {d}}}, {{port: 80, targetPort: \"{d}\"}}]\n",
+        f"apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {{name: pdb}}\n"
+        f"spec: {{minAvailable: \"{d}%\", selector: {{matchLabels: {{app: web}}}}}}\n",
+        f"apiVersion: batch/v1\nkind: CronJob\nmetadata: {{name: c}}\nspec:\n  schedule: \"{d} * * * *\"\n"
+        "  jobTemplate: {spec: {template: {spec: {restartPolicy: Never, containers: [{name: c, image: busybox:1.36}]}}}}\n",
+        f"apiVersion: apps/v{d}\nkind: Deployment\nmetadata: {{name: odd}}\n",
+    ]
+    code, report, err = _check(tmp_path, "big-numbers", "---\n".join(docs).encode())
+    assert code == 1 and err == "", err
+    assert report["summary"]["errors"] > 5

@@ -111,7 +111,8 @@ _BIG = {"k": "kilo, a thousand", "M": "mega, a million", "G": "giga, a billion",
 
 def _number(text: str) -> Optional[str]:
     m = re.match(_NUMBER, text)
-    return m.group(1) if m else None
+    # a did-you-mean rewrites a number someone meant; not one of thousands of digits
+    return m.group(1) if m and len(m.group(1)) <= 40 else None
 
 
 def _millicores(number: str) -> str:

@@ -227,6 +227,8 @@ def _must_int(text: str) -> int | str:
         if not text:
             return "a value is missing (an empty list item or range end)"
         return f'"{text}" is not a number'
+    if len(text.lstrip("+-").lstrip("0")) > 18:  # beyond any field's range (and int()'s 4,300 digits)
+        return f'"{text[:20]}..." is out of range'
     value = int(text)
     if value < 0:
         return f"negative number {value}"

@@ -349,8 +349,8 @@ def _amount(value: Any) -> Optional[int]:
         return value
     if isinstance(value, str):
         m = re.match(_PERCENT, value)
-        if m:
-            return int(m.group(1))
-        if value.isascii() and value.isdigit():  # [0-9]+
-            return int(value)
+        digits = m.group(1) if m else value if value.isascii() and value.isdigit() else None  # [0-9]+
+        # beyond 19 digits Go's Atoi fails (and int() refuses 4,300+ digits)
+        if digits is not None and len(digits.lstrip("0")) <= 19:
+            return int(digits)
     return None

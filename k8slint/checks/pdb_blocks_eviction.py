@@ -209,7 +209,8 @@ def _percent(value: Any) -> Optional[int]:
     if not isinstance(value, str):
         return None
     m = re.match(_PERCENT, value)
-    return int(m.group(1)) if m else None
+    # beyond 19 digits Go's Atoi fails, as the disruption controller would (and int() refuses 4,300+)
+    return int(m.group(1)) if m and len(m.group(1).lstrip("0")) <= 19 else None
 
 
 def _show(value: Any) -> str:

@@ -90,7 +90,7 @@ def _address(token: str) -> Optional[Address]:
     host, port, explicit = authority, None, False
     if ":" in authority:
         host, _, digits = authority.rpartition(":")
-        if not digits.isdigit() or not 0 < int(digits) < 65536:
+        if not (digits.isascii() and digits.isdigit()) or len(digits.lstrip("0")) > 5 or not 0 < int(digits) < 65536:
             return None
         port, explicit = int(digits), True
     elif scheme in IMPLIED_PORTS:
