@@ -24,16 +24,78 @@ DEFAULT_REGISTRY = "docker.io"
 MAX_NAME = 255  # registry + repository
 MAX_TAG = 128
 
-_COMPONENT = re.compile(r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*\Z")
-_DOMAIN_COMPONENT = r"(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])"
-_HOST = re.compile(rf"(?:{_DOMAIN_COMPONENT}(?:\.{_DOMAIN_COMPONENT})*|\[[a-fA-F0-9:]+\])\Z")
-_TAG = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}\Z")
+# The grammar's patterns are checked with plain string code, not regular expressions: re's
+# compiler is pure Python, and compiling the patterns cost a one-file check more than parsing
+# every image in it. Each check names the expression it stands for; tests/test_images.py keeps
+# those expressions and compares. The two patterns only odd references need (a URL scheme, a
+# placeholder) are still expressions, compiled on first use (re caches them).
+_DIGITS = "0123456789"
+_LOWER = "abcdefghijklmnopqrstuvwxyz"
+_LETTERS = _LOWER + _LOWER.upper()
+_COMPONENT_CHARS = frozenset(_LOWER + _DIGITS + "._-")
+_SEPARATORS = "._-"
+# A run of separators is one of ".", "_", "__", "-", "--", ... exactly when it contains none
+# of these: two dots, three underscores, or two different separators side by side.
+_BAD_SEPARATOR_RUNS = ("..", "___", "._", "_.", ".-", "-.", "_-", "-_")
+_LABEL_CHARS = frozenset(_LETTERS + _DIGITS + "-")
+_HEX_DIGITS = frozenset(_DIGITS + "abcdefABCDEF")
+_IPV6_CHARS = _HEX_DIGITS | {":"}
+_LOWER_HEX = frozenset(_DIGITS + "abcdef")
+_TAG_CHARS = frozenset(_LETTERS + _DIGITS + "_.-")
 _ALGORITHM = r"[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*\Z"  # compiled on first use (re caches it)
-_HEX = r"[0-9a-fA-F]+\Z"  # compiled on first use (re caches it)
-_DIGEST_LENGTHS = {"sha256": 64, "sha384": 96, "sha512": 128}
-_ONLY_ID = r"[a-f0-9]{64}\Z"  # compiled on first use (re caches it)
-_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*)://")
-_PLACEHOLDER = re.compile(r"\$\{[^}]*\}?|\$\([^)]*\)?|\$[A-Za-z_][A-Za-z0-9_]*|\{\{.*?(?:\}\}|\Z)|<[^<>]*>")
+_DIGEST_LENGTHS = {"sha256": 64, "sha384": 96, "sha512": 128}  # each matches _ALGORITHM: no need to check
+_SCHEME = r"([A-Za-z][A-Za-z0-9+.-]*)://"  # compiled on first use (re caches it)
+_PLACEHOLDER = r"\$\{[^}]*\}?|\$\([^)]*\)?|\$[A-Za-z_][A-Za-z0-9_]*|\{\{.*?(?:\}\}|\Z)|<[^<>]*>"  # ditto
+
+
+def _is_component(text: str) -> bool:
+    """A repository path component: ``[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*``."""
+    if not text or not _COMPONENT_CHARS.issuperset(text):
+        return False
+    if text.isalnum():
+        return True  # no separators: "nginx", "library"
+    if text[0] in _SEPARATORS or text[-1] in _SEPARATORS:
+        return False
+    return not any(run in text for run in _BAD_SEPARATOR_RUNS)
+
+
+def _is_host(text: str) -> bool:
+    r"""A registry host without its port: dot-separated labels of letters, digits and "-" that
+    neither start nor end with "-", or an IPv6 address in brackets:
+    ``(?:LABEL(?:\.LABEL)*|\[[a-fA-F0-9:]+\])``, LABEL ``[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]``."""
+    if text.startswith("["):
+        return len(text) > 2 and text.endswith("]") and _IPV6_CHARS.issuperset(text[1:-1])
+    for label in text.split("."):
+        if not label or not _LABEL_CHARS.issuperset(label) or label[0] == "-" or label[-1] == "-":
+            return False
+    return True
+
+
+def _is_tag(text: str) -> bool:
+    """A tag: ``[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}``."""
+    return 0 < len(text) <= MAX_TAG and text[0] not in ".-" and _TAG_CHARS.issuperset(text)
+
+
+def _is_image_id(text: str) -> bool:
+    """64 lowercase hex digits, ``[a-f0-9]{64}``: an image ID, which is not a repository name."""
+    return len(text) == 64 and _LOWER_HEX.issuperset(text)
+
+
+def _has_whitespace(text: str) -> bool:
+    """Whether a character of text is whitespace (what ``\\s`` matches: ``str.isspace``)."""
+    return "".join(text.split()) != text
+
+
+def _placeholder(text: str) -> Optional[re.Match]:
+    """The first placeholder (``${X}``, ``$(X)``, ``$X``, ``{{ x }}``, ``<x>``) in text, if any."""
+    if "$" not in text and "{" not in text and "<" not in text:
+        return None  # each starts with one of them: most images need no pattern
+    return re.search(_PLACEHOLDER, text)
+
+
+def _scheme(text: str) -> Optional[re.Match]:
+    """A URL scheme ("https://") at the start of text, if there is one."""
+    return re.match(_SCHEME, text) if "://" in text else None
 
 
 class ImageRef(NamedTuple):
@@ -103,7 +165,7 @@ def parse_image(ref: str) -> ParsedImage:
             ref, "image", "it has leading or trailing whitespace, which the API server rejects",
             _with_fix("remove the whitespace", fix), fix,
         )
-    placeholder = _PLACEHOLDER.search(ref)
+    placeholder = _placeholder(ref)
     if placeholder:
         text = placeholder.group(0)
         whole = text == ref
@@ -116,11 +178,11 @@ def parse_image(ref: str) -> ParsedImage:
             "or write the value"
         )
         return InvalidImage(ref, "placeholder", problem, advice)
-    if re.search(r"\s", ref):
+    if _has_whitespace(ref):
         candidate = re.sub(r"\s*([:/@])\s*", r"\1", ref)
-        fix = _valid(candidate) if not re.search(r"\s", candidate) else None
+        fix = _valid(candidate) if not _has_whitespace(candidate) else None
         return InvalidImage(ref, "image", "it contains whitespace", _with_fix("remove the whitespace", fix), fix)
-    scheme = _SCHEME.match(ref)
+    scheme = _scheme(ref)
     if scheme:
         fix = _valid(ref[scheme.end():])
         return InvalidImage(
@@ -167,7 +229,7 @@ def _parse(ref: str) -> ParsedImage:
     repo_invalid = _repository_problem(ref, registry, path, tag, at + digest)
     if repo_invalid:
         return repo_invalid
-    if registry is None and re.match(_ONLY_ID, path):
+    if registry is None and _is_image_id(path):
         return InvalidImage(ref, "repository", "a repository name cannot be 64 hexadecimal digits (that is an image ID)",
                             "use the repository name and a tag or digest")
     return ImageRef(registry, path, tag, digest if at else None)
@@ -179,11 +241,11 @@ def _digest_problem(digest: str) -> Optional[str]:
     algorithm, colon, encoded = digest.partition(":")
     if not colon:
         return f'digest "{digest}" has no algorithm (expected sha256:<64 hex digits>)'
-    if not re.match(_ALGORITHM, algorithm):
+    if algorithm not in _DIGEST_LENGTHS and not re.match(_ALGORITHM, algorithm):
         return f'digest algorithm "{algorithm}" is invalid'
     if not encoded:
         return f'digest "{digest}" has no hex digits after "{algorithm}:"'
-    if not re.match(_HEX, encoded):
+    if not _HEX_DIGITS.issuperset(encoded):
         bad = next(c for c in encoded if c not in "0123456789abcdefABCDEF")
         return f'digest "{digest}" has "{bad}", which is not a hex digit'
     expected = _DIGEST_LENGTHS.get(algorithm)
@@ -200,7 +262,7 @@ def _tag_problem(ref: str, name: str, tag: str, digest: str) -> Optional[Invalid
     if tag == "":
         return InvalidImage(ref, "tag", 'the tag after ":" is empty',
                             f'write a tag after ":" (e.g. "{name}:1.2.3") or remove the ":"')
-    if _TAG.match(tag):
+    if _is_tag(tag):
         return None
     if len(tag) > MAX_TAG:
         return InvalidImage(ref, "tag", f'tag "{tag[:20]}..." is {len(tag)} characters long; at most {MAX_TAG} are allowed',
@@ -223,7 +285,7 @@ def _registry_problem(registry: str) -> Optional[str]:
         return f'registry "{registry}" has an empty port after ":"'
     if colon and not port.isdigit():
         return f'registry "{registry}" has the port "{port}", which is not a number'
-    if not _HOST.match(host):
+    if not _is_host(host):
         return f'registry "{registry}" is not a valid host name'
     return None
 
@@ -239,19 +301,19 @@ def _repository_problem(
         return InvalidImage(ref, "repository", f'{where} has an empty path component (a "/" too many)',
                             _with_fix('remove the extra "/"', fix), fix)
     for component in components:
-        if _COMPONENT.match(component):
+        if _is_component(component):
             continue
         lowered = component.lower()
-        if _COMPONENT.match(lowered):
+        if _is_component(lowered):
             fixed_path = path.lower()
             fix = _valid(_join(registry, fixed_path, tag, digest))
-            if any(not _COMPONENT.match(c) for c in fixed_path.split("/")):
+            if any(not _is_component(c) for c in fixed_path.split("/")):
                 break  # another component is wrong in another way: report that one
             return InvalidImage(ref, "repository", f'repository "{path}" has uppercase letters (only the registry host and the tag may)',
                                 _with_fix("use lowercase", fix), fix)
     for component in components:
         lowered = component.lower()
-        if _COMPONENT.match(lowered):
+        if _is_component(lowered):
             continue
         bad = next((c for c in lowered if not (c.isascii() and (c.isdigit() or "a" <= c <= "z" or c in "._-"))), None)
         if bad is not None:

@@ -1,6 +1,12 @@
 """Image references: the parts of well-formed ones, and what is wrong with the others."""
-import pytest
+import re
+from unittest import mock
 
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from k8slint import images
 from k8slint.images import ImageRef, InvalidImage, latest_typo, parse_image
 
 SHA = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
@@ -219,3 +225,160 @@ def test_latest_typos(tag):
                                  "latest-alpine", "1.27", "lts", "slim"])
 def test_not_latest_typos(tag):
     assert not latest_typo(tag)
+
+
+# The regular expressions images.py used before its checks became plain string code (compiling
+# them cost a one-file check 1.3 ms): the reference each check is compared with.
+COMPONENT = re.compile(r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*\Z")
+DOMAIN_COMPONENT = r"(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])"
+HOST = re.compile(rf"(?:{DOMAIN_COMPONENT}(?:\.{DOMAIN_COMPONENT})*|\[[a-fA-F0-9:]+\])\Z")
+TAG = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}\Z")
+ALGORITHM = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*\Z")
+HEX = re.compile(r"[0-9a-fA-F]+\Z")
+ONLY_ID = re.compile(r"[a-f0-9]{64}\Z")
+SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*)://")
+PLACEHOLDER = re.compile(r"\$\{[^}]*\}?|\$\([^)]*\)?|\$[A-Za-z_][A-Za-z0-9_]*|\{\{.*?(?:\}\}|\Z)|<[^<>]*>")
+WHITESPACE = re.compile(r"\s")
+
+# What images.py did with each expression, to stand in for the check that replaced it.
+REFERENCE = {
+    "_is_component": lambda text: bool(COMPONENT.match(text)),
+    "_is_host": lambda text: bool(HOST.match(text)),
+    "_is_tag": lambda text: bool(TAG.match(text)),
+    "_is_image_id": lambda text: bool(ONLY_ID.match(text)),
+    "_has_whitespace": lambda text: bool(WHITESPACE.search(text)),
+    "_placeholder": PLACEHOLDER.search,
+    "_scheme": SCHEME.match,
+}
+
+# Odd characters for every alphabet: uppercase, non-ASCII letters and digits (which str methods
+# such as isalnum accept), whitespace, the other separators of a reference.
+ODD = ["A", "Z", "é", "ß", "ａ", "٣", "²", " ", "\t", "\n", "\x00", "/", ":", "@", "+", "!"]
+
+
+def made_of(tokens):
+    """Strings made of the tokens (a third of them only of the tokens, so that the near misses
+    show), with long runs of one token (128 characters is the longest tag), and any text."""
+    token = st.sampled_from(tokens)
+    odd_token = token | st.sampled_from(ODD)
+    counts = st.sampled_from([1, 2, 3, 63, 64, 65, 127, 128, 129])
+    run = st.tuples(token, counts).map(lambda tn: tn[0] * tn[1])
+    odd_run = st.tuples(odd_token, counts).map(lambda tn: tn[0] * tn[1])
+    return (st.lists(token | run, max_size=12).map("".join) | st.lists(odd_token | odd_run, max_size=12).map("".join)
+            | st.text(max_size=30))
+
+
+# words between runs of separators, valid or not: "a._b", "a___b", "a-_-b"
+separator_runs = st.sampled_from([".", "_", "-", "__", "--", "---", "..", "._", "_.", ".-", "-.", "_-", "-_", "___",
+                                  "._.", "-_-"])
+components = (
+    made_of(["a", "z", "0", "9", ".", "_", "-", "__", "--"])
+    | st.lists(separator_runs, min_size=1, max_size=3).map(lambda runs: "a" + "z9".join(runs) + "0")
+    | st.lists(st.sampled_from(["a", "z9", "0"]) | separator_runs, max_size=8).map("".join)
+)
+# labels between dots, or something in brackets: "a-.b", "[::1]", "[g]"
+hosts = (
+    made_of(["a", "Z", "0", "f", "F", "g", "-", ".", "[", "]", ":", "_", "example.com", "[::1]"])
+    | st.lists(st.sampled_from(["a", "Z9", "0", ".", "-", "é"]), max_size=8).map("".join)
+    | st.text("0aAfF:g[]é", max_size=8).map(lambda inner: f"[{inner}]")
+)
+tags = made_of(["a", "Z", "9", "_", ".", "-", "1.27"])
+hex_texts = made_of(["0", "9", "a", "f", "A", "F", "g"]) | st.text("0123456789abcdefABCDEF", min_size=63, max_size=65)
+schemes = made_of(["h", "T", "1", "+", ".", "-", ":", "/", "://", "https://", "docker://"])
+placeholders = made_of(["$", "{", "}", "(", ")", "<", ">", "${", "$(", "{{", "}}", "_", "A", "a", "9", ".", "-"])
+whitespace = made_of(["a", " ", "\t", "\r", "\x0b", "\x0c", "\x1c", "\x1f", "\x85", "\xa0", "\u1680", "\u2007",
+                      "\u200b", "\u2028", "\u2029", "\u202f", "\u3000", "\ufeff"])
+
+
+@settings(max_examples=500, deadline=None)
+@given(components)
+@example("a__b")
+@example("a___b")
+@example("a-.b")
+def test_component_check_is_the_regular_expression(text):
+    assert images._is_component(text) == REFERENCE["_is_component"](text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(hosts)
+@example("[]")
+@example("[:]")
+@example("a-.b")
+def test_host_check_is_the_regular_expression(text):
+    assert images._is_host(text) == REFERENCE["_is_host"](text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(tags)
+def test_tag_check_is_the_regular_expression(text):
+    assert images._is_tag(text) == REFERENCE["_is_tag"](text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(hex_texts)
+@example(SHA)
+@example(SHA.upper())
+def test_image_id_and_hex_digit_checks_are_the_regular_expressions(text):
+    assert images._is_image_id(text) == REFERENCE["_is_image_id"](text)
+    if text:  # the digest's hex digits are checked once they are known not to be empty
+        assert images._HEX_DIGITS.issuperset(text) == bool(HEX.match(text))
+
+
+def test_supported_digest_algorithms_need_no_check():
+    # _digest_problem matches ALGORITHM only against algorithms that are not supported
+    assert all(ALGORITHM.match(name) for name in images._DIGEST_LENGTHS)
+
+
+def same_match(found, expected):
+    return (found and (found.group(0), found.span(), found.groups())) == (
+        expected and (expected.group(0), expected.span(), expected.groups()))
+
+
+@settings(max_examples=500, deadline=None)
+@given(schemes)
+def test_scheme_is_the_regular_expression(text):
+    assert same_match(images._scheme(text), REFERENCE["_scheme"](text))
+
+
+@settings(max_examples=500, deadline=None)
+@given(placeholders)
+@example("{")
+@example("{{ a")
+def test_placeholder_is_the_regular_expression(text):
+    assert same_match(images._placeholder(text), REFERENCE["_placeholder"](text))
+
+
+@settings(max_examples=300, deadline=None)
+@given(whitespace)
+def test_whitespace_check_is_the_regular_expression(text):
+    assert images._has_whitespace(text) == REFERENCE["_has_whitespace"](text)
+
+
+def test_whitespace_is_what_the_regular_expression_calls_whitespace_in_all_of_unicode():
+    every_character = "".join(map(chr, range(0x110000)))
+    assert "".join(every_character.split()) == WHITESPACE.sub("", every_character)
+
+
+def parse_with_regular_expressions(ref):
+    """parse_image as it was with the regular expressions."""
+    parse_image.cache_clear()
+    try:
+        with mock.patch.multiple(images, **REFERENCE):
+            return parse_image(ref)
+    finally:
+        parse_image.cache_clear()
+
+
+references = made_of([
+    "gcr.io", "localhost", "Registry.Example.com", "[::1]", "-a.io", "5000", ":", "/", "//", "@", "@sha256:", "sha256:",
+    SHA, "a" * 64, "nginx", "My", "a", "0", ".", "_", "__", "-", "--", "1.27", "https://", "${X}", "$(", "{{", "<x>", "  ",
+])
+
+
+@settings(max_examples=1000, deadline=None)
+@given(references)
+@example(f"gcr.io/proj/img@sha256:{SHA}")
+@example("Registry.Example.com:5000/My/app:Release-1")
+def test_parse_results_and_messages_are_those_of_the_regular_expressions(ref):
+    parse_image.cache_clear()
+    assert parse_image(ref) == parse_with_regular_expressions(ref)
