@@ -38,7 +38,8 @@ def main() -> int:
     sources, _ = discover(args.paths, [])
     for source in sources:
         assert source.path is not None
-        hashlib.sha256(source.path.read_bytes()).hexdigest()
+        with open(source.path, "rb") as f:  # a str since k8slint keeps paths as text
+            hashlib.sha256(f.read()).hexdigest()
     sys.stdout.write(args.report.read_text(encoding="utf-8"))
     return 0
 
