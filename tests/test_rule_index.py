@@ -56,31 +56,8 @@ def test_a_stale_index_is_ignored(tmp_path, monkeypatch):
     assert rule_index.load() is None
 
 
-def test_a_run_on_a_service_imports_no_workload_rule_pack():
-    service = "apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec: {ports: [{port: 80}]}\n"
-    script = (
-        "import sys\n"
-        "sys.argv = ['k8slint', 'check', '-']\n"
-        "from k8slint import cli\n"
-        "try:\n    cli.main()\nexcept SystemExit:\n    pass\n"
-        "import k8slint.registry as r\n"
-        "print(sorted(r._PACKS), file=sys.stderr)\n"
-    )
-    if rule_index.load() is None:
-        pytest.skip("rule_index.json is stale (test_index_is_up_to_date says how to rebuild it)")
-    done = subprocess.run(
-        [sys.executable, "-c", script], input=service, capture_output=True, text=True, cwd=Path(__file__).parent,
-    )
-    # The profile packs' rules are off, so their files are never even parsed.
-    assert done.stderr.strip().splitlines()[-1] == "[]", done.stderr
-
-
-def test_shipped_pack_rules_run_from_the_index_without_reading_their_pack():
-    """KL102 (rules/env.yaml) fires from the logic recorded in the index; the pack is not parsed."""
-    pod = (
-        "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\n"
-        "spec:\n  containers:\n    - name: c\n      image: nginx:1.27.3\n      env: [{name: LOG_LEVEL}]\n"
-    )
+def _check_stdin(manifest: str) -> tuple[dict, list[str]]:
+    """A JSON check of ``manifest`` in a fresh process: the report, and the packs it parsed."""
     script = (
         "import sys\n"
         "sys.argv = ['k8slint', 'check', '-', '--no-cache', '--format', 'json']\n"
@@ -92,10 +69,27 @@ def test_shipped_pack_rules_run_from_the_index_without_reading_their_pack():
     if rule_index.load() is None:
         pytest.skip("rule_index.json is stale (test_index_is_up_to_date says how to rebuild it)")
     done = subprocess.run(
-        [sys.executable, "-c", script], input=pod, capture_output=True, text=True, cwd=Path(__file__).parent,
+        [sys.executable, "-c", script], input=manifest, capture_output=True, text=True, cwd=Path(__file__).parent,
     )
-    assert [f["rule"] for f in json.loads(done.stdout)["findings"]].count("KL102") == 1
-    assert done.stderr.strip().splitlines()[-1] == "[]", done.stderr
+    return json.loads(done.stdout), done.stderr.strip().splitlines()
+
+
+def test_a_run_on_a_service_imports_no_workload_rule_pack():
+    service = "apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec: {ports: [{port: 80}]}\n"
+    _, stderr = _check_stdin(service)
+    # The profile packs' rules are off, so their files are never even parsed.
+    assert stderr[-1] == "[]", stderr
+
+
+def test_shipped_pack_rules_run_from_the_index_without_reading_their_pack():
+    """KL102 (rules/env.yaml) fires from the logic recorded in the index; the pack is not parsed."""
+    pod = (
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\n"
+        "spec:\n  containers:\n    - name: c\n      image: nginx:1.27.3\n      env: [{name: LOG_LEVEL}]\n"
+    )
+    report, stderr = _check_stdin(pod)
+    assert [f["rule"] for f in report["findings"]].count("KL102") == 1
+    assert stderr[-1] == "[]", stderr
     entry = next(e for e in json.loads(Path(rule_index.INDEX_PATH).read_text(encoding="utf-8"))["rules"]
                  if e["rule"][0] == "KL102")
     assert set(entry["logic"]) == {"match", "require", "message", "help"}
