@@ -19,7 +19,6 @@ Each fix is graded: ``safe`` (one possible intent, no change in meaning beyond t
 from __future__ import annotations
 
 import copy
-import json
 from typing import Any, Optional, Sequence
 
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -126,6 +125,8 @@ def _edit(op: Op, root: Node) -> Optional[Edit]:
 
 def scalar_text(value: Any, style: Optional[str]) -> Optional[str]:
     """How to write ``value`` in the given quoting style so that it reads back as ``value``."""
+    import json  # only when a fix is made (a check imports this module for its rules' specs)
+
     if isinstance(value, bool) or value is None or isinstance(value, (int, float)):
         return None if style else json.dumps(value)
     if not isinstance(value, str):

@@ -15,7 +15,6 @@ current.
 """
 from __future__ import annotations
 
-import json
 import os
 import zlib
 from typing import Any, Optional
@@ -97,8 +96,10 @@ def build(impls: list[Any]) -> dict[str, Any]:
 def load() -> Optional[list[dict[str, Any]]]:
     """The index entries, or None when there is no index or it does not match the sources."""
     try:
-        with open(INDEX_PATH, encoding="utf-8") as f:
-            index = json.load(f)
+        from k8slint.jsonparse import loads
+
+        with open(INDEX_PATH, "rb") as f:
+            index = loads(f.read())
     except (OSError, ValueError):
         return None
     if not isinstance(index, dict) or index.get("format") != FORMAT:
@@ -114,6 +115,8 @@ def load() -> Optional[list[dict[str, Any]]]:
 
 
 def render(impls: list[Any]) -> str:
+    import json  # only `python -m k8slint.docs` writes the index
+
     return json.dumps(build(impls), indent=1, ensure_ascii=False) + "\n"
 
 

@@ -7,7 +7,6 @@ a person needs: the field, what was expected, what was found, and a did-you-mean
 from __future__ import annotations
 
 import copy
-import json
 import re
 from typing import Any, Iterable, Optional, Sequence
 
@@ -57,6 +56,8 @@ def _expected(types: Any) -> list[str]:
 
 
 def _short(value: Any, limit: int = 40) -> str:
+    import json  # messages about values only
+
     text = json.dumps(value, ensure_ascii=False)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 

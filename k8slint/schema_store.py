@@ -8,13 +8,13 @@ for the bundled schemas' keywords; ``jsonschema`` itself, slow to import, is the
 """
 from __future__ import annotations
 
-import json
 import os
 import re
 import zlib
 from functools import lru_cache
 from typing import Any, Iterator, Optional
 
+from k8slint.jsonparse import loads
 from k8slint.paths import data_folder
 
 FORMAT = 3  # of the bundled files: see scripts/build_schemas.py
@@ -70,7 +70,7 @@ class SchemaStore:
         # zlib reads the gzip format itself (wbits 16+); the gzip module costs more to import.
         data = zlib.decompress(compressed, 16 + zlib.MAX_WBITS)
         end = data.index(b"\n")
-        header = json.loads(data[:end])
+        header = loads(data[:end])
         if header.get("format") != FORMAT:
             raise ValueError(f"{path}: schema format {header.get('format')}, expected {FORMAT}")
         self.kinds: dict[str, dict[str, str]] = header["kinds"]
@@ -94,7 +94,7 @@ class SchemaStore:
         if parsed is None:
             i = 2 * self._position[name]
             start, end = self._spans[i], self._spans[i + 1]
-            parsed = self._parsed[name] = json.loads(self._data[self._base + start:self._base + end])
+            parsed = self._parsed[name] = loads(self._data[self._base + start:self._base + end])
         return parsed
 
     @property

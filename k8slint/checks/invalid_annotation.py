@@ -1,7 +1,6 @@
 """KL603: an annotation key the API server rejects, or annotations over its 256 KiB limit."""
 from __future__ import annotations
 
-import json
 from typing import Any, Iterator
 
 from k8slint import naming
@@ -97,6 +96,8 @@ def _last_applied(obj: Any, annotations: Any, where: str) -> Iterator[Report]:
         source = node.end_mark.index - node.start_mark.index
         if (size + source) * 3 < TOTAL_ANNOTATION_SIZE_LIMIT:
             return  # far too small: spare the serialisation
+    import json  # only objects that may be that large
+
     encoded = json.dumps(obj.data, separators=(",", ":"), ensure_ascii=False, default=str).encode("utf-8")
     total = size + len(LAST_APPLIED) + len(encoded) + 1  # kubectl stores the JSON and a newline
     if total <= TOTAL_ANNOTATION_SIZE_LIMIT:

@@ -9,10 +9,13 @@ booleans and None. Anything else is left to ``json.dumps``, so the text is alway
 """
 from __future__ import annotations
 
-import json
 from itertools import repeat
-from json.encoder import encode_basestring  # the C function when the accelerator is there
 from typing import Any
+
+try:  # the C function json.encoder uses when the accelerator is there, without importing json
+    from _json import encode_basestring
+except ImportError:
+    from json.encoder import encode_basestring
 
 _INFINITY = float("inf")
 _NO_KEYS = repeat(None)  # list items, walked like a mapping's items
@@ -27,6 +30,8 @@ def dumps(data: Any) -> str:
     try:
         _write(data, out, "\n")
     except _Other:
+        import json
+
         return json.dumps(data, indent=2, ensure_ascii=False)
     return "".join(out)
 
