@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Optional
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing: `k8slint --version` needs none of it
+if TYPE_CHECKING:
+    from typing import Optional
 
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3

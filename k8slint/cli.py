@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import List, Optional
 
 from k8slint import __version__
 from k8slint.check_command import EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, CheckArgs
 from k8slint.collector import CollectorPaused
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing: `k8slint --version` needs none of it
+if TYPE_CHECKING:
+    from typing import List, Optional
 
 
 def _choices() -> tuple[type, type]:
@@ -46,8 +49,10 @@ def _build_app():  # type: ignore[no-untyped-def]
 
     # typer resolves the (postponed) annotations in this module's globals: typer.Context and
     # the choices need to be there
+    from typing import List, Optional
+
     OutputFormat, FailOn = _choices()
-    globals().update(typer=typer, OutputFormat=OutputFormat, FailOn=FailOn)
+    globals().update(typer=typer, OutputFormat=OutputFormat, FailOn=FailOn, List=List, Optional=Optional)
 
     app = typer.Typer(
         name="k8slint",

@@ -9,7 +9,10 @@ A module of its own so that ``k8slint.cli`` can pause it before any heavy import
 from __future__ import annotations
 
 import gc
-from typing import Any
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing: `k8slint --version` needs none of it
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class CollectorPaused:
