@@ -93,3 +93,25 @@ def test_shipped_pack_rules_run_from_the_index_without_reading_their_pack():
     entry = next(e for e in json.loads(Path(rule_index.INDEX_PATH).read_text(encoding="utf-8"))["rules"]
                  if e["rule"][0] == "KL102")
     assert set(entry["logic"]) == {"match", "require", "message", "help"}
+
+
+def test_rule_modules_loaded_by_the_registry_are_ordinary_imports():
+    """The registry loads k8slint/checks/<name>.py from its file (cheaper than the import system's
+    search); the module is the one `import` gives, registered on the package, with its pyc."""
+    script = (
+        "import importlib, sys, io\n"
+        "from k8slint import cli, registry\n"
+        "out, sys.stdout = sys.stdout, io.StringIO()\n"
+        "cli.main(['check', '-', '--no-cache', '--format', 'json'])\n"
+        "sys.stdout = out\n"
+        "import k8slint.checks as package\n"
+        "module = sys.modules['k8slint.checks.latest_tag']\n"
+        "print(module is importlib.import_module('k8slint.checks.latest_tag') is package.latest_tag,"
+        " module.__package__, module.__spec__.name, module.RULE.code)\n"
+        "print(registry._import_rule_module('latest_tag') is module)\n"
+    )
+    pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - name: c\n      image: nginx\n"
+    done = subprocess.run(
+        [sys.executable, "-c", script], input=pod, capture_output=True, text=True, cwd=Path(__file__).parent,
+    )
+    assert done.stdout.splitlines() == ["True k8slint.checks k8slint.checks.latest_tag KL202", "True"], done.stderr
