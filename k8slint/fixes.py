@@ -23,23 +23,8 @@ from typing import Any, Optional, Sequence
 
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from k8slint.fix_specs import SAFE, UNSAFE, FixSpec, Op, merge_item, rename_key, set_value  # noqa: F401 (re-exported)
 from k8slint.named_tuple import NamedTuple
-
-SAFE, UNSAFE = "safe", "unsafe"
-
-
-class Op(NamedTuple):
-    kind: str  # "set" | "rename" | "merge"
-    path: tuple  # inside the object (FixSpec) or the document (Fix)
-    value: Any = None
-
-
-class FixSpec(NamedTuple):
-    """A rule's proposal (paths relative to its object)."""
-
-    safety: str
-    title: str  # what it does, e.g. 'replace "Allways" with "Always"'
-    ops: tuple[Op, ...]
 
 
 class Edit(NamedTuple):
@@ -59,18 +44,6 @@ class Fix(NamedTuple):
 
     def to_json(self) -> dict:
         return {"safety": self.safety, "title": self.title}
-
-
-def set_value(path: Sequence[Any], value: Any, title: str, safety: str = SAFE) -> FixSpec:
-    return FixSpec(safety, title, (Op("set", tuple(path), value),))
-
-
-def rename_key(path: Sequence[Any], name: str, title: str, safety: str = SAFE) -> FixSpec:
-    return FixSpec(safety, title, (Op("rename", tuple(path), name),))
-
-
-def merge_item(path: Sequence[Any], title: str, safety: str = SAFE) -> FixSpec:
-    return FixSpec(safety, title, (Op("merge", tuple(path)),))
 
 
 # -- from a spec to text edits ---------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from k8slint.findings import Severity
-from k8slint.fixes import merge_item
+from k8slint.fix_specs import merge_item
 from k8slint.rule import Report, Rule
 from k8slint.workloads import POD_KINDS, as_list, pod_containers
 

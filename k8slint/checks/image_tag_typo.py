@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from k8slint.findings import Severity
-from k8slint.fixes import UNSAFE, set_value
+from k8slint.fix_specs import UNSAFE, set_value
 from k8slint.images import ImageRef, container_images, latest_typo
 from k8slint.rule import Report, Rule
 from k8slint.workloads import POD_KINDS

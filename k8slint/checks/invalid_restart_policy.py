@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from k8slint.findings import Severity
-from k8slint.fixes import SAFE, set_value
+from k8slint.fix_specs import SAFE, set_value
 from k8slint.rule import Report, Rule
 from k8slint.suggest import closest
 from k8slint.workloads import pod_template

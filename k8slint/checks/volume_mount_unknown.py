@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from k8slint.findings import Severity
-from k8slint.fixes import SAFE, UNSAFE, set_value
+from k8slint.fix_specs import SAFE, UNSAFE, set_value
 from k8slint.rule import Report, Rule
 from k8slint.suggest import closest, did_you_mean, distance, max_distance
 from k8slint.workloads import POD_KINDS, as_dict, as_list, containers, pod_template

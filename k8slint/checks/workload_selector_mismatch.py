@@ -5,7 +5,7 @@ from typing import Any, Callable, Iterator, Optional
 
 from k8slint.selectors import usable_selector
 from k8slint.findings import Severity
-from k8slint.fixes import UNSAFE, set_value
+from k8slint.fix_specs import UNSAFE, set_value
 from k8slint.rule import Report, Rule
 from k8slint.selectors import describe_map, describe_selector, differing, is_empty_selector, label_selector_matches
 from k8slint.workloads import TEMPLATE_PATHS, as_dict, as_list, get_path, string_labels
