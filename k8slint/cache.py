@@ -37,7 +37,7 @@ _ALLOWED = {
     ("k8slint.file_result", "FileResult"), ("k8slint.file_result", "ContextResult"), ("k8slint.run", "FileOutcome"),
     ("k8slint.findings", "Finding"), ("k8slint.findings", "Span"), ("k8slint.findings", "ObjectRef"),
     ("k8slint.findings", "Severity"), ("k8slint.objects", "K8sObject"),
-    ("k8slint.fixes", "Fix"), ("k8slint.fixes", "Edit"), ("k8slint.fixes", "Op"),
+    ("k8slint.fixes", "Fix"), ("k8slint.fixes", "Edit"), ("k8slint.fix_specs", "Op"),
     ("k8slint.suppress", "Directive"), ("builtins", "set"), ("builtins", "frozenset"),
 }
 
