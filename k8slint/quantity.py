@@ -24,6 +24,7 @@ from functools import lru_cache
 from typing import Any, Optional
 
 from k8slint.named_tuple import NamedTuple
+from k8slint.scalars import bounded_int
 
 _BINARY = {"Ki": 10, "Mi": 20, "Gi": 30, "Ti": 40, "Pi": 50, "Ei": 60}
 _DECIMAL = {"n": -9, "u": -6, "m": -3, "": 0, "k": 3, "M": 6, "G": 9, "T": 12, "P": 15, "E": 18}
@@ -145,9 +146,7 @@ def _int64(text: str) -> Optional[int]:
     """strconv.ParseInt(text, 10, 64) of a [+-]?[0-9]+ text, None when out of range: leading
     zeros allowed, at most 19 digits after them (int() is never handed the thousands of digits
     it refuses)."""
-    sign = "-" if text.startswith("-") else ""
-    digits = text.lstrip("+-").lstrip("0")
-    value = int(sign + (digits or "0")) if len(digits) <= 19 else None
+    value = bounded_int(text)
     return value if value is not None and -(2**63) <= value < 2**63 else None
 
 

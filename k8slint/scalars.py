@@ -39,6 +39,16 @@ _OCTAL = frozenset("01234567")
 _NUMBER_CHARS = _DIGITS | frozenset("+-._eExXoObBaAcCdDfF")
 
 
+def bounded_int(text: str, max_digits: int = 19) -> int | None:
+    """``int(text)`` of a ``[+-]?[0-9]+`` text, None when it has more than ``max_digits`` digits
+    after its leading zeros. A manifest can hold a number of any length, and int() refuses more
+    than 4,300 digits; no number Kubernetes reads into 64 bits has more than 19."""
+    digits = text.lstrip("+-").lstrip("0")
+    if len(digits) > max_digits:
+        return None
+    return int(("-" if text.startswith("-") else "") + (digits or "0"))
+
+
 def _go_parse_int(text: str) -> int | None:
     """strconv.ParseInt(text, 0, 64), falling back to ParseUint like go-yaml v2."""
     if len(text) > 67 or not re.match(_GO_INT, text):  # longer than "-0b" and 64 bits: out of range

@@ -18,6 +18,7 @@ from k8slint.locate import PathElem, find_node, format_path, last_label, node_sp
 from k8slint.objects import K8sObject
 from k8slint.rule import Rule
 from k8slint.scalars import YAML11_BOOL_WORDS
+from k8slint.scalars import bounded_int
 from k8slint.schema_store import SchemaStore
 from k8slint.suggest import closest, did_you_mean
 
@@ -71,8 +72,9 @@ def _version_rank(api_version: str) -> tuple[int, int, int]:
 
 
 def _rank(digits: str) -> int:
-    """The number, capped: an apiVersion of 4,300+ digits would make int() fail."""
-    return int(digits) if len(digits.lstrip("0")) <= 18 else 10**18
+    """The number, capped (an apiVersion may have any number of digits)."""
+    value = bounded_int(digits, 18)
+    return 10**18 if value is None else value
 
 
 def _deprecation(api_version: str, kind: str, version: str) -> Any:

@@ -7,6 +7,7 @@ from typing import Any, Iterator, Optional
 from k8slint.findings import Severity
 from k8slint.named_tuple import NamedTuple
 from k8slint.rule import Report, Rule
+from k8slint.scalars import bounded_int
 from k8slint.suggest import closest
 
 RULE = Rule(
@@ -227,9 +228,9 @@ def _must_int(text: str) -> int | str:
         if not text:
             return "a value is missing (an empty list item or range end)"
         return f'"{text}" is not a number'
-    if len(text.lstrip("+-").lstrip("0")) > 18:  # beyond any field's range (and int()'s 4,300 digits)
+    value = bounded_int(text, 18)
+    if value is None:  # beyond any field's range
         return f'"{text[:20]}..." is out of range'
-    value = int(text)
     if value < 0:
         return f"negative number {value}"
     return value

@@ -6,6 +6,7 @@ from typing import Any, Iterator, Optional
 
 from k8slint.findings import Severity
 from k8slint.rule import Report, Rule
+from k8slint.scalars import bounded_int
 from k8slint.workloads import POD_KINDS, as_dict, as_list, get_path, is_int, pod_template
 
 RULE = Rule(
@@ -350,7 +351,6 @@ def _amount(value: Any) -> Optional[int]:
     if isinstance(value, str):
         m = re.match(_PERCENT, value)
         digits = m.group(1) if m else value if value.isascii() and value.isdigit() else None  # [0-9]+
-        # beyond 19 digits Go's Atoi fails (and int() refuses 4,300+ digits)
-        if digits is not None and len(digits.lstrip("0")) <= 19:
-            return int(digits)
+        if digits is not None:
+            return bounded_int(digits)  # None beyond 19 digits, where Go's Atoi fails too
     return None

@@ -8,6 +8,7 @@ from typing import Any, Iterator, Optional
 from k8slint.findings import Severity
 from k8slint.named_tuple import NamedTuple
 from k8slint.rule import Report, Rule
+from k8slint.scalars import bounded_int
 from k8slint.selectors import is_empty_selector, label_selector_matches, usable_selector
 from k8slint.workloads import as_dict, is_int, replicas, string_labels
 
@@ -209,8 +210,8 @@ def _percent(value: Any) -> Optional[int]:
     if not isinstance(value, str):
         return None
     m = re.match(_PERCENT, value)
-    # beyond 19 digits Go's Atoi fails, as the disruption controller would (and int() refuses 4,300+)
-    return int(m.group(1)) if m and len(m.group(1).lstrip("0")) <= 19 else None
+    # None beyond 19 digits, where Go's Atoi fails, as the disruption controller would
+    return bounded_int(m.group(1)) if m else None
 
 
 def _show(value: Any) -> str:

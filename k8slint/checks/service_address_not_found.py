@@ -9,6 +9,7 @@ from k8slint.findings import Severity
 from k8slint.named_tuple import NamedTuple
 from k8slint.naming import dns1035_label, dns1123_label
 from k8slint.rule import Report, Rule
+from k8slint.scalars import bounded_int
 from k8slint.suggest import closest, did_you_mean
 from k8slint.workloads import POD_KINDS, as_dict, as_list, containers
 
@@ -90,9 +91,10 @@ def _address(token: str) -> Optional[Address]:
     host, port, explicit = authority, None, False
     if ":" in authority:
         host, _, digits = authority.rpartition(":")
-        if not (digits.isascii() and digits.isdigit()) or len(digits.lstrip("0")) > 5 or not 0 < int(digits) < 65536:
+        number = bounded_int(digits, 5) if digits.isascii() and digits.isdigit() else None
+        if number is None or not 0 < number < 65536:
             return None
-        port, explicit = int(digits), True
+        port, explicit = number, True
     elif scheme in IMPLIED_PORTS:
         port = IMPLIED_PORTS[scheme]
     labels = host[:-1].split(".") if host.endswith(".") else host.split(".")
