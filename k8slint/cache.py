@@ -75,8 +75,8 @@ def _packs_fingerprint(folders: list[str]) -> bytes:
             try:
                 with open(path, "rb") as f:
                     digest.update(f.read())
-            except OSError:
-                pass
+            except OSError:  # unreadable now: its name alone goes into the key, and reading
+                pass  # the pack reports the problem when the rules are loaded
     return digest.digest()
 
 

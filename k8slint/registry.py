@@ -150,6 +150,9 @@ def _indexed_rules(entries: list[dict[str, Any]]) -> list[RuleImpl]:
 
     from k8slint.rule_index import rule_from_json
 
+    from k8slint.paths import data_folder
+
+    packs = os.path.join(data_folder(), "rules")
     impls = []
     for entry in entries:
         rule = rule_from_json(entry["rule"])
@@ -157,9 +160,7 @@ def _indexed_rules(entries: list[dict[str, Any]]) -> list[RuleImpl]:
         if origin.startswith("k8slint.checks."):
             loader = partial(_module_impl, origin.rpartition(".")[2])
         else:  # a shipped pack, recorded by file name, with the rule's logic
-            from k8slint.paths import data_folder
-
-            origin = os.path.join(data_folder(), "rules", origin)
+            origin = os.path.join(packs, origin)
             logic = entry.get("logic")
             loader = partial(_logic_impl, rule, logic) if logic is not None else partial(_pack_rule, origin, rule.code)
         kinds = frozenset(entry["kinds"]) if entry["kinds"] is not None else None
