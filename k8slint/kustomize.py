@@ -54,7 +54,9 @@ def nearby_kustomizations(files: Iterable[PathText], stop: PathText) -> list[str
     below_stop = stop.rstrip(os.sep) + os.sep
     found: list[str] = []
     seen: set[str] = set()
-    folders = {os.path.dirname(os.path.abspath(file)) for file in files}
+    # (the folders first: abspath asks for the working folder on every call, and a large tree
+    # has a few folders for thousands of files)
+    folders = {os.path.abspath(folder) for folder in {os.path.dirname(file) for file in files}}
     for start in sorted(folders):
         folder = resolve(start)
         while folder not in seen:
