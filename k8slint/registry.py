@@ -35,12 +35,15 @@ class RuleImpl:
     the logic) the first time ``check`` or ``check_index`` is read, so a run imports only the
     rules it uses (see k8slint/rule_index.py)."""
 
-    __slots__ = ("rule", "kinds", "origin", "has_check", "has_check_index", "_check", "_check_index", "_loader")
+    __slots__ = (
+        "rule", "kinds", "origin", "has_check", "has_check_index", "_check", "_check_index", "_loader", "whole",
+    )
 
     def __init__(
         self, rule: Rule, kinds: Optional[frozenset[str]] = None, check: Optional[Callable] = None,
         check_index: Optional[Callable] = None, origin: str = "k8slint",
         loader: Optional[Callable[[], "RuleImpl"]] = None, has_check: bool = False, has_check_index: bool = False,
+        whole: bool = False,
     ):
         self.rule = rule
         # Object rules run only on these kinds; index rules report only on them and are skipped
@@ -52,6 +55,9 @@ class RuleImpl:
         self._loader = loader
         self.has_check = check is not None or has_check
         self.has_check_index = check_index is not None or has_check_index
+        # An index rule whose findings depend on whole objects (READS_WHOLE_OBJECTS in its
+        # module), not only on the facts a run's snapshot compares (see k8slint.run_snapshot).
+        self.whole = whole
 
     def _load(self) -> None:
         loader, self._loader = self._loader, None
@@ -110,6 +116,7 @@ def _module_impl(name: str) -> RuleImpl:
     return RuleImpl(
         rule, frozenset(kinds) if kinds else None, getattr(module, "check", None),
         getattr(module, "check_index", None), origin=f"k8slint.checks.{name}",
+        whole=bool(getattr(module, "READS_WHOLE_OBJECTS", False)),
     )
 
 
@@ -166,7 +173,7 @@ def _indexed_rules(entries: list[dict[str, Any]]) -> list[RuleImpl]:
         kinds = frozenset(entry["kinds"]) if entry["kinds"] is not None else None
         impls.append(RuleImpl(
             rule, kinds, origin=origin, loader=loader,
-            has_check=entry["check"], has_check_index=entry["check_index"],
+            has_check=entry["check"], has_check_index=entry["check_index"], whole=entry.get("whole", False),
         ))
     return impls
 

@@ -86,6 +86,8 @@ def build(impls: list[Any]) -> dict[str, Any]:
             "check": impl.has_check,
             "check_index": impl.has_check_index,
         }
+        if impl.whole:
+            entry["whole"] = True
         spec = logic_spec(impl)
         if spec is not None:  # a pack rule: its logic, so that a run need not read the pack
             entry["logic"] = spec

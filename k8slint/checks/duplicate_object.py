@@ -9,6 +9,10 @@ from k8slint.findings import Severity
 from k8slint.locate import format_path
 from k8slint.rule import Report, Rule
 
+# Its help says whether the copies are identical: that compares whole objects, image and
+# resources included, so an edit of those changes its findings (see k8slint.run_snapshot).
+READS_WHOLE_OBJECTS = True
+
 RULE = Rule(
     "KL501", "duplicate-object", Severity.ERROR, "duplicates",
     "The same object (kind, namespace and name) is defined twice in one folder.",
