@@ -21,7 +21,7 @@ import io
 import os
 import pickle
 import time
-from typing import Any, Optional
+from typing import Any, Iterable, Optional
 
 from k8slint import __version__
 from k8slint.discover import read_descriptor
@@ -175,6 +175,12 @@ class Cache:
         except OSError:
             pass  # as store(): only the next run is slower
 
+    def remove_side(self, key: str, suffix: str) -> None:
+        try:
+            os.unlink(self._path(key, suffix))
+        except OSError:
+            pass  # none, or another run removed it
+
     def store(self, key: str, result: Any) -> None:
         path = self._path(key)
         try:
@@ -185,9 +191,11 @@ class Cache:
         except (OSError, pickle.PicklingError, TypeError, AttributeError, RecursionError):
             pass  # a cache that cannot be written only makes the next run slower
 
-    def prune(self, now: Optional[float] = None) -> int:
+    def prune(self, now: Optional[float] = None, keep: Iterable[str] = ()) -> int:
         """At most once a day: delete entries no run has used for ``KEEP_DAYS`` days (every hit
         touches its entry), and temporary files that an interrupted write left behind.
+        ``keep``: keys of entries in use that this run did not read (a run answered from its
+        snapshot, see k8slint.run_snapshot): they are touched first.
         Returns how many files were deleted."""
         now = time.time() if now is None else now
         stamp = os.path.join(self.folder, "last-prune")
@@ -198,13 +206,18 @@ class Cache:
             if not os.path.isdir(self.folder):
                 return 0
         deleted = 0
+        for key in keep:
+            try:
+                os.utime(self._path(key), (now, now))
+            except OSError:
+                pass  # gone: the file is checked again when it is next needed
         try:
             for sub in os.scandir(self.folder):
                 if not sub.is_dir(follow_symlinks=False):
                     continue
                 for entry in os.scandir(sub.path):
                     age = now - entry.stat(follow_symlinks=False).st_mtime
-                    if (entry.name.endswith((".pickle", ".spans")) and age > KEEP_DAYS * DAY) or (
+                    if (entry.name.endswith((".pickle", ".spans", ".snapshot")) and age > KEEP_DAYS * DAY) or (
                         entry.name.endswith(".tmp") and age > DAY
                     ):
                         os.unlink(entry.path)
@@ -267,8 +280,11 @@ def check_and_store(
     """Check a file that ``lookup`` did not find, and store its result under ``key``."""
     from k8slint.file_result import check_file
 
+    from k8slint.run_snapshot import facts_digest
+
     result = check_file(checker, source, raw, options)
     if key is not None and result.outcome.input_error is None:
+        result.digest = facts_digest(result)  # for the run's snapshot (k8slint.run_snapshot)
         cache.store(key, result)
     return result
 
@@ -284,13 +300,18 @@ def lookup(checker: Any, source: Any, raw: Optional[bytes], options: Any, cache:
             raw = _read(source, None, options.overlay, options.limits.max_file_size)
         except (OSError, TooLarge):
             return None, None, None
-    partial = bool(checker.partial_files) and resolve(source.path) in checker.partial_files
-    key = cache.key(source.display, raw, partial)
+    key = source_key(checker, source, raw, cache)
     hit = cache.load(key)
     if hit is not None:
         hit.renumber(source.order)
         hit.outcome.text = _text(source, raw)
     return hit, raw, key
+
+
+def source_key(checker: Any, source: Any, raw: bytes, cache: Cache) -> str:
+    """The cache key of a source's bytes."""
+    partial = bool(checker.partial_files) and resolve(source.path) in checker.partial_files
+    return cache.key(source.display, raw, partial)
 
 
 def _without_text(result: Any) -> Any:
@@ -305,6 +326,7 @@ def _without_text(result: Any) -> Any:
     return FileResult(
         FileOutcome(outcome.display, outcome.findings, None, outcome.input_error), result.objects,
         result.deferred, result.comments, result.annotations, result.summary, result.lost, result.broken,
+        result.digest,
     )
 
 

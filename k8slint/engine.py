@@ -117,11 +117,12 @@ class Engine:
             nodes = iter(locate([obj for _, obj, _, _ in todo], exact) if todo else ())
             for (impl, obj, report, _), span in zip(batch, known):
                 if span is not None:
-                    findings.append(self.to_finding(impl, obj, report, span=span))
-                    continue
-                finding = self.to_finding(impl, obj, report, next(nodes))
-                if spans is not None and report.fix is None:
-                    spans.put(obj, report, finding.span)
+                    finding = self.to_finding(impl, obj, report, span=span)
+                else:
+                    finding = self.to_finding(impl, obj, report, next(nodes))
+                    if spans is not None and report.fix is None:
+                        spans.put(obj, report, finding.span)
+                finding.locus = (report.path, report.key)
                 findings.append(finding)
             if keys is not None:
                 keys.extend(key for _, _, _, key in batch)

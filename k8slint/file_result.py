@@ -12,10 +12,11 @@ from typing import Any, Optional
 
 
 class FileResult:
-    __slots__ = ("outcome", "objects", "deferred", "comments", "annotations", "summary", "lost", "broken")
+    __slots__ = ("outcome", "objects", "deferred", "comments", "annotations", "summary", "lost", "broken", "digest")
 
     def __init__(self, outcome: Any, objects: list, deferred: list[int], comments: Any,
-                 annotations: list, summary: dict[str, int], lost: set[str], broken: set[str]):
+                 annotations: list, summary: dict[str, int], lost: set[str], broken: set[str],
+                 digest: Optional[bytes] = None):
         self.outcome = outcome  # run.FileOutcome: findings, text, input error
         self.objects = objects  # the file's K8sObjects, without nodes
         self.deferred = deferred  # indexes into objects: custom resources checked at the end
@@ -24,6 +25,7 @@ class FileResult:
         self.summary = summary  # what the file adds to the run's summary counts
         self.lost = lost  # folders with documents that could not be read
         self.broken = broken  # files with syntax errors (never fixed)
+        self.digest = digest  # what index rules can read of it (run_snapshot.facts_digest), when cached
 
     def renumber(self, file_index: int) -> None:
         """The same file at another position in a run (a cached result)."""
@@ -93,6 +95,13 @@ def merge(checker: Any, result: FileResult) -> None:
         setattr(summary, key, getattr(summary, key) + delta)
     checker.lost_folders |= result.lost
     checker.broken_files |= result.broken
+    facts = checker.file_facts
+    if facts is not None:  # a cached run: what its snapshot keeps of the file (k8slint.run_snapshot)
+        from k8slint.run_snapshot import has_crds
+
+        digest = getattr(result, "digest", None)
+        if digest is not None:
+            facts[outcome.display] = (digest, has_crds(result), result.summary)
 
 
 class ContextResult:

@@ -58,7 +58,7 @@ class Finding:
 
     __slots__ = (
         "file", "span", "rule", "name", "severity", "message", "help", "object", "path", "file_index",
-        "source", "folds", "fix",
+        "source", "folds", "fix", "locus",
     )
 
     def __init__(
@@ -82,6 +82,9 @@ class Finding:
         self.source: Any = None
         self.folds: tuple = ()
         self.fix: Any = None  # a k8slint.fixes.Fix, when the problem can be repaired
+        # An index rule's finding: (path inside the object, points at the key), to locate it
+        # again in an edited file (k8slint.run_snapshot).
+        self.locus: Optional[tuple[tuple, bool]] = None
 
     def __repr__(self) -> str:
         return f"Finding({self.file}:{self.span.line}:{self.span.column} {self.rule} {self.message!r})"

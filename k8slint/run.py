@@ -92,18 +92,28 @@ class CheckedObject(NamedTuple):
 
 class RunResult:
     def __init__(
-        self, findings: list[Finding], summary: Summary, texts: dict[str, str],
+        self, findings: list[Finding], summary: Summary, texts: "dict[str, str] | Any",
         input_errors: list[InputError], kubernetes_version: str,
-        rules: Optional[list[Any]] = None, objects: Optional[list[CheckedObject]] = None,
+        rules: Optional[list[Any]] = None, objects: "Optional[list[CheckedObject] | Callable[[], list[CheckedObject]]]" = None,
     ):
         self.findings = findings
         self.summary = summary
-        self.texts = texts  # file → text, for the files that have findings (code frames)
+        # file → text, for the files that have findings (code frames); a mapping that decodes
+        # on first use when the run is answered from its snapshot (most reports need none)
+        self.texts = texts
         self.input_errors = input_errors
         self.kubernetes_version = kubernetes_version
         self.rules = rules if rules is not None else []  # the Rules that ran, by code
-        self.objects = objects if objects is not None else []  # every checked (not context) object
+        # every checked (not context) object, or what makes the list when first asked (only
+        # some reports list what passed)
+        self._objects = objects if objects is not None else []
         self.paths: dict[str, str] = {}  # file as reported → its path (files read from disk)
+
+    @property
+    def objects(self) -> list[CheckedObject]:
+        if callable(self._objects):
+            self._objects = self._objects()
+        return self._objects
 
     def worst(self) -> Optional[Severity]:
         return max((f.severity for f in self.findings), default=None)
@@ -233,6 +243,8 @@ class Checker:
         self.objects: list[K8sObject] = []  # every object, for the index
         self.lost_folders: set[str] = set()  # folders with documents that could not be read
         self.broken_files: set[str] = set()  # files with syntax errors: never fixed
+        # A cached run: file → (facts digest, holds CRDs, summary share), for its snapshot (run_snapshot)
+        self.file_facts: Optional[dict[str, tuple[bytes, bool, dict[str, int]]]] = None
 
     def check_text(self, text: str, file: str, file_index: int, partial: bool = False) -> list[Finding]:
         findings: list[Finding] = []
@@ -525,13 +537,23 @@ def _run_check(
     checker.partial_files = collect_patches(kustomizations)
 
     findings: list[Finding] = []
+    index_found: list[Any] = []  # the index rules' findings, before folds (for the snapshot)
+    index_fixes: list[Any] = []
     texts: dict[str, str] = {}
     jobs = _jobs(options.jobs, sources, stdin)
     cache = None
+    snapshot_key = None  # a cached run of files on disk: the key of its snapshot (k8slint.run_snapshot)
     if options.cache_dir is not None:
+        from k8slint import run_snapshot
         from k8slint.cache import open_cache
 
         cache = open_cache(options.cache_dir, settings, checker.store.version)
+        if not input_errors and run_snapshot.usable(settings, sources):
+            checker.file_facts = {}
+            snapshot_key = run_snapshot.run_key(cache, settings, sources, kustomizations)
+            answered = run_snapshot.answer(snapshot_key, checker, settings, sources, raws, options, cache, progress)
+            if answered is not None:
+                return answered
     if jobs > 1:
         from k8slint.parallel import check_in_parallel
 
@@ -582,9 +604,11 @@ def _run_check(
         if jobs > 1:
             from k8slint.parallel import index_findings
 
-            findings.extend(apply_folds(index_findings(checker.engine, index, locate, jobs, spans)))
+            index_found = index_findings(checker.engine, index, locate, jobs, spans)
         else:
-            findings.extend(apply_folds(checker.engine.index_findings(index, locate, spans=spans)))
+            index_found = checker.engine.index_findings(index, locate, spans=spans)
+        index_fixes = [f.fix for f in index_found]  # as found: a fix dropped below may apply after an edit
+        findings.extend(apply_folds(index_found))
         if spans is not None:
             spans.save()
 
@@ -602,14 +626,27 @@ def _run_check(
         else:
             summary.infos += 1
     shown = {f.file for f in findings}
-    registry = settings.registry
     result = RunResult(
         findings, summary, {f: t for f, t in texts.items() if f in shown}, input_errors, checker.store.version,
-        rules=sorted((registry.get(code) for code in settings.enabled), key=lambda r: r.code),
+        rules=rules_that_ran(settings),
         objects=[CheckedObject(o.file, o.file_index, o.ref()) for o in checker.objects if o.checked],
     )
     result.paths = {s.display: s.path for s in sources if s.path is not None}
+    if snapshot_key is not None and not input_errors:
+        from k8slint.snapshot_store import record, save
+
+        files = record(
+            sources, cache, checker.file_facts or {}, checker.objects, findings, index_found, index_fixes,
+            checker.schema._no_schema_reported,
+        )
+        if files is not None:
+            save(cache, snapshot_key, files)
     return result
+
+
+def rules_that_ran(settings: Settings) -> list[Any]:
+    registry = settings.registry
+    return sorted((registry.get(code) for code in settings.enabled), key=lambda r: r.code)
 
 
 def _drop_fixes_that_cannot_apply(findings: list[Finding], broken: set[str], texts: dict[str, str]) -> None:
@@ -626,15 +663,18 @@ def _drop_fixes_that_cannot_apply(findings: list[Finding], broken: set[str], tex
             finding.fix = None
 
 
-def _custom_resource_findings(checker: Checker, settings: Settings) -> list[Finding]:
-    """Custom resources, validated once every CRD of the checked files and context is known."""
+def is_crd(obj: K8sObject) -> bool:
+    return (obj.kind == "CustomResourceDefinition" and isinstance(obj.api_version, str)
+            and obj.api_version.startswith("apiextensions.k8s.io/"))
+
+
+def _custom_resource_findings(checker: Checker, settings: Settings, crds: Optional[list[K8sObject]] = None) -> list[Finding]:
+    """Custom resources, validated once every CRD of the checked files and context is known
+    (``crds``: those CRDs, when the checker does not hold them all)."""
     from k8slint.custom_resources import CustomSchemas
 
-    crds = [
-        obj for obj in checker.objects
-        if obj.kind == "CustomResourceDefinition" and isinstance(obj.api_version, str)
-        and obj.api_version.startswith("apiextensions.k8s.io/")
-    ]
+    if crds is None:
+        crds = [obj for obj in checker.objects if is_crd(obj)]
     customs = CustomSchemas(crds, settings.schema_locations, checker.store)
     findings: list[Finding] = []
     for obj in checker.schema.deferred:

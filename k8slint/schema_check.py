@@ -121,7 +121,8 @@ class SchemaChecker:
         self.store = store
         self.strict_kinds = strict_kinds
         self.engine = engine  # which fast validator answers "valid?" (see SchemaStore.is_valid)
-        self._no_schema_reported: set[tuple[str, str]] = set()
+        # (apiVersion, kind) reported as having no schema → the file of the object it was reported on
+        self._no_schema_reported: dict[tuple[str, str], str] = {}
         self.deferred: list[K8sObject] = []  # custom resources, checked after every file is read
 
     # -- entry point ---------------------------------------------------------------------
@@ -289,7 +290,7 @@ class SchemaChecker:
         key = (api_version, kind)
         if key in self._no_schema_reported:
             return []
-        self._no_schema_reported.add(key)
+        self._no_schema_reported[key] = obj.file
         severity = Severity.ERROR if self.strict_kinds else None
         return [self._finding(
             core_rules.NO_SCHEMA, obj, ("kind",),

@@ -1,0 +1,356 @@
+"""A cached run answered from the snapshot of the run before, without the cross-object rules
+(issue 8's warm runs).
+
+The per-file cache spares parsing, validation and the object rules of unchanged files, but
+the cross-object (index) rules still ran over every object of the lint set: on 10,000
+documents, loading all cached objects and rerunning those rules was most of a warm run. Yet
+an index rule reads only some fields of an object, and most edits (an image bump, new
+resource requests) change none of them. So a cached run leaves a snapshot
+(k8slint.snapshot_store): for each file in order, its cache key, a digest of everything index
+rules can read of its objects (its *facts*), its final findings, its index findings with where
+each points inside its object, and its share of the summary. The next run with the same inputs
+and settings:
+
+1. reads and hashes every file, as the cache does anyway;
+2. checks the files whose bytes changed (or takes them from the cache);
+3. if every changed file has the same facts as before, the index rules would report exactly
+   what they reported before: their findings on the changed files are located again in the
+   new text, custom resources of the changed files are validated again, the changed files'
+   findings are folded and suppressed as a full run would, and every other file's final
+   findings are taken from the snapshot. Otherwise the run goes on as a full run, and leaves a
+   new snapshot.
+
+What "everything index rules can read" means: the objects' data, identity and place in the
+file, with the container fields of ``IGNORED_CONTAINER_FIELDS`` left out; the folders with
+unreadable documents; and the broken files. Two kinds of file are never answered around: one
+that holds (or held) a CustomResourceDefinition, since every custom resource is validated
+against it; and one with a finding of an index rule that declares READS_WHOLE_OBJECTS
+(KL501 says whether copies are identical). tests/test_run_snapshot.py checks that no other
+index rule reads or depends on the left-out fields, and that a warm run gives the report of a
+cold one after random edits, both those that keep the facts and those that change them.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from collections.abc import Mapping
+from typing import Any, Callable, Iterator, Optional
+
+from k8slint.snapshot_store import FileFacts, load, restored, save, stored
+
+# Fields of a container that no index rule reads (tests/test_run_snapshot.py checks it): an
+# edit of only these leaves the cross-object findings as they were.
+IGNORED_CONTAINER_FIELDS = frozenset(("image", "imagePullPolicy", "resources"))
+# Above this much changed input, a full run (parallel, for large inputs) is the better answer.
+MAX_CHANGED_BYTES = 2 * 1024 * 1024
+
+
+def facts_digest(result: Any) -> bytes:
+    """A digest of what index rules can read of a file's checked result (see the module's doc)."""
+    from k8slint.workloads import CONTAINER_LISTS, _pod_template
+
+    swapped: list[tuple[list, int, dict]] = []
+    try:
+        for obj in result.objects:
+            template = _pod_template(obj, "")
+            if template is None:
+                continue
+            for field in CONTAINER_LISTS:
+                items = template.spec.get(field)
+                if not isinstance(items, list):
+                    continue
+                for i, container in enumerate(items):
+                    if isinstance(container, dict) and not IGNORED_CONTAINER_FIELDS.isdisjoint(container):
+                        items[i] = {k: v for k, v in container.items() if k not in IGNORED_CONTAINER_FIELDS}
+                        swapped.append((items, i, container))
+        facts = (
+            [(o.kind, o.name, o.namespace, o.doc_index, tuple(o.prefix), o.partial, o.checked, o.data)
+             for o in result.objects],
+            sorted(result.lost), sorted(result.broken), list(result.deferred),
+        )
+        blob = pickle.dumps(facts, protocol=pickle.HIGHEST_PROTOCOL)
+    finally:
+        for items, i, container in reversed(swapped):
+            items[i] = container
+    return hashlib.sha256(blob).digest()
+
+
+def is_crd(obj: Any) -> bool:
+    from k8slint.run import is_crd
+
+    return is_crd(obj)
+
+
+def has_crds(result: Any) -> bool:
+    return any(is_crd(o) for o in result.objects)
+
+
+def run_key(cache: Any, settings: Any, sources: list[Any], kustomizations: list[Any]) -> str:
+    """What the snapshot of a run depends on besides the files' bytes: the settings (the cache's
+    key), the files and their order, the working folder, the kustomizations around them and
+    what suppresses findings by path."""
+    config = settings.config
+    options = settings.options
+    parts = [
+        cache.key_prefix.hex(), os.getcwd(), repr([(s.display, s.path) for s in sources]),
+        repr(sorted(options.only_files) if options.only_files is not None else None),
+        repr(sorted(config.per_path_ignores.items())), repr(config.root),
+        repr(kustomizations),
+    ]
+    return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def usable(settings: Any, sources: list[Any]) -> bool:
+    """Whether this run can use or leave a snapshot: files on disk as they are (no standard
+    input, no --fix overlay), no context files (their bytes are not in the run key) and no
+    schemas from outside (custom resources' findings depend on them)."""
+    options = settings.options
+    return (not options.overlay and not settings.schema_locations and not settings.context and bool(sources)
+            and all(s.path is not None for s in sources))
+
+
+class Changed:
+    """A file whose bytes differ from the snapshot's: its new checked result."""
+
+    __slots__ = ("source", "entry", "result", "key")
+
+    def __init__(self, source: Any, entry: FileFacts, result: Any, key: str):
+        self.source = source
+        self.entry = entry
+        self.result = result
+        self.key = key
+
+
+def changed_files(
+    snapshot: list[FileFacts], sources: list[Any], raws: dict[int, bytes], read: Callable[[Any], bytes],
+    key_of: Callable[[Any, bytes], str],
+) -> Optional[list[tuple[Any, FileFacts, bytes, str]]]:
+    """(source, its snapshot entry, bytes, new key) of each file whose key changed; None when the
+    files are not the snapshot's or too many bytes changed. The bytes read are kept in ``raws``."""
+    if len(snapshot) != len(sources):
+        return None
+    changed = []
+    size = 0
+    for source, entry in zip(sources, snapshot):
+        if source.display != entry.display:
+            return None
+        raw = raws.get(source.order)
+        if raw is None:
+            try:
+                raw = raws[source.order] = read(source)
+            except Exception:  # unreadable now, or too large: the full run reports it
+                return None
+        key = key_of(source, raw)
+        if key != entry.key:
+            size += len(raw)
+            if size > MAX_CHANGED_BYTES:
+                return None
+            changed.append((source, entry, raw, key))
+    return changed
+
+
+def same_facts(entry: FileFacts, result: Any, whole: frozenset[str]) -> bool:
+    """Whether the index rules see the new result of a file as they saw its old one. ``whole``:
+    the codes of index rules whose findings depend on whole objects: a file with such a finding
+    is never reused around."""
+    if result.outcome.input_error is not None or entry.crds or has_crds(result):
+        return False
+    digest = getattr(result, "digest", None)
+    if digest is None:
+        digest = result.digest = facts_digest(result)
+    return digest == entry.facts and all(fields[14] is None and fields[5] not in whole for fields, _, _, _ in entry.index)
+
+
+def relocated(entry: FileFacts, result: Any, locate: Callable[[list[Any], bool], list[Any]]) -> list[Any]:
+    """The file's index findings of the snapshot, on its new objects and at their new places."""
+    from k8slint.findings import Finding
+    from k8slint.locate import find_node, node_span
+
+    if not entry.index:
+        return []
+    objects = result.objects
+    wanted = sorted({position for _, position, _, _ in entry.index})
+    nodes = dict(zip(wanted, locate([objects[p] for p in wanted], False)))
+    findings = []
+    for fields, position, path, key in entry.index:
+        target, _ = find_node(nodes[position], path, key)
+        finding = restored(fields)
+        finding.span = node_span(target)
+        finding.source = objects[position]
+        findings.append(finding)
+    return findings
+
+
+def answer(
+    key: str, checker: Any, settings: Any, sources: list[Any], raws: dict[int, bytes], options: Any, cache: Any,
+    progress: Optional[Callable[[int, int], None]] = None,
+) -> Any:
+    """The RunResult of this run from the snapshot under ``key`` and the changed files, or None
+    when it cannot be answered so (then a full run follows; the bytes read are left in ``raws``
+    and the changed files' results in the cache, so it reads and checks nothing twice)."""
+    from k8slint.cache import _text, check_and_store, source_key
+    from k8slint.run import _read
+
+    snapshot = load(cache, key)
+    if snapshot is None:
+        return None
+    max_size = options.limits.max_file_size
+    found = changed_files(
+        snapshot, sources, raws, lambda s: _read(s, None, None, max_size),
+        lambda s, raw: source_key(checker, s, raw, cache),
+    )
+    if found is None or (options.jobs is not None and options.jobs > 1 and len(found) > 1):
+        return None  # (--jobs N: the changed files are checked by workers, in a full run)
+    whole = frozenset(impl.rule.code for impl in checker.engine.index_rules if impl.whole)
+    engine, checker.schema.engine = checker.schema.engine, "python"  # a few files: see run.RUST_VALIDATION_BYTES
+    changed: list[Changed] = []
+    try:
+        for source, entry, raw, new_key in found:
+            result = cache.load(new_key)
+            if result is not None:
+                result.renumber(source.order)
+                result.outcome.text = _text(source, raw)
+            else:
+                result = check_and_store(checker, source, raw, new_key, options, cache)
+            try:
+                if not same_facts(entry, result, whole):
+                    return None
+            except Exception:  # a damaged block that the checksum did not tell: a full run
+                return None
+            changed.append(Changed(source, entry, result, new_key))
+    finally:
+        checker.schema.engine = engine
+    crds: list[Any] = []
+    if any(c.result.deferred for c in changed):  # custom resources are validated against every CRD
+        for entry in snapshot:
+            if entry.crds:
+                held = cache.load(entry.key)
+                if held is None:
+                    return None
+                crds.extend(o for o in held.objects if is_crd(o))
+    return _assemble(key, checker, settings, sources, raws, snapshot, changed, crds, cache, progress)
+
+
+class _Texts(Mapping):
+    """The texts of the files with findings, decoded from the bytes read when first asked."""
+
+    def __init__(self, shown: dict[str, Any], raws: dict[int, bytes], known: dict[str, str]):
+        self._shown = shown  # file → its Source
+        self._raws = raws
+        self._known = {f: t for f, t in known.items() if f in shown}
+        self._decoded: set[str] = set(self._known)
+
+    def __getitem__(self, file: str) -> str:
+        if file not in self._decoded:
+            from k8slint.cache import _text
+
+            self._decoded.add(file)
+            source = self._shown.get(file)
+            text = _text(source, self._raws[source.order]) if source is not None else None
+            if text is not None:
+                self._known[file] = text
+        return self._known[file]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter([f for f in self._shown if self.get(f) is not None])
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+def _assemble(
+    key: str, checker: Any, settings: Any, sources: list[Any], raws: dict[int, bytes], snapshot: list[FileFacts],
+    changed: list[Changed], crds: list[Any], cache: Any, progress: Optional[Callable[[int, int], None]],
+) -> Any:
+    from k8slint.engine import apply_folds
+    from k8slint.file_result import merge
+    from k8slint.findings import ObjectRef, Severity
+    from k8slint.run import (
+        CheckedObject, RunResult, Summary, _custom_resource_findings, _drop_fixes_that_cannot_apply, _finish,
+        _Relocator, rules_that_ran,
+    )
+
+    texts = {c.source.display: c.result.outcome.text for c in changed if c.result.outcome.text is not None}
+    locate = _Relocator(texts, settings.options.limits.max_documents)
+    new = {c.source.display: c for c in changed}
+    for c in changed:
+        merge(checker, c.result)  # its objects, suppressions, custom resources
+    custom: dict[str, list[Any]] = {}
+    if checker.schema.deferred:
+        # "no schema for this kind" is reported on the first object of the kind in the run: the
+        # kinds reported in other files stay reported there
+        checker.schema._no_schema_reported = {
+            kind_key: entry.display for entry in snapshot if entry.display not in new for kind_key in entry.no_schema
+        }
+        for finding in apply_folds(_custom_resource_findings(checker, settings, crds)):
+            custom.setdefault(finding.file, []).append(finding)
+    fresh: list[Any] = []
+    index_of: dict[str, list[Any]] = {}
+    for c in changed:
+        display = c.source.display
+        index = index_of[display] = relocated(c.entry, c.result, locate)
+        fresh.extend(apply_folds([*c.result.outcome.findings, *custom.get(display, ()), *apply_folds(index)]))
+    # What a full run does last, on the changed files only: their suppressions are the only
+    # ones in the checker, and folds and suppressions never reach across files.
+    fresh = _finish(fresh, checker, settings)
+    _drop_fixes_that_cannot_apply(fresh, checker.broken_files, texts)
+    by_file: dict[str, list[Any]] = {}
+    for finding in fresh:
+        by_file.setdefault(finding.file, []).append(finding)
+
+    findings: list[Any] = []
+    summary = Summary()
+    for done, (source, entry) in enumerate(zip(sources, snapshot), 1):
+        if progress is not None:
+            progress(done, len(sources))
+        c = new.get(source.display)
+        if c is None:
+            findings.extend(map(restored, entry.findings))
+            shares = entry.summary
+        else:
+            findings.extend(by_file.get(source.display, ()))
+            shares = c.result.summary
+        for name, value in shares.items():
+            setattr(summary, name, getattr(summary, name) + value)
+
+    def objects() -> list[Any]:
+        checked: list[Any] = []
+        for source, entry in zip(sources, snapshot):
+            c = new.get(source.display)
+            if c is None:
+                checked.extend(CheckedObject(entry.display, source.order, ObjectRef(*ref)) for ref in entry.objects)
+            else:
+                checked.extend(CheckedObject(o.file, o.file_index, o.ref()) for o in c.result.objects if o.checked)
+        return checked
+
+    for finding in findings:
+        if finding.severity is Severity.ERROR:
+            summary.errors += 1
+        elif finding.severity is Severity.WARNING:
+            summary.warnings += 1
+        else:
+            summary.infos += 1
+    shown = {f.file for f in findings}
+    result = RunResult(
+        findings, summary, _Texts({s.display: s for s in sources if s.display in shown}, raws, texts), [],
+        checker.store.version, rules=rules_that_ran(settings), objects=objects,
+    )
+    result.paths = {s.display: s.path for s in sources if s.path is not None}
+
+    if changed:  # the snapshot of this run
+        for c in changed:
+            entry = c.entry
+            positions = {id(o): i for i, o in enumerate(c.result.objects)}
+            entry.key = c.key
+            entry.summary = c.result.summary
+            entry.no_schema = [k for k, file in checker.schema._no_schema_reported.items() if file == entry.display]
+            entry.replace(
+                [stored(f) for f in by_file.get(entry.display, ())],
+                [tuple(o.ref()) for o in c.result.objects if o.checked],
+                [(stored(f, fields[14]), positions[id(f.source)], path, at_key)
+                 for f, (fields, _, path, at_key) in zip(index_of[entry.display], entry.index)],
+            )
+        save(cache, key, snapshot)
+    cache.prune(keep=[entry.key for entry in snapshot])  # the entries a full run would read
+    return result

@@ -1,0 +1,235 @@
+"""A run's snapshot on disk: what k8slint.run_snapshot keeps of a cached run, per file.
+
+Written by a cached run beside the cache entries, one file per set of inputs and settings
+(``<run key>.snapshot``), atomically; a run that changed few files adds them in a small
+``<run key>.delta.snapshot`` instead of writing the whole again. Read with the cache's
+restricted unpickler (only plain values: findings are kept as tuples), behind a checksum; a
+corrupt, foreign or stale one is ignored and the run is a full one.
+"""
+from __future__ import annotations
+
+import io
+import pickle
+import zlib
+from typing import Any, Optional
+
+from k8slint.findings import Severity
+
+FORMAT = 1
+SUFFIX = "snapshot"
+DELTA_SUFFIX = "delta.snapshot"  # the files changed since the snapshot was written whole (see save)
+MAX_DELTA_FILES = 64
+
+
+class FileFacts:
+    """One file of a snapshot. Its findings, objects and index findings are kept as pickled
+    blocks, read only when needed (most runs read only the findings) and written again only
+    when the file changed: saving the snapshot of a run with one changed file then copies the
+    other files' blocks as bytes."""
+
+    __slots__ = ("display", "key", "facts", "crds", "no_schema", "summary", "_findings", "_details",
+                 "_findings_blob", "_details_blob", "changed")
+
+    def __init__(self, display: str, key: str, facts: bytes, crds: bool, no_schema: list[tuple[str, str]],
+                 summary: dict[str, int], findings_blob: Optional[bytes] = None, details_blob: Optional[bytes] = None):
+        self.display = display
+        self.key = key  # its cache key (its bytes, name and the settings)
+        self.facts = facts  # facts_digest of its FileResult
+        self.crds = crds  # it holds CustomResourceDefinitions (never reused when it changes)
+        # (apiVersion, kind) of custom resources reported "no schema" on an object of this file
+        # (once per kind in a run, on the first object of the kind)
+        self.no_schema = no_schema
+        self.summary = summary  # its share of the summary counts
+        self._findings_blob = findings_blob
+        self._details_blob = details_blob
+        self._findings: Optional[list[tuple]] = None if findings_blob is not None else []
+        self._details: Optional[tuple[list, list]] = None if details_blob is not None else ([], [])
+        self.changed = False  # since the whole snapshot was written
+
+    @property
+    def findings(self) -> list[tuple]:
+        """Its final findings (folded, suppressed, sorted), as stored (see ``stored``)."""
+        if self._findings is None:
+            self._findings = _unpickle(self._findings_blob)
+        return self._findings
+
+    @property
+    def objects(self) -> list[tuple]:
+        """Its checked objects' ObjectRefs, as tuples, in order."""
+        return self._read_details()[0]
+
+    @property
+    def index(self) -> list[tuple[tuple, int, tuple, bool]]:
+        """Its index findings before folds and suppressions: (finding as stored, position of the
+        object in the file's objects, path inside the object, whether it points at the key)."""
+        return self._read_details()[1]
+
+    def _read_details(self) -> tuple[list, list]:
+        if self._details is None:
+            self._details = _unpickle(self._details_blob)
+        return self._details  # type: ignore[return-value]
+
+    def replace(self, findings: list[tuple], objects: list[tuple], index: list[tuple]) -> None:
+        self._findings, self._details = findings, (objects, index)
+        self._findings_blob = self._details_blob = None
+        self.changed = True
+
+    def fields(self) -> tuple:
+        """As stored: plain values (the cache's restricted unpickler knows no class of this module)."""
+        if self._findings_blob is None:
+            self._findings_blob = _pickle(self.findings) if self.findings else b""
+        if self._details_blob is None:
+            self._details_blob = _pickle(self._read_details())
+        return (self.display, self.key, self.facts, self.crds, self.no_schema, self.summary,
+                self._findings_blob or None, self._details_blob)
+
+
+def _pickle(value: Any) -> bytes:
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _unpickle(blob: Optional[bytes]) -> Any:
+    from k8slint.cache import _SafeUnpickler
+
+    return _SafeUnpickler(io.BytesIO(blob or b"")).load()
+
+
+class Snapshot(list):
+    """The files of a snapshot, in order; ``base``: the checksum of the whole snapshot they were
+    read from (None for a new one)."""
+
+    base: Optional[int] = None
+
+
+def _read(cache: Any, key: str, suffix: str) -> Optional[tuple]:
+    from k8slint.cache import _SafeUnpickler
+
+    data = cache.read_side(key, suffix)
+    if data is None:
+        return None
+    try:
+        stored = _SafeUnpickler(io.BytesIO(data)).load()
+        # the blocks inside are read later: a checksum tells a damaged file now, while a full
+        # run can still answer
+        if stored[0] != FORMAT or stored[1] != key or zlib.crc32(stored[-1]) != stored[-2]:
+            return None
+        return stored  # type: ignore[no-any-return]
+    except Exception:  # corrupt, truncated, foreign or planted: a full run
+        return None
+
+
+def load(cache: Any, key: str) -> Optional[Snapshot]:
+    """The snapshot under ``key``: the whole one, with the files that changed since it was
+    written (see ``save``)."""
+    whole = _read(cache, key, SUFFIX)
+    if whole is None:
+        return None
+    try:
+        files = Snapshot(FileFacts(*item) for item in _unpickle(whole[3]))
+        files.base = whole[2]
+        delta = _read(cache, key, DELTA_SUFFIX)
+        if delta is not None and delta[2] == files.base:
+            position = {entry.display: i for i, entry in enumerate(files)}
+            for item in _unpickle(delta[4]):
+                entry = FileFacts(*item)
+                entry.changed = True
+                files[position[entry.display]] = entry
+        return files
+    except Exception:
+        return None
+
+
+def save(cache: Any, key: str, files: list[FileFacts]) -> None:
+    """Write the snapshot; when it was read from a whole one and few of its files changed since,
+    only those (a run with one file changed writes a few kilobytes, not the whole snapshot)."""
+    try:
+        base = getattr(files, "base", None)
+        changed = [f for f in files if f.changed]
+        if base is not None and len(changed) <= MAX_DELTA_FILES:
+            payload = _pickle([f.fields() for f in changed])
+            cache.write_side(key, DELTA_SUFFIX, _pickle((FORMAT, key, base, zlib.crc32(payload), payload)))
+            return
+        payload = _pickle([f.fields() for f in files])
+        cache.write_side(key, SUFFIX, _pickle((FORMAT, key, zlib.crc32(payload), payload)))
+    except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
+        return
+    cache.remove_side(key, DELTA_SUFFIX)  # it belongs to the snapshot just replaced
+
+
+def record(
+    sources: list[Any], cache: Any, facts: dict[str, tuple[bytes, bool, dict[str, int]]],
+    objects: list[Any], final: list[Any], index_findings: list[Any], index_fixes: list[Any],
+    no_schema: dict[tuple[str, str], str],
+) -> Optional[list[FileFacts]]:
+    """The snapshot of a full run, or None when it cannot be one (a file without a cache key or
+    facts, a finding on something that is not one of the files)."""
+    by_file: dict[str, FileFacts] = {}
+    files: list[FileFacts] = []
+    for source in sources:
+        key = cache.keys.get(source.display)
+        known = facts.get(source.display)
+        if key is None or known is None or source.display in by_file:
+            return None
+        digest, crds, summary = known
+        entry = FileFacts(source.display, key, digest, crds, [], summary)
+        by_file[source.display] = entry
+        files.append(entry)
+    positions: dict[int, int] = {}
+    counts: dict[str, int] = {}
+    for obj in objects:
+        if obj.file_index < 0:
+            continue  # a context file's
+        entry = by_file.get(obj.file)
+        if entry is None:
+            return None
+        positions[id(obj)] = counts.get(obj.file, 0)
+        counts[obj.file] = positions[id(obj)] + 1
+        if obj.checked:
+            entry.objects.append(tuple(obj.ref()))
+    for kind_key, file in no_schema.items():
+        entry = by_file.get(file)
+        if entry is None:
+            return None
+        entry.no_schema.append(kind_key)
+    for finding in final:
+        entry = by_file.get(finding.file)
+        if entry is None:
+            return None
+        entry.findings.append(stored(finding))
+    for finding, fix in zip(index_findings, index_fixes):
+        entry = by_file.get(finding.file)
+        position = positions.get(id(finding.source))
+        if entry is None or position is None or finding.locus is None:
+            return None
+        path, key = finding.locus
+        entry.index.append((stored(finding, fix), position, tuple(path), key))
+    return files
+
+
+def stored(finding: Any, fix: Any = False) -> tuple:
+    """A finding as a snapshot keeps it: plain values, which pickle writes and reads in C (a
+    Finding, with its slots, costs ten times more); ``fix`` instead of the finding's own."""
+    span, ref = finding.span, finding.object
+    return (
+        finding.file, span.line, span.column, span.end_line, span.end_column, finding.rule, finding.name,
+        int(finding.severity), finding.message, finding.help, tuple(ref) if ref is not None else None,
+        finding.path, finding.file_index, finding.folds, finding.fix if fix is False else fix, finding.locus,
+    )
+
+
+_SEVERITIES = {int(s): s for s in Severity}
+
+
+def restored(fields: tuple) -> Any:
+    from k8slint.findings import Finding, ObjectRef, Span
+
+    (file, line, column, end_line, end_column, rule, name, severity, message, help_, ref, path, file_index,
+     folds, fix, locus) = fields
+    finding = Finding(
+        file, Span(line, column, end_line, end_column), rule, name, _SEVERITIES[severity], message, help_,
+        ObjectRef(*ref) if ref is not None else None, path, file_index,
+    )
+    finding.folds = folds
+    finding.fix = fix
+    finding.locus = locus
+    return finding

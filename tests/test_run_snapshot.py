@@ -1,0 +1,402 @@
+"""A cached run answered from the snapshot of the run before (k8slint.run_snapshot) reports
+exactly what a run without the cache reports.
+
+Files are edited at random, some edits keep what the index rules read (an image, resources, a
+comment that moves every line after it), others change it (names, labels, ports, removed
+documents, removed or copied files); after each edit the cached run is compared with a cold
+one. And no index rule may read the container fields the snapshot leaves out of its facts."""
+from __future__ import annotations
+
+import random
+import re
+import shutil
+import traceback
+
+import pytest
+
+from k8slint import run_snapshot
+from tests.conftest import CORPUS, FIXTURES, ROOT, needs_shared, run_cli
+
+
+@pytest.fixture(autouse=True)
+def cache_on(monkeypatch):
+    monkeypatch.delenv("K8SLINT_NO_CACHE", raising=False)
+
+
+@pytest.fixture()
+def answered(monkeypatch):
+    """How many runs the snapshot answered."""
+    calls = []
+    real = run_snapshot._assemble
+
+    def counting(*args, **kwargs):
+        calls.append(args[6])  # the changed files
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(run_snapshot, "_assemble", counting)
+    return calls
+
+
+def _check(tree, cache, *extra, fmt="json"):
+    args = ["check", "-f", fmt, "--no-color", *extra]
+    args += ["--no-cache"] if cache is None else ["--cache-dir", str(cache)]
+    return run_cli(*args, str(tree.name), cwd=tree.parent)
+
+
+# Edits that keep the facts: a container's image, pull policy or resources, a comment.
+_KEEPING = re.compile(r"^(\s*-?\s*(?:image|imagePullPolicy|cpu|memory):\s*)(\S.*)$", re.M)
+# Edits that change them (most of the time).
+_CHANGING = re.compile(r"^(\s*-?\s*(?:app|name|claimName|serviceName|namespace|tier|component|port|targetPort|"
+                       r"replicas|secretName|configMap|key|storage):\s*)(\S.*)$", re.M)
+
+
+def _edit(rng, tree):
+    files = sorted(p for p in tree.rglob("*") if p.is_file() and p.suffix in (".yaml", ".yml", ".json"))
+    target = rng.choice(files)
+    text = target.read_text(encoding="utf-8", errors="surrogateescape")
+    how = rng.choice(["keep", "keep", "keep", "comment", "comment", "change", "change", "drop-document", "remove",
+                      "copy", "swap"])
+    keeping, changing = list(_KEEPING.finditer(text)), list(_CHANGING.finditer(text))
+    if how == "keep" and keeping:
+        m = rng.choice(keeping)
+        new = rng.choice(["nginx:1.27.3", "registry.local:5000/app@sha256:" + "a" * 64, "Always", "250m", "1Gi",
+                          m.group(2) + "x", '"' + m.group(2).strip('"') + '"'])
+        text = text[:m.start(2)] + new + text[m.end(2):]
+    elif how == "change" and changing:
+        m = rng.choice(changing)
+        new = rng.choice(["web", "db", "8080", "other", "data", "default", "kube-system", m.group(2) + "x"])
+        text = text[:m.start(2)] + new + text[m.end(2):]
+    elif how == "drop-document" and "\n---" in text:
+        parts = text.split("\n---")
+        del parts[rng.randrange(len(parts))]
+        text = "\n---".join(parts)
+    elif how == "remove":
+        target.unlink()
+        return f"removed {target.name}"
+    elif how == "copy":
+        copy = target.with_name(f"copy-{rng.randrange(10**6)}{target.suffix}")
+        shutil.copyfile(target, copy)
+        return f"copied {target.name}"
+    elif how == "swap":
+        other = rng.choice(files)
+        text = other.read_text(encoding="utf-8", errors="surrogateescape")
+    elif target.suffix != ".json":  # a comment that moves every line after it
+        lines = text.split("\n")
+        at = rng.randrange(len(lines) + 1)
+        text = "\n".join([*lines[:at], "# edited", "", *lines[at:]])
+        how = "comment"
+    else:
+        how = "nothing"
+    target.write_text(text, encoding="utf-8", errors="surrogateescape")
+    return f"{how} {target.name}"
+
+
+def _edits_agree(tmp_path, source, edits, seed, *extra):
+    tree = tmp_path / "tree"
+    shutil.copytree(source, tree)
+    cache = tmp_path / "cache"
+    rng = random.Random(seed)
+    assert _check(tree, cache, *extra) == _check(tree, None, *extra)  # the run that leaves a snapshot
+    assert list(cache.rglob("*.snapshot"))
+    for n in range(edits):
+        what = _edit(rng, tree)
+        fmt = "text" if n % 4 == 3 else "json"  # the text report shows code frames of the changed files
+        cold = _check(tree, None, *extra, fmt=fmt)
+        assert _check(tree, cache, *extra, fmt=fmt) == cold, f"edit {n}: {what}"
+
+
+def _one_file_per_folder(tmp_path, source):
+    """The manifests of ``source``, each in a folder of its own: fixture folders define the same
+    Deployment in fail.yaml and pass.yaml, and a file with a duplicate object (KL501, which
+    compares whole objects) is never answered from the snapshot."""
+    tree = tmp_path / "split"
+    for path in sorted(source.rglob("*")):
+        if path.is_file() and path.suffix in (".yaml", ".yml", ".json"):
+            folder = tree / "-".join(path.relative_to(source).parent.parts + (path.stem,))
+            folder.mkdir(parents=True)
+            shutil.copyfile(path, folder / path.name)
+    return tree
+
+
+def test_edits_of_the_fixtures(tmp_path, answered):
+    _edits_agree(tmp_path, FIXTURES, 20, 1)
+
+
+def test_edits_of_the_fixtures_one_file_per_folder(tmp_path, answered):
+    _edits_agree(tmp_path, _one_file_per_folder(tmp_path, FIXTURES), 40, 5)
+    assert len([c for c in answered if c]) >= 8, len(answered)  # the snapshot answered edited runs
+
+
+def test_edits_of_the_fixtures_with_other_settings(tmp_path, answered):
+    _edits_agree(tmp_path, _one_file_per_folder(tmp_path, FIXTURES), 15, 2, "--profile", "pss-restricted", "--complete")
+    assert any(answered)
+
+
+def test_edits_of_the_examples_and_cross_object_fixtures(tmp_path, answered):
+    source = tmp_path / "source"
+    shutil.copytree(ROOT / "examples", source / "examples")
+    for name in ("KL301-service-selector-mismatch", "KL303-service-target-port", "KL404-rwo-claim-shared",
+                 "KL501-duplicate-object", "KL708-service-address-not-found"):
+        shutil.copytree(FIXTURES / name, source / name)
+    _edits_agree(tmp_path, _one_file_per_folder(tmp_path, source), 30, 3)
+    assert any(answered)
+
+
+@needs_shared
+def test_edits_of_the_real_corpus(tmp_path, answered):
+    _edits_agree(tmp_path, CORPUS / "real", 15, 4)
+    assert any(answered)
+
+
+def test_an_image_bump_is_answered_by_the_snapshot(tmp_path, answered):
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    target = tree / "web.yaml"
+    shutil.copyfile(FIXTURES / "KL303-service-target-port" / "fail.yaml", target)
+    shutil.copyfile(FIXTURES / "KL708-service-address-not-found" / "fail.yaml", tree / "other.yaml")
+    cache = tmp_path / "cache"
+    before = _check(tree, cache)
+    assert '"KL303"' in before[1]  # an index finding in the file to edit, to be located again
+    target.write_text("# a new first line moves every finding below it\n"
+                      + re.sub(r"image: (\S+)", r"image: \1-bumped", target.read_text(), count=1))
+    after = _check(tree, cache)
+    assert after == _check(tree, None) and after != before
+    assert len(answered) == 1 and [c.source.display for c in answered[0]] == ["tree/web.yaml"]
+
+
+def test_a_label_edit_runs_the_index_rules_again(tmp_path, answered):
+    tree = tmp_path / "tree"
+    shutil.copytree(FIXTURES / "KL301-service-selector-mismatch", tree)
+    cache = tmp_path / "cache"
+    _check(tree, cache)
+    for path in tree.rglob("*.yaml"):
+        path.write_text(path.read_text().replace("app: web", "app: webb"))
+    assert _check(tree, cache) == _check(tree, None)
+    assert answered == []
+
+
+def test_a_corrupt_snapshot_is_ignored_and_written_again(tmp_path):
+    tree = tmp_path / "tree"
+    shutil.copytree(ROOT / "examples", tree)
+    cache = tmp_path / "cache"
+    reference = _check(tree, cache)
+    snapshots = list(cache.rglob("*.snapshot"))
+    assert len(snapshots) == 1
+    for garbage in (b"garbage", snapshots[0].read_bytes()[:100], b"\x80\x05K\x01."):
+        snapshots[0].write_bytes(garbage)
+        assert _check(tree, cache) == reference
+        assert snapshots[0].read_bytes() != garbage
+
+
+def test_no_snapshot_with_context_or_standard_input(tmp_path):
+    tree = tmp_path / "tree"
+    shutil.copytree(ROOT / "examples", tree)
+    cache = tmp_path / "cache"
+    _check(tree, cache, "--context", str(FIXTURES / "KL301-service-selector-mismatch"))
+    assert not list(cache.rglob("*.snapshot"))
+
+
+def test_other_settings_have_their_own_snapshot(tmp_path):
+    tree = tmp_path / "tree"
+    shutil.copytree(ROOT / "examples", tree)
+    cache = tmp_path / "cache"
+    _check(tree, cache)
+    _check(tree, cache, "--ignore", "KL202")
+    assert len(list(cache.rglob("*.snapshot"))) == 2
+    assert _check(tree, cache, "--ignore", "KL202") == _check(tree, None, "--ignore", "KL202")
+    assert _check(tree, cache) == _check(tree, None)
+
+
+# -- no index rule reads what the facts leave out -----------------------------------------------
+
+class _Watched(dict):
+    """A container whose ignored fields must not be read (nor the whole mapping walked)."""
+
+    reads: list[str] = []
+
+    def _note(self, what):
+        stack = "".join(traceback.format_stack(limit=6)[:-2])
+        _Watched.reads.append(f"{what}\n{stack}")
+
+    def get(self, key, default=None):
+        if key in run_snapshot.IGNORED_CONTAINER_FIELDS:
+            self._note(f"get({key!r})")
+        return super().get(key, default)
+
+    def __getitem__(self, key):
+        if key in run_snapshot.IGNORED_CONTAINER_FIELDS:
+            self._note(f"[{key!r}]")
+        return super().__getitem__(key)
+
+    def __contains__(self, key):
+        if key in run_snapshot.IGNORED_CONTAINER_FIELDS:
+            self._note(f"{key!r} in")
+        return super().__contains__(key)
+
+    def _whole(name):  # noqa: N805
+        def method(self, *args, **kwargs):
+            self._note(f"{name}()")
+            return getattr(dict, name)(self, *args, **kwargs)
+        return method
+
+    items = _whole("items")
+    values = _whole("values")
+    keys = _whole("keys")
+    copy = _whole("copy")
+    __iter__ = _whole("__iter__")
+    __eq__ = _whole("__eq__")
+    __ne__ = _whole("__ne__")
+    __hash__ = None
+
+
+def _watch(objects):
+    from k8slint.workloads import CONTAINER_LISTS, _pod_template
+
+    for obj in objects:
+        template = _pod_template(obj, "")
+        if template is None:
+            continue
+        for field in CONTAINER_LISTS:
+            items = template.spec.get(field)
+            if isinstance(items, list):
+                for i, container in enumerate(items):
+                    if isinstance(container, dict) and not isinstance(container, _Watched):  # (a YAML alias: seen)
+                        items[i] = _Watched(container)
+
+
+def _whole_object_rules():
+    """--ignore options for the index rules that declare READS_WHOLE_OBJECTS (KL501): a file
+    with their findings is never answered from the snapshot, so they may read anything."""
+    from k8slint.registry import shipped_impls
+
+    codes = [impl.rule.code for impl in shipped_impls() if impl.whole]
+    assert "KL501" in codes
+    return [option for code in codes for option in ("--ignore", code)]
+
+
+def _index_rules_read(monkeypatch, *paths, extra=()):
+    import k8slint.run as run
+
+    class WatchedIndex(run.Index):
+        def __init__(self, objects, *args, **kwargs):
+            objects = list(objects)
+            _watch(objects)
+            super().__init__(objects, *args, **kwargs)
+
+    monkeypatch.setattr(run, "Index", WatchedIndex)
+    _Watched.reads = []
+    for path in paths:
+        run_cli("check", "-f", "json", "--no-cache", "--jobs", "1", *_whole_object_rules(), *extra, str(path))
+    return _Watched.reads
+
+
+def test_no_index_rule_reads_the_ignored_container_fields(monkeypatch):
+    reads = _index_rules_read(monkeypatch, FIXTURES, ROOT / "examples")
+    assert reads == []
+    reads = _index_rules_read(monkeypatch, FIXTURES, extra=("--profile", "pss-restricted", "--complete"))
+    assert reads == []
+
+
+@needs_shared
+def test_no_index_rule_reads_the_ignored_container_fields_of_the_corpus(monkeypatch):
+    assert _index_rules_read(monkeypatch, CORPUS / "real") == []
+
+
+def test_the_watch_sees_a_rule_that_reads_an_image(monkeypatch):
+    # The test above can fail: an index rule that reads an image is seen.
+    from k8slint.checks import service_target_port
+
+    real = service_target_port.check_index
+
+    def reading(index, ctx):
+        for _, _, template in index.checked_templates():
+            for container in template.spec.get("containers") or []:
+                container.get("image")
+        return real(index, ctx)
+
+    monkeypatch.setattr(service_target_port, "check_index", reading)
+    from k8slint import registry
+
+    registry._PACKS.clear()
+    reads = _index_rules_read(monkeypatch, FIXTURES / "KL303-service-target-port")
+    assert reads and "get('image')" in reads[0]
+
+
+# -- nor do their findings change when those fields do -------------------------------------------
+
+def _mutate(objects):
+    """Give every container of every pod template its own image, pull policy and resources."""
+    from itertools import count
+
+    from k8slint.workloads import CONTAINER_LISTS, _pod_template
+
+    numbers = count(1)
+    for obj in objects:
+        template = _pod_template(obj, "")
+        if template is None:
+            continue
+        for field in CONTAINER_LISTS:
+            for container in template.spec.get(field) or []:
+                if isinstance(container, dict):
+                    n = next(numbers)
+                    container["image"] = f"{container.get('image')}-{n}"
+                    container["imagePullPolicy"] = f"Policy{n}"
+                    container["resources"] = {"limits": {"cpu": f"{n}m"}}
+
+
+def _reports_with_mutated_containers(monkeypatch, path, *extra):
+    import k8slint.run as run
+
+    args = ("check", "-f", "json", "--no-cache", "--jobs", "1", *extra, str(path))
+    if "KL501" not in extra:
+        args = (*args[:6], *_whole_object_rules(), *args[6:])
+    plain = run_cli(*args)
+
+    class MutatingIndex(run.Index):
+        def __init__(self, objects, *a, **kw):
+            objects = list(objects)
+            _mutate(objects)
+            super().__init__(objects, *a, **kw)
+
+    monkeypatch.setattr(run, "Index", MutatingIndex)
+    return plain, run_cli(*args)
+
+
+def test_index_findings_do_not_change_with_the_ignored_fields(monkeypatch):
+    plain, mutated = _reports_with_mutated_containers(monkeypatch, FIXTURES)
+    assert plain == mutated
+    plain, mutated = _reports_with_mutated_containers(monkeypatch, FIXTURES, "--profile", "pss-restricted", "--complete")
+    assert plain == mutated
+
+
+@needs_shared
+def test_index_findings_of_the_corpus_do_not_change_with_the_ignored_fields(monkeypatch):
+    plain, mutated = _reports_with_mutated_containers(monkeypatch, CORPUS / "real")
+    assert plain == mutated
+
+
+def test_the_mutation_would_show_a_rule_that_compares_whole_objects(monkeypatch, tmp_path):
+    # The test above can fail: KL501 compares whole copies, so it must declare READS_WHOLE_OBJECTS.
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    deployment = (FIXTURES / "KL303-service-target-port" / "pass.yaml").read_text().split("\n---")[0]
+    (tree / "a.yaml").write_text(deployment)
+    (tree / "b.yaml").write_text(deployment)
+    plain, mutated = _reports_with_mutated_containers(monkeypatch, tree, "--select", "KL501")
+    assert "identical" in plain[1] and "identical" not in mutated[1]
+
+
+def test_runs_answered_by_the_snapshot_keep_the_entries_it_stands_for(tmp_path, answered):
+    import os
+    import time
+
+    tree = _one_file_per_folder(tmp_path, ROOT / "examples")
+    cache = tmp_path / "cache"
+    reference = _check(tree, cache)
+    entries = sorted(cache.rglob("*.pickle"))
+    old = time.time() - 40 * 24 * 3600
+    for path in [*entries, *cache.rglob("last-prune")]:
+        os.utime(path, (old, old))
+    assert _check(tree, cache) == reference
+    assert answered == [[]]  # nothing changed: no entry was read, yet pruning (due) kept them all
+    assert all(entry.exists() for entry in entries)
