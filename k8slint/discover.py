@@ -256,15 +256,16 @@ def excluded(rel: str, patterns: Iterable[str]) -> bool:
 
 def _walk(
     root: str, display_root: str, excludes: list[str], errors: list[InputError]
-) -> Iterator[tuple[str, str, str]]:
-    """(display path, path, identity) of every manifest under ``root``; what cannot be read
-    (a folder, a link loop, a FIFO or device named like a manifest) goes to ``errors``.
+) -> Iterator[tuple[str, str, str, bool]]:
+    """(display path, path, identity, linked) of every manifest under ``root``; what cannot be
+    read (a folder, a link loop, a FIFO or device named like a manifest) goes to ``errors``.
 
-    The identity (an absolute path, the target's for a symlink) lets a file reached twice be
-    checked once, without resolving every path (a syscall per path component).
+    The identity (an absolute path, the target's for a symlink: ``linked``) lets a file reached
+    twice be checked once, without resolving every path (a syscall per path component). Each
+    folder is made absolute once, not each file (abspath asks for the working folder).
     """
     real_root = resolve(root)
-    stack = [(root, "")]
+    stack = [(root, "", os.path.abspath(root))]
 
     def shown(rel: str) -> str:
         if not rel:
@@ -272,7 +273,7 @@ def _walk(
         return os.path.join(display_root, *rel.split("/")) if display_root not in (".", "./") else rel
 
     while stack:
-        folder, rel = stack.pop()
+        folder, rel, absolute = stack.pop()
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError as err:
@@ -289,12 +290,12 @@ def _walk(
             except OSError:
                 continue
             if is_dir:
-                subdirs.append((entry.path, child_rel))
+                subdirs.append((entry.path, child_rel, os.path.join(absolute, entry.name)))
                 continue
             if not entry.name.endswith(MANIFEST_SUFFIXES):
                 continue
             path = clean(entry.path)  # "./a.yaml" under ".": "a.yaml", as pathlib printed it
-            identity = os.path.abspath(entry.path)
+            identity = os.path.join(absolute, entry.name)  # os.path.abspath(entry.path)
             if is_link:
                 try:
                     target = resolve(path, strict=True)
@@ -326,7 +327,7 @@ def _walk(
                 if not regular:  # a FIFO, a socket or a device: never opened
                     errors.append(InputError(display_name(shown(child_rel)), reason(_not_regular(mode, path))))
                     continue
-            yield display_name(shown(child_rel)), path, identity
+            yield display_name(shown(child_rel)), path, identity, is_link
         # Files of a folder first, then its subfolders depth-first in name order.
         stack.extend(reversed(subdirs))
 
@@ -368,10 +369,12 @@ def discover(
             except OSError as err:
                 errors.append(InputError(display_name(arg), reason(err)))
                 continue
-            for display, child, identity in _walk(path, arg, excludes, errors):
+            absolute = os.path.abspath(arg)
+            for display, child, identity, linked in _walk(path, arg, excludes, errors):
                 # identities under a walked root are absolute but not resolved; make them
                 # comparable with explicitly given files by rebasing them on the real root
-                rel = os.path.relpath(identity, os.path.abspath(arg))
+                # (a file that is no link is below the root: its identity starts with it)
+                rel = os.path.relpath(identity, absolute) if linked else identity[len(absolute):].lstrip(os.sep)
                 add(display, child, identity if rel.startswith("..") else os.path.join(real_root, rel))
         elif stat.S_ISREG(st.st_mode):
             if excludes and excluded(_relative_arg(arg), excludes):
