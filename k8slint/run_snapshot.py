@@ -37,7 +37,7 @@ import pickle
 from collections.abc import Mapping
 from typing import Any, Callable, Iterator, Optional
 
-from k8slint.snapshot_store import FileFacts, load, restored, save, stored
+from k8slint.snapshot_store import FIX, RULE, FileFacts, load, restored, save, stored
 
 # Fields of a container that no index rule reads (tests/test_run_snapshot.py checks it): an
 # edit of only these leaves the cross-object findings as they were.
@@ -159,7 +159,9 @@ def same_facts(entry: FileFacts, result: Any, whole: frozenset[str]) -> bool:
     digest = getattr(result, "digest", None)
     if digest is None:
         digest = result.digest = facts_digest(result)
-    return digest == entry.facts and all(fields[14] is None and fields[5] not in whole for fields, _, _, _ in entry.index)
+    return digest == entry.facts and all(
+        fields[FIX] is None and fields[RULE] not in whole for fields, _, _, _ in entry.index
+    )
 
 
 def relocated(entry: FileFacts, result: Any, locate: Callable[[list[Any], bool], list[Any]]) -> list[Any]:
@@ -348,7 +350,7 @@ def _assemble(
             entry.replace(
                 [stored(f) for f in by_file.get(entry.display, ())],
                 [tuple(o.ref()) for o in c.result.objects if o.checked],
-                [(stored(f, fields[14]), positions[id(f.source)], path, at_key)
+                [(stored(f, fields[FIX]), positions[id(f.source)], path, at_key)
                  for f, (fields, _, path, at_key) in zip(index_of[entry.display], entry.index)],
             )
         save(cache, key, snapshot)

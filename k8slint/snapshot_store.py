@@ -217,6 +217,7 @@ def stored(finding: Any, fix: Any = False) -> tuple:
     )
 
 
+RULE, FIX = 5, 14  # where a stored finding keeps its rule code and its fix
 _SEVERITIES = {int(s): s for s in Severity}
 
 
