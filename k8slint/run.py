@@ -78,6 +78,16 @@ class Summary:
     def to_json(self) -> dict:
         return {name: getattr(self, name) for name in self.FIELDS}
 
+    def count(self, findings: Iterable[Finding]) -> None:
+        """Add the findings to the errors, warnings and infos."""
+        for finding in findings:
+            if finding.severity is Severity.ERROR:
+                self.errors += 1
+            elif finding.severity is Severity.WARNING:
+                self.warnings += 1
+            else:
+                self.infos += 1
+
     def __repr__(self) -> str:
         return f"Summary({self.to_json()})"
 
@@ -618,13 +628,7 @@ def _run_check(
     findings = _finish(apply_folds(findings), checker, settings)
     _drop_fixes_that_cannot_apply(findings, checker.broken_files, texts)
     summary = checker.summary
-    for finding in findings:
-        if finding.severity is Severity.ERROR:
-            summary.errors += 1
-        elif finding.severity is Severity.WARNING:
-            summary.warnings += 1
-        else:
-            summary.infos += 1
+    summary.count(findings)
     shown = {f.file for f in findings}
     result = RunResult(
         findings, summary, {f: t for f, t in texts.items() if f in shown}, input_errors, checker.store.version,

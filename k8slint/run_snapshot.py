@@ -267,7 +267,7 @@ def _assemble(
 ) -> Any:
     from k8slint.engine import apply_folds
     from k8slint.file_result import merge
-    from k8slint.findings import ObjectRef, Severity
+    from k8slint.findings import ObjectRef
     from k8slint.run import (
         CheckedObject, RunResult, Summary, _custom_resource_findings, _drop_fixes_that_cannot_apply, _finish,
         _Relocator, rules_that_ran,
@@ -326,13 +326,7 @@ def _assemble(
                 checked.extend(CheckedObject(o.file, o.file_index, o.ref()) for o in c.result.objects if o.checked)
         return checked
 
-    for finding in findings:
-        if finding.severity is Severity.ERROR:
-            summary.errors += 1
-        elif finding.severity is Severity.WARNING:
-            summary.warnings += 1
-        else:
-            summary.infos += 1
+    summary.count(findings)
     shown = {f.file for f in findings}
     result = RunResult(
         findings, summary, _Texts({s.display: s for s in sources if s.display in shown}, raws, texts), [],

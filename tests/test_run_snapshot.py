@@ -274,16 +274,21 @@ def _whole_object_rules():
     return [option for code in codes for option in ("--ignore", code)]
 
 
-def _index_rules_read(monkeypatch, *paths, extra=()):
+def _before_the_index(monkeypatch, prepare):
+    """Let ``prepare(objects)`` change the objects of a run before its index is built."""
     import k8slint.run as run
 
-    class WatchedIndex(run.Index):
+    class PreparedIndex(run.Index):
         def __init__(self, objects, *args, **kwargs):
             objects = list(objects)
-            _watch(objects)
+            prepare(objects)
             super().__init__(objects, *args, **kwargs)
 
-    monkeypatch.setattr(run, "Index", WatchedIndex)
+    monkeypatch.setattr(run, "Index", PreparedIndex)
+
+
+def _index_rules_read(monkeypatch, *paths, extra=()):
+    _before_the_index(monkeypatch, _watch)
     _Watched.reads = []
     for path in paths:
         run_cli("check", "-f", "json", "--no-cache", "--jobs", "1", *_whole_object_rules(), *extra, str(path))
@@ -345,20 +350,11 @@ def _mutate(objects):
 
 
 def _reports_with_mutated_containers(monkeypatch, path, *extra):
-    import k8slint.run as run
-
     args = ("check", "-f", "json", "--no-cache", "--jobs", "1", *extra, str(path))
     if "KL501" not in extra:
         args = (*args[:6], *_whole_object_rules(), *args[6:])
     plain = run_cli(*args)
-
-    class MutatingIndex(run.Index):
-        def __init__(self, objects, *a, **kw):
-            objects = list(objects)
-            _mutate(objects)
-            super().__init__(objects, *a, **kw)
-
-    monkeypatch.setattr(run, "Index", MutatingIndex)
+    _before_the_index(monkeypatch, _mutate)
     return plain, run_cli(*args)
 
 
