@@ -396,3 +396,25 @@ def test_runs_answered_by_the_snapshot_keep_the_entries_it_stands_for(tmp_path, 
     assert _check(tree, cache) == reference
     assert answered == [[]]  # nothing changed: no entry was read, yet pruning (due) kept them all
     assert all(entry.exists() for entry in entries)
+
+
+def test_concurrent_runs_share_a_snapshot(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    tree = _one_file_per_folder(tmp_path, FIXTURES)
+    cache = tmp_path / "cache"
+    env = {k: v for k, v in os.environ.items() if k != "K8SLINT_NO_CACHE"}
+    cmd = [sys.executable, "-m", "k8slint", "check", "-f", "json", "--no-color", "--cache-dir", str(cache), tree.name]
+    _check(tree, cache)  # the snapshot
+    targets = sorted(p for p in tree.rglob("*.yaml") if "image:" in p.read_text())[:6]
+    for round_ in range(2):  # each round: edit images, then three runs at once write deltas (or a whole)
+        for path in targets[round_ * 3:round_ * 3 + 3]:
+            path.write_text(re.sub(r"image: (\S+)", rf"image: \1-{round_}", path.read_text(), count=1))
+        cold = _check(tree, None)
+        procs = [subprocess.Popen(cmd, cwd=tree.parent, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                 for _ in range(3)]
+        outs = [p.communicate(timeout=300) for p in procs]
+        assert all((p.returncode, out.decode(), err.decode()) == cold for p, (out, err) in zip(procs, outs))
+        assert _check(tree, cache) == cold  # and what they left answers the next run
