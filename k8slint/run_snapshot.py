@@ -40,8 +40,13 @@ from typing import Any, Callable, Iterator, Optional
 from k8slint.snapshot_store import FIX, RULE, FileFacts, load, restored, save, stored
 
 # Fields of a container that no index rule reads (tests/test_run_snapshot.py checks it): an
-# edit of only these leaves the cross-object findings as they were.
-IGNORED_CONTAINER_FIELDS = frozenset(("image", "imagePullPolicy", "resources"))
+# edit of only these leaves the cross-object findings as they were. (Read ones: name, env,
+# envFrom, ports, volumeMounts and the like.)
+IGNORED_CONTAINER_FIELDS = frozenset((
+    "image", "imagePullPolicy", "resources", "args", "command", "workingDir", "livenessProbe",
+    "readinessProbe", "startupProbe", "lifecycle", "securityContext", "terminationMessagePath",
+    "terminationMessagePolicy",
+))
 # Above this much changed input, a full run (parallel, for large inputs) is the better answer.
 MAX_CHANGED_BYTES = 2 * 1024 * 1024
 

@@ -44,7 +44,8 @@ def _check(tree, cache, *extra, fmt="json"):
 
 
 # Edits that keep the facts: a container's image, pull policy or resources, a comment.
-_KEEPING = re.compile(r"^(\s*-?\s*(?:image|imagePullPolicy|cpu|memory):\s*)(\S.*)$", re.M)
+_KEEPING = re.compile(r"^(\s*-?\s*(?:image|imagePullPolicy|cpu|memory|initialDelaySeconds|periodSeconds|"
+                     r"runAsUser|workingDir):\s*)(\S.*)$", re.M)
 # Edits that change them (most of the time).
 _CHANGING = re.compile(r"^(\s*-?\s*(?:app|name|claimName|serviceName|namespace|tier|component|port|targetPort|"
                        r"replicas|secretName|configMap|key|storage):\s*)(\S.*)$", re.M)
@@ -100,7 +101,9 @@ def _edits_agree(tmp_path, source, edits, seed, *extra):
     assert list(cache.rglob("*.snapshot"))
     for n in range(edits):
         what = _edit(rng, tree)
-        fmt = "text" if n % 4 == 3 else "json"  # the text report shows code frames of the changed files
+        # the text report shows code frames of the changed files, SARIF fingerprints their
+        # lines, JUnit lists every object
+        fmt = ("json", "text", "json", "sarif", "json", "junit")[n % 6]
         cold = _check(tree, None, *extra, fmt=fmt)
         assert _check(tree, cache, *extra, fmt=fmt) == cold, f"edit {n}: {what}"
 
@@ -330,7 +333,7 @@ def test_the_watch_sees_a_rule_that_reads_an_image(monkeypatch):
 # -- nor do their findings change when those fields do -------------------------------------------
 
 def _mutate(objects):
-    """Give every container of every pod template its own image, pull policy and resources."""
+    """Give every container of every pod template its own value of each ignored field."""
     from itertools import count
 
     from k8slint.workloads import CONTAINER_LISTS, _pod_template
@@ -344,9 +347,9 @@ def _mutate(objects):
             for container in template.spec.get(field) or []:
                 if isinstance(container, dict):
                     n = next(numbers)
+                    for field in run_snapshot.IGNORED_CONTAINER_FIELDS:
+                        container[field] = {"mutated": [n, container.get(field)]}
                     container["image"] = f"{container.get('image')}-{n}"
-                    container["imagePullPolicy"] = f"Policy{n}"
-                    container["resources"] = {"limits": {"cpu": f"{n}m"}}
 
 
 def _reports_with_mutated_containers(monkeypatch, path, *extra):
