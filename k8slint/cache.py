@@ -5,7 +5,9 @@ An entry is the file's ``FileResult`` (findings, objects for the cross-object in
 suppressions, counts), keyed by a SHA-256 of: the k8slint version and its own code, every
 setting that changes per-file results (Kubernetes version, enabled rules and severities,
 rule packs, default namespace, limits, ...), the file's name as reported, whether it is a
-kustomize patch, and its bytes. Cross-object rules always run again, on the cached facts.
+kustomize patch, and its bytes. Cross-object rules run again on the cached facts, unless the
+run is answered from the snapshot of the run before (k8slint.run_snapshot): then only the
+changed files are read from here.
 
 Safe by construction: entries are written to a temporary file and renamed (concurrent runs
 never see half an entry); an unreadable, corrupt or foreign entry is ignored and rewritten;
@@ -279,7 +281,6 @@ def check_and_store(
 ) -> Any:
     """Check a file that ``lookup`` did not find, and store its result under ``key``."""
     from k8slint.file_result import check_file
-
     from k8slint.run_snapshot import facts_digest
 
     result = check_file(checker, source, raw, options)

@@ -421,3 +421,23 @@ def test_concurrent_runs_share_a_snapshot(tmp_path):
         outs = [p.communicate(timeout=300) for p in procs]
         assert all((p.returncode, out.decode(), err.decode()) == cold for p, (out, err) in zip(procs, outs))
         assert _check(tree, cache) == cold  # and what they left answers the next run
+
+
+def test_a_planted_snapshot_runs_no_code(tmp_path):
+    import pickle
+    import zlib
+
+    from k8slint import snapshot_store
+
+    tree = tmp_path / "tree"
+    shutil.copytree(ROOT / "examples", tree)
+    cache = tmp_path / "cache"
+    reference = _check(tree, cache)
+    snapshot = next(cache.rglob("*.snapshot"))
+    key = snapshot.name.split(".")[0]
+    marker = tmp_path / "planted"
+    payload = b"cos\nsystem\n(S'touch " + str(marker).encode() + b"'\ntR."  # os.system("touch ...")
+    for planted in (payload, pickle.dumps((snapshot_store.FORMAT, key, zlib.crc32(payload), payload))):
+        snapshot.write_bytes(planted)
+        assert _check(tree, cache) == reference
+        assert not marker.exists()
