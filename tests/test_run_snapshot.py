@@ -441,3 +441,24 @@ def test_a_planted_snapshot_runs_no_code(tmp_path):
         snapshot.write_bytes(planted)
         assert _check(tree, cache) == reference
         assert not marker.exists()
+
+
+def test_fix_from_a_run_answered_by_the_snapshot(tmp_path, answered):
+    # --fix checks, fixes in memory, checks again: its first check may come from the snapshot,
+    # whose findings carry the fixes of the unchanged files.
+    trees = []
+    for name in ("cached", "cold"):
+        tree = tmp_path / name / "tree"
+        for path in sorted(FIXTURES.rglob("fail.yaml")):
+            (tree / path.parent.name).mkdir(parents=True)
+            shutil.copyfile(path, tree / path.parent.name / path.name)
+        trees.append(tree)
+    cached, cold = trees
+    cache = tmp_path / "cache"
+    _check(cached, cache)
+    fixed = _check(cached, cache, "--fix")
+    assert answered  # the first round was answered from the snapshot
+    assert fixed == _check(cold, None, "--fix")
+    for path in cold.rglob("*.yaml"):
+        assert (cached / path.relative_to(cold)).read_text() == path.read_text()
+    assert "Fixed" in fixed[2]
