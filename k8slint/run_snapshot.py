@@ -21,7 +21,8 @@ and settings:
    new snapshot.
 
 What "everything index rules can read" means: the objects' data, identity and place in the
-file, with the container fields of ``IGNORED_CONTAINER_FIELDS`` left out; the folders with
+file, with the container fields of ``IGNORED_CONTAINER_FIELDS`` and the values (not the keys) of
+``KEYS_ONLY_FIELDS`` (a ConfigMap's or Secret's data) left out; the folders with
 unreadable documents; and the broken files. Two kinds of file are never answered around: one
 that holds (or held) a CustomResourceDefinition, since every custom resource is validated
 against it; and one with a finding of an index rule that declares READS_WHOLE_OBJECTS
@@ -47,6 +48,9 @@ IGNORED_CONTAINER_FIELDS = frozenset((
     "readinessProbe", "startupProbe", "lifecycle", "securityContext", "terminationMessagePath",
     "terminationMessagePolicy",
 ))
+# Fields of these kinds whose values no index rule reads, only their keys (which ConfigMap or
+# Secret keys exist): a changed value leaves the cross-object findings as they were.
+KEYS_ONLY_FIELDS = {"ConfigMap": ("data", "binaryData"), "Secret": ("data", "stringData")}
 # Above this much changed input, a full run (parallel, for large inputs) is the better answer.
 MAX_CHANGED_BYTES = 2 * 1024 * 1024
 
@@ -70,7 +74,7 @@ def facts_digest(result: Any) -> bytes:
                         items[i] = {k: v for k, v in container.items() if k not in IGNORED_CONTAINER_FIELDS}
                         swapped.append((items, i, container))
         facts = (
-            [(o.kind, o.name, o.namespace, o.doc_index, tuple(o.prefix), o.partial, o.checked, o.data)
+            [(o.kind, o.name, o.namespace, o.doc_index, tuple(o.prefix), o.partial, o.checked, _keys_only(o))
              for o in result.objects],
             sorted(result.lost), sorted(result.broken), list(result.deferred),
         )
@@ -79,6 +83,20 @@ def facts_digest(result: Any) -> bytes:
         for items, i, container in reversed(swapped):
             items[i] = container
     return hashlib.sha256(blob).digest()
+
+
+def _keys_only(obj: Any) -> Any:
+    """The object's data, with the values of its KEYS_ONLY_FIELDS left out (their keys kept, in
+    order)."""
+    fields = KEYS_ONLY_FIELDS.get(obj.kind) if isinstance(obj.kind, str) else None
+    if fields is None:
+        return obj.data
+    data = dict(obj.data)
+    for field in fields:
+        value = data.get(field)
+        if isinstance(value, dict):
+            data[field] = dict.fromkeys(value)
+    return data
 
 
 def is_crd(obj: Any) -> bool:

@@ -45,7 +45,8 @@ def _check(tree, cache, *extra, fmt="json"):
 
 # Edits that keep the facts: a container's image, pull policy or resources, a comment.
 _KEEPING = re.compile(r"^(\s*-?\s*(?:image|imagePullPolicy|cpu|memory|initialDelaySeconds|periodSeconds|"
-                     r"runAsUser|workingDir):\s*)(\S.*)$", re.M)
+                     r"runAsUser|workingDir|LOG_LEVEL|log_level|password|username|[a-z_]+\.(?:conf|properties|json)):"
+                     r"\s*)(\S.*)$", re.M)
 # Edits that change them (most of the time).
 _CHANGING = re.compile(r"^(\s*-?\s*(?:app|name|claimName|serviceName|namespace|tier|component|port|targetPort|"
                        r"replicas|secretName|configMap|key|storage):\s*)(\S.*)$", re.M)
@@ -252,10 +253,32 @@ class _Watched(dict):
     __hash__ = None
 
 
+class _WatchedValues(_Watched):
+    """A ConfigMap's or Secret's data: its keys may be read, not its values."""
+
+    def get(self, key, default=None):
+        self._note(f"get({key!r}) of data")
+        return dict.get(self, key, default)
+
+    def __getitem__(self, key):
+        self._note(f"[{key!r}] of data")
+        return dict.__getitem__(self, key)
+
+    def __contains__(self, key):
+        return dict.__contains__(self, key)
+
+    keys = dict.keys
+    __iter__ = dict.__iter__
+
+
 def _watch(objects):
     from k8slint.workloads import CONTAINER_LISTS, _pod_template
 
     for obj in objects:
+        for field in run_snapshot.KEYS_ONLY_FIELDS.get(obj.kind, ()):
+            value = obj.data.get(field)
+            if isinstance(value, dict) and not isinstance(value, _Watched):
+                obj.data[field] = _WatchedValues(value)
         template = _pod_template(obj, "")
         if template is None:
             continue
@@ -333,13 +356,19 @@ def test_the_watch_sees_a_rule_that_reads_an_image(monkeypatch):
 # -- nor do their findings change when those fields do -------------------------------------------
 
 def _mutate(objects):
-    """Give every container of every pod template its own value of each ignored field."""
+    """Give every container of every pod template its own value of each ignored field, and every
+    ConfigMap and Secret key its own value."""
     from itertools import count
 
     from k8slint.workloads import CONTAINER_LISTS, _pod_template
 
     numbers = count(1)
     for obj in objects:
+        for field in run_snapshot.KEYS_ONLY_FIELDS.get(obj.kind, ()):
+            value = obj.data.get(field)
+            if isinstance(value, dict):
+                for key in value:
+                    value[key] = f"mutated-{next(numbers)}"
         template = _pod_template(obj, "")
         if template is None:
             continue
@@ -462,3 +491,35 @@ def test_fix_from_a_run_answered_by_the_snapshot(tmp_path, answered):
     for path in cold.rglob("*.yaml"):
         assert (cached / path.relative_to(cold)).read_text() == path.read_text()
     assert "Fixed" in fixed[2]
+
+
+def test_the_watch_sees_a_rule_that_reads_a_configmap_value(monkeypatch):
+    from k8slint.checks import missing_configmap_key
+
+    real = missing_configmap_key.check_index
+
+    def reading(index, ctx):
+        for configmap in index.of_kind("ConfigMap"):
+            for key in configmap.data.get("data") or {}:
+                configmap.data["data"].get(key)
+        return real(index, ctx)
+
+    monkeypatch.setattr(missing_configmap_key, "check_index", reading)
+    reads = _index_rules_read(monkeypatch, FIXTURES / "KL703-missing-configmap-key")
+    assert reads and "of data" in reads[0]
+
+
+def test_a_configmap_value_edit_is_answered_but_a_new_key_is_not(tmp_path, answered):
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    target = tree / "web.yaml"
+    shutil.copyfile(FIXTURES / "KL703-missing-configmap-key" / "fail.yaml", target)
+    cache = tmp_path / "cache"
+    before = _check(tree, cache)
+    assert '"KL703"' in before[1]
+    target.write_text(target.read_text().replace("log-level: info", "log-level: debug"))
+    assert _check(tree, cache) == _check(tree, None)
+    assert len(answered) == 1
+    target.write_text(target.read_text().replace("log-level: debug", "log-level: debug\n  LOG_LEVEL: info"))
+    assert _check(tree, cache) == _check(tree, None)
+    assert len(answered) == 1  # a key that a pod may read changes the facts
