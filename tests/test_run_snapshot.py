@@ -179,17 +179,23 @@ def test_a_label_edit_runs_the_index_rules_again(tmp_path, answered):
     assert answered == []
 
 
-def test_a_corrupt_snapshot_is_ignored_and_written_again(tmp_path):
+def _examples_and_their_snapshot(tmp_path):
+    """(tree, cache, the report, the snapshot file) of a cached run of the examples."""
     tree = tmp_path / "tree"
     shutil.copytree(ROOT / "examples", tree)
     cache = tmp_path / "cache"
     reference = _check(tree, cache)
     snapshots = list(cache.rglob("*.snapshot"))
     assert len(snapshots) == 1
-    for garbage in (b"garbage", snapshots[0].read_bytes()[:100], b"\x80\x05K\x01."):
-        snapshots[0].write_bytes(garbage)
+    return tree, cache, reference, snapshots[0]
+
+
+def test_a_corrupt_snapshot_is_ignored_and_written_again(tmp_path):
+    tree, cache, reference, snapshot = _examples_and_their_snapshot(tmp_path)
+    for garbage in (b"garbage", snapshot.read_bytes()[:100], b"\x80\x05K\x01."):
+        snapshot.write_bytes(garbage)
         assert _check(tree, cache) == reference
-        assert snapshots[0].read_bytes() != garbage
+        assert snapshot.read_bytes() != garbage
 
 
 def test_no_snapshot_with_context_or_standard_input(tmp_path):
@@ -458,11 +464,7 @@ def test_a_planted_snapshot_runs_no_code(tmp_path):
 
     from k8slint import snapshot_store
 
-    tree = tmp_path / "tree"
-    shutil.copytree(ROOT / "examples", tree)
-    cache = tmp_path / "cache"
-    reference = _check(tree, cache)
-    snapshot = next(cache.rglob("*.snapshot"))
+    tree, cache, reference, snapshot = _examples_and_their_snapshot(tmp_path)
     key = snapshot.name.split(".")[0]
     marker = tmp_path / "planted"
     payload = b"cos\nsystem\n(S'touch " + str(marker).encode() + b"'\ntR."  # os.system("touch ...")
