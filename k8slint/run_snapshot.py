@@ -21,8 +21,9 @@ and settings:
    new snapshot.
 
 What "everything index rules can read" means: the objects' data, identity and place in the
-file, with the container fields of ``IGNORED_CONTAINER_FIELDS`` and the values (not the keys) of
-``KEYS_ONLY_FIELDS`` (a ConfigMap's or Secret's data) left out; the folders with
+file, with the container fields of ``IGNORED_CONTAINER_FIELDS``, the values (not the keys) of
+``KEYS_ONLY_FIELDS`` (a ConfigMap's or Secret's data) and annotations (except on the kinds of
+``ANNOTATIONS_READ_ON``) left out; the folders with
 unreadable documents; and the broken files. Two kinds of file are never answered around: one
 that holds (or held) a CustomResourceDefinition, since every custom resource is validated
 against it; and one with a finding of an index rule that declares READS_WHOLE_OBJECTS
@@ -51,6 +52,9 @@ IGNORED_CONTAINER_FIELDS = frozenset((
 # Fields of these kinds whose values no index rule reads, only their keys (which ConfigMap or
 # Secret keys exist): a changed value leaves the cross-object findings as they were.
 KEYS_ONLY_FIELDS = {"ConfigMap": ("data", "binaryData"), "Secret": ("data", "stringData")}
+# Annotations are read by index rules only on these kinds (a claim's or volume's storage class
+# annotation, KL402); everywhere else, and on pod templates, they are not facts.
+ANNOTATIONS_READ_ON = frozenset(("PersistentVolumeClaim", "PersistentVolume"))
 # Above this much changed input, a full run (parallel, for large inputs) is the better answer.
 MAX_CHANGED_BYTES = 2 * 1024 * 1024
 
@@ -74,7 +78,7 @@ def facts_digest(result: Any) -> bytes:
                         items[i] = {k: v for k, v in container.items() if k not in IGNORED_CONTAINER_FIELDS}
                         swapped.append((items, i, container))
         facts = (
-            [(o.kind, o.name, o.namespace, o.doc_index, tuple(o.prefix), o.partial, o.checked, _keys_only(o))
+            [(o.kind, o.name, o.namespace, o.doc_index, tuple(o.prefix), o.partial, o.checked, _projected(o))
              for o in result.objects],
             sorted(result.lost), sorted(result.broken), list(result.deferred),
         )
@@ -85,18 +89,43 @@ def facts_digest(result: Any) -> bytes:
     return hashlib.sha256(blob).digest()
 
 
-def _keys_only(obj: Any) -> Any:
-    """The object's data, with the values of its KEYS_ONLY_FIELDS left out (their keys kept, in
-    order)."""
-    fields = KEYS_ONLY_FIELDS.get(obj.kind) if isinstance(obj.kind, str) else None
-    if fields is None:
-        return obj.data
-    data = dict(obj.data)
-    for field in fields:
-        value = data.get(field)
-        if isinstance(value, dict):
-            data[field] = dict.fromkeys(value)
+def _projected(obj: Any) -> Any:
+    """The object's data as index rules see it: without the values of its KEYS_ONLY_FIELDS (their
+    keys kept, in order), and without annotations (its own and its pod template's) unless its
+    kind is in ANNOTATIONS_READ_ON. Copies along the changed paths; the object is not touched."""
+    from k8slint.workloads import TEMPLATE_PATHS
+
+    kind = obj.kind if isinstance(obj.kind, str) else None
+    data = obj.data
+    fields = KEYS_ONLY_FIELDS.get(kind) if kind is not None else None
+    if fields is not None:
+        data = dict(data)
+        for field in fields:
+            value = data.get(field)
+            if isinstance(value, dict):
+                data[field] = dict.fromkeys(value)
+    if kind not in ANNOTATIONS_READ_ON:
+        data = _without(data, ("metadata",), "annotations")
+        template = TEMPLATE_PATHS.get(kind) if kind is not None else None
+        if template is not None:
+            data = _without(data, (*template, "metadata"), "annotations")
     return data
+
+
+def _without(data: Any, path: tuple, key: str) -> Any:
+    """``data`` with ``key`` left out of the mapping at ``path`` (the mappings on the way copied),
+    or ``data`` itself when there is no such key."""
+    if not isinstance(data, dict):
+        return data
+    if not path:
+        return {k: v for k, v in data.items() if k != key} if key in data else data
+    inner = data.get(path[0])
+    changed = _without(inner, path[1:], key)
+    if changed is inner:
+        return data
+    copy = dict(data)
+    copy[path[0]] = changed
+    return copy
 
 
 def is_crd(obj: Any) -> bool:

@@ -45,7 +45,8 @@ def _check(tree, cache, *extra, fmt="json"):
 
 # Edits that keep the facts: a container's image, pull policy or resources, a comment.
 _KEEPING = re.compile(r"^(\s*-?\s*(?:image|imagePullPolicy|cpu|memory|initialDelaySeconds|periodSeconds|"
-                     r"runAsUser|workingDir|LOG_LEVEL|log_level|password|username|[a-z_]+\.(?:conf|properties|json)):"
+                     r"runAsUser|workingDir|LOG_LEVEL|log_level|password|username|[a-z_]+\.(?:conf|properties|json)|"
+                     r"[a-z.]+/[a-z-]+):"
                      r"\s*)(\S.*)$", re.M)
 # Edits that change them (most of the time).
 _CHANGING = re.compile(r"^(\s*-?\s*(?:app|name|claimName|serviceName|namespace|tier|component|port|targetPort|"
@@ -223,37 +224,43 @@ class _Watched(dict):
     """A container whose ignored fields must not be read (nor the whole mapping walked)."""
 
     reads: list[str] = []
+    what = "a container"
+    forbidden: "frozenset | None" = run_snapshot.IGNORED_CONTAINER_FIELDS  # None: every key
+    keys_readable = False  # whether listing its keys (and ``in``) is allowed
 
-    def _note(self, what):
+    def _note(self, how):
         stack = "".join(traceback.format_stack(limit=6)[:-2])
-        _Watched.reads.append(f"{what}\n{stack}")
+        _Watched.reads.append(f"{how} ({self.what})\n{stack}")
+
+    def _read(self, key, how):
+        if self.forbidden is None or key in self.forbidden:
+            self._note(how)
 
     def get(self, key, default=None):
-        if key in run_snapshot.IGNORED_CONTAINER_FIELDS:
-            self._note(f"get({key!r})")
-        return super().get(key, default)
+        self._read(key, f"get({key!r})")
+        return dict.get(self, key, default)
 
     def __getitem__(self, key):
-        if key in run_snapshot.IGNORED_CONTAINER_FIELDS:
-            self._note(f"[{key!r}]")
-        return super().__getitem__(key)
+        self._read(key, f"[{key!r}]")
+        return dict.__getitem__(self, key)
 
     def __contains__(self, key):
-        if key in run_snapshot.IGNORED_CONTAINER_FIELDS:
-            self._note(f"{key!r} in")
-        return super().__contains__(key)
+        if not self.keys_readable:
+            self._read(key, f"{key!r} in")
+        return dict.__contains__(self, key)
 
-    def _whole(name):  # noqa: N805
+    def _whole(name, keys=False):  # noqa: N805
         def method(self, *args, **kwargs):
-            self._note(f"{name}()")
+            if not (keys and self.keys_readable):
+                self._note(f"{name}()")
             return getattr(dict, name)(self, *args, **kwargs)
         return method
 
     items = _whole("items")
     values = _whole("values")
-    keys = _whole("keys")
+    keys = _whole("keys", keys=True)
     copy = _whole("copy")
-    __iter__ = _whole("__iter__")
+    __iter__ = _whole("__iter__", keys=True)
     __eq__ = _whole("__eq__")
     __ne__ = _whole("__ne__")
     __hash__ = None
@@ -262,25 +269,35 @@ class _Watched(dict):
 class _WatchedValues(_Watched):
     """A ConfigMap's or Secret's data: its keys may be read, not its values."""
 
-    def get(self, key, default=None):
-        self._note(f"get({key!r}) of data")
-        return dict.get(self, key, default)
+    what, forbidden, keys_readable = "data", None, True
 
-    def __getitem__(self, key):
-        self._note(f"[{key!r}] of data")
-        return dict.__getitem__(self, key)
 
-    def __contains__(self, key):
-        return dict.__contains__(self, key)
+class _WatchedAll(_Watched):
+    """Annotations an index rule must not read at all."""
 
-    keys = dict.keys
-    __iter__ = dict.__iter__
+    what, forbidden = "annotations", None
+
+
+def _annotation_holders(obj):
+    """The metadata mappings whose annotations are not facts: the object's and its pod template's."""
+    from k8slint.workloads import TEMPLATE_PATHS, as_dict, get_path
+
+    if obj.kind in run_snapshot.ANNOTATIONS_READ_ON:
+        return []
+    holders = [obj.data.get("metadata")]
+    if obj.kind in TEMPLATE_PATHS:
+        holders.append(as_dict(get_path(obj.data, TEMPLATE_PATHS[obj.kind])).get("metadata"))
+    return [h for h in holders if isinstance(h, dict)]
 
 
 def _watch(objects):
     from k8slint.workloads import CONTAINER_LISTS, _pod_template
 
     for obj in objects:
+        for metadata in _annotation_holders(obj):
+            value = metadata.get("annotations")
+            if isinstance(value, dict) and not isinstance(value, _Watched):
+                metadata["annotations"] = _WatchedAll(value)
         for field in run_snapshot.KEYS_ONLY_FIELDS.get(obj.kind, ()):
             value = obj.data.get(field)
             if isinstance(value, dict) and not isinstance(value, _Watched):
@@ -362,14 +379,17 @@ def test_the_watch_sees_a_rule_that_reads_an_image(monkeypatch):
 # -- nor do their findings change when those fields do -------------------------------------------
 
 def _mutate(objects):
-    """Give every container of every pod template its own value of each ignored field, and every
-    ConfigMap and Secret key its own value."""
+    """Give every container of every pod template its own value of each ignored field, every
+    ConfigMap and Secret key its own value, and every object and pod template its own
+    annotations (except where they are facts)."""
     from itertools import count
 
     from k8slint.workloads import CONTAINER_LISTS, _pod_template
 
     numbers = count(1)
     for obj in objects:
+        for metadata in _annotation_holders(obj):
+            metadata["annotations"] = {"mutated": f"{next(numbers)}", "was": metadata.get("annotations")}
         for field in run_snapshot.KEYS_ONLY_FIELDS.get(obj.kind, ()):
             value = obj.data.get(field)
             if isinstance(value, dict):
@@ -508,7 +528,7 @@ def test_the_watch_sees_a_rule_that_reads_a_configmap_value(monkeypatch):
 
     monkeypatch.setattr(missing_configmap_key, "check_index", reading)
     reads = _index_rules_read(monkeypatch, FIXTURES / "KL703-missing-configmap-key")
-    assert reads and "of data" in reads[0]
+    assert reads and "(data)" in reads[0]
 
 
 def test_a_configmap_value_edit_is_answered_but_a_new_key_is_not(tmp_path, answered):
@@ -525,3 +545,41 @@ def test_a_configmap_value_edit_is_answered_but_a_new_key_is_not(tmp_path, answe
     target.write_text(target.read_text().replace("log-level: debug", "log-level: debug\n  LOG_LEVEL: info"))
     assert _check(tree, cache) == _check(tree, None)
     assert len(answered) == 1  # a key that a pod may read changes the facts
+
+
+def test_the_watch_sees_a_rule_that_reads_annotations(monkeypatch, tmp_path):
+    from k8slint.checks import service_target_port
+
+    real = service_target_port.check_index
+
+    def reading(index, ctx):
+        for obj, _, _ in index.checked_templates():
+            "prometheus.io/port" in (obj.metadata.get("annotations") or {})
+        return real(index, ctx)
+
+    monkeypatch.setattr(service_target_port, "check_index", reading)
+    manifest = tmp_path / "web.yaml"
+    manifest.write_text((FIXTURES / "KL303-service-target-port" / "pass.yaml").read_text().replace(
+        "metadata:\n  name: web\n", "metadata:\n  name: web\n  annotations: {prometheus.io/port: '8080'}\n", 1))
+    reads = _index_rules_read(monkeypatch, manifest)
+    assert reads and "in (annotations)" in reads[0]
+
+
+def test_an_annotation_edit_is_answered_except_a_claims_class(tmp_path, answered):
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    web = tree / "web.yaml"
+    web.write_text((FIXTURES / "KL303-service-target-port" / "fail.yaml").read_text().replace(
+        "    metadata:\n      labels:", "    metadata:\n      annotations: {checksum/config: abc}\n      labels:", 1))
+    claims = tree / "claims.yaml"
+    shutil.copyfile(FIXTURES / "KL402-pvc-pv-mismatch" / "fail.yaml", claims)
+    cache = tmp_path / "cache"
+    _check(tree, cache)
+    assert "checksum/config: abc" in web.read_text()
+    web.write_text(web.read_text().replace("checksum/config: abc", "checksum/config: def"))
+    assert _check(tree, cache) == _check(tree, None)
+    assert len(answered) == 1
+    claims.write_text(claims.read_text().replace("metadata:\n", "metadata:\n  annotations:\n    "
+                                                 "volume.beta.kubernetes.io/storage-class: slow\n", 1))
+    assert _check(tree, cache) == _check(tree, None)
+    assert len(answered) == 1  # a claim's or volume's annotations are facts (its storage class, KL402)
