@@ -55,8 +55,6 @@ KEYS_ONLY_FIELDS = {"ConfigMap": ("data", "binaryData"), "Secret": ("data", "str
 # Annotations are read by index rules only on these kinds (a claim's or volume's storage class
 # annotation, KL402); everywhere else, and on pod templates, they are not facts.
 ANNOTATIONS_READ_ON = frozenset(("PersistentVolumeClaim", "PersistentVolume"))
-# Above this much changed input, a full run (parallel, for large inputs) is the better answer.
-MAX_CHANGED_BYTES = 2 * 1024 * 1024
 
 
 def facts_digest(result: Any) -> bytes:
@@ -128,13 +126,9 @@ def _without(data: Any, path: tuple, key: str) -> Any:
     return copy
 
 
-def is_crd(obj: Any) -> bool:
+def has_crds(result: Any) -> bool:
     from k8slint.run import is_crd
 
-    return is_crd(obj)
-
-
-def has_crds(result: Any) -> bool:
     return any(is_crd(o) for o in result.objects)
 
 
@@ -179,7 +173,10 @@ def changed_files(
     key_of: Callable[[Any, bytes], str],
 ) -> Optional[list[tuple[Any, FileFacts, bytes, str]]]:
     """(source, its snapshot entry, bytes, new key) of each file whose key changed; None when the
-    files are not the snapshot's or too many bytes changed. The bytes read are kept in ``raws``."""
+    files are not the snapshot's or too many bytes changed (as many as a full run checks in
+    parallel). The bytes read are kept in ``raws``."""
+    from k8slint.run import PARALLEL_BYTES
+
     if len(snapshot) != len(sources):
         return None
     changed = []
@@ -196,7 +193,7 @@ def changed_files(
         key = key_of(source, raw)
         if key != entry.key:
             size += len(raw)
-            if size > MAX_CHANGED_BYTES:
+            if size > PARALLEL_BYTES:
                 return None
             changed.append((source, entry, raw, key))
     return changed
@@ -244,7 +241,7 @@ def answer(
     when it cannot be answered so (then a full run follows; the bytes read are left in ``raws``
     and the changed files' results in the cache, so it reads and checks nothing twice)."""
     from k8slint.cache import _text, check_and_store, source_key
-    from k8slint.run import _read
+    from k8slint.run import _read, is_crd
 
     snapshot = load(cache, key)
     if snapshot is None:

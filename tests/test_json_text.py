@@ -93,7 +93,7 @@ class _Odd:
 
 
 class _Text(str):
-    pass
+    """A str subclass: json writes it from its characters, so must the report."""
 
 
 class _Number(IntEnum):

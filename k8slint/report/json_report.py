@@ -4,7 +4,7 @@ Fields may be added; existing fields never change meaning.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Optional
 
 from k8slint import __version__
 from k8slint.report import ReportOptions, json_text
@@ -89,29 +89,38 @@ def _findings(findings: list, out: list[str]) -> None:
 
 
 def _finding(finding: Any, encoded: _Encoded) -> str:
-    """The text of a finding, an item of the list under "findings": its keys 6 spaces deep,
-    those of its "object" and "fix" 8. An f-string when it has the usual keys and types (a
-    third faster than a % format: the literal text is joined, not parsed each time).
+    """The text of a finding, an item of the list under "findings"."""
+    try:
+        text = _usual_finding(finding, encoded)
+    except TypeError:  # a value of another type (a list, a number where a string is due...)
+        text = None
+    return text if text is not None else _nested(finding, "\n    ")
+
+
+def _usual_finding(finding: Any, encoded: _Encoded) -> Optional[str]:
+    """The text of a finding with the usual keys and types, with one f-string (a third faster
+    than a % format: the literal text is joined, not parsed each time): its keys 6 spaces deep,
+    those of its "object" and "fix" 8. None for another shape.
 
     ``encoded`` raises TypeError for a value that is neither a str nor None; an f-string would
     write a bool or a float differently from json, so the four ints must be exact ints."""
-    if finding.__class__ is dict and tuple(finding) == _FINDING_KEYS:
-        (file, line, column, end_line, end_column, rule, name, severity, message, help, obj, path,
-         fix) = finding.values()
-        if line.__class__ is column.__class__ is end_line.__class__ is end_column.__class__ is int:
-            try:
-                fix = "null" if fix is None else _fix(fix, encoded)
-                if obj.__class__ is dict and tuple(obj) == _OBJECT_KEYS:
-                    api_version, kind, namespace, obj_name = obj.values()
-                    obj = f"""{{
+    if finding.__class__ is not dict or tuple(finding) != _FINDING_KEYS:
+        return None
+    file, line, column, end_line, end_column, rule, name, severity, message, help, obj, path, fix = finding.values()
+    if not line.__class__ is column.__class__ is end_line.__class__ is end_column.__class__ is int:
+        return None
+    fix = "null" if fix is None else _fix(fix, encoded)
+    if obj.__class__ is dict and tuple(obj) == _OBJECT_KEYS:
+        api_version, kind, namespace, obj_name = obj.values()
+        obj = f"""{{
         "apiVersion": {encoded[api_version]},
         "kind": {encoded[kind]},
         "namespace": {encoded[namespace]},
         "name": {encoded[obj_name]}
       }}"""
-                else:
-                    obj = "null" if obj is None else _nested(obj, "\n      ")
-                return f"""{{
+    else:
+        obj = "null" if obj is None else _nested(obj, "\n      ")
+    return f"""{{
       "file": {encoded[file]},
       "line": {line},
       "column": {column},
@@ -126,9 +135,6 @@ def _finding(finding: Any, encoded: _Encoded) -> str:
       "path": {encoded[path]},
       "fix": {fix}
     }}"""
-            except TypeError:  # a value of another type (a list, a number where a string is due...)
-                pass
-    return _nested(finding, "\n    ")
 
 
 def _fix(fix: Any, encoded: _Encoded) -> str:
