@@ -51,12 +51,36 @@ def label_selector_matches(selector: Any, labels: dict[str, str]) -> bool:
 
 def service_selector(service: Any) -> Optional[dict[str, str]]:
     """The pod labels a Service selects (its string pairs), or None when it selects no pods
-    itself: no or an empty selector, or type ExternalName."""
+    itself: no or an empty selector, or type ExternalName. Usually the Service's own mapping
+    (every pair is a string pair): not to be changed."""
     spec = _as_dict(service.data.get("spec"))
     selector = spec.get("selector")
     if not isinstance(selector, dict) or not selector or spec.get("type") == "ExternalName":
         return None
-    return {k: v for k, v in selector.items() if isinstance(k, str) and isinstance(v, str)}
+    for k, v in selector.items():
+        if not (isinstance(k, str) and isinstance(v, str)):  # a schema error: those pairs are left out
+            return {k: v for k, v in selector.items() if isinstance(k, str) and isinstance(v, str)}
+    return selector  # not copied: asked for every Service of a run
+
+
+def selecting_services(index: Any) -> list[tuple[Any, Optional[str], dict[str, str], tuple]]:
+    """(Service, namespace, selector, key) for every checked Service that selects pods itself
+    (see service_selector), except those beside documents that could not be read (the pods may
+    be there: see Index.may_miss). ``key`` (namespace, selector pairs in written order) is the
+    same for copies of a Service, which select the same pods. Found once a run: KL301 and
+    KL303 both walk them."""
+    def find() -> list[tuple[Any, Optional[str], dict[str, str], tuple]]:
+        out = []
+        for service in index.checked("Service"):
+            if index.may_miss(service):
+                continue
+            wanted = service_selector(service)
+            if wanted is not None:
+                namespace = index.namespace(service)
+                out.append((service, namespace, wanted, (namespace, tuple(wanted.items()))))
+        return out
+
+    return index.memo("selecting services", find)
 
 
 def is_empty_selector(selector: Any) -> bool:

@@ -5,7 +5,7 @@ from typing import Any, Iterator
 
 from k8slint.findings import Severity
 from k8slint.rule import Report, Rule
-from k8slint.selectors import describe_map, selector_help, service_selector
+from k8slint.selectors import describe_map, selecting_services, selector_help
 
 RULE = Rule(
     "KL301", "service-selector-mismatch", Severity.ERROR, "selectors",
@@ -23,14 +23,11 @@ KINDS = ("Service",)
 
 
 def check_index(index: Any, ctx: Any) -> Iterator[Report]:
-    for service in index.checked("Service"):
-        if index.may_miss(service):
-            continue  # the pods may be in a document beside it that could not be read
-        wanted = service_selector(service)
-        if wanted is None:
-            continue
-        namespace = index.namespace(service)
-        if index.select(namespace, wanted):
+    selects: dict[tuple, bool] = {}  # key → whether it selects a pod: copies of a Service ask alike
+    for service, namespace, wanted, key in selecting_services(index):
+        if key not in selects:
+            selects[key] = bool(index.select(namespace, wanted))
+        if selects[key]:
             continue
         templates = index.sharing_keys(namespace, wanted) or index.templates(namespace)
         message = (

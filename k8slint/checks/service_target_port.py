@@ -6,9 +6,9 @@ from typing import Any, Iterator, Optional
 from k8slint.findings import Severity
 from k8slint.named_tuple import NamedTuple
 from k8slint.rule import Report, Rule
-from k8slint.selectors import service_selector
+from k8slint.selectors import selecting_services
 from k8slint.suggest import closest
-from k8slint.workloads import as_dict, as_list, containers
+from k8slint.workloads import as_dict, as_list
 
 RULE = Rule(
     "KL303", "service-target-port", Severity.WARNING, "selectors",
@@ -41,20 +41,33 @@ class Declared(NamedTuple):
         return f"{text} ({self.name})" if self.name else text
 
 
+class Ports(NamedTuple):
+    """The ports that the pods of one selector declare, with the lookups a targetPort is
+    checked by. Declared items are made for findings only."""
+
+    first: dict[tuple, tuple[str, Any]]  # (number, name, protocol) → (container, template) first declaring it
+    numbers: frozenset[tuple[int, str]]  # (number, protocol) of each numbered port
+    names: dict[str, set[str]]  # port name → the protocols it is declared with
+
+    def declared(self) -> list[Declared]:
+        return [
+            Declared(number, name, protocol, container, template.describe())
+            for (number, name, protocol), (container, template) in self.first.items()
+        ]
+
+
 def check_index(index: Any, ctx: Any) -> Iterator[Report]:
-    for service in index.checked("Service"):
-        if index.may_miss(service):
-            continue  # other pods it selects may be in a document that could not be read
-        wanted = service_selector(service)
-        if wanted is None:
-            continue
-        namespace = index.namespace(service)
-        selected = index.select(namespace, wanted)
-        if not selected:
+    # (namespace, selector pairs) → the ports its pods declare: many Services (copies, one per
+    # environment) select the same pods.
+    by_selector: dict[tuple, Optional[Ports]] = {}
+    by_template: dict[int, list[tuple[tuple, str]]] = {}  # id(object) → its ports (see _template_ports)
+    for service, namespace, wanted, key in selecting_services(index):
+        if key in by_selector:
+            ports = by_selector[key]
+        else:
+            ports = by_selector[key] = _selected_ports(index, namespace, wanted, by_template)
+        if ports is None:
             continue  # KL301 reports a Service that selects nothing
-        key = ("KL303 declared", namespace, tuple(sorted(wanted.items())))
-        declared = index.memo(key, lambda: _declared_ports(index, selected))
-        who = f"Service {namespace}/{service.name}"
         for i, port in enumerate(as_list(as_dict(service.data.get("spec")).get("ports"))):
             port = as_dict(port)
             number = port.get("port")
@@ -63,42 +76,51 @@ def check_index(index: Any, ctx: Any) -> Iterator[Report]:
             protocol = port.get("protocol", "TCP")
             if not isinstance(protocol, str):
                 continue
-            if "targetPort" in port:
-                target, at = port["targetPort"], ("spec", "ports", i, "targetPort")
-            else:
-                target, at = number, ("spec", "ports", i, "port")
-            label = _port_label(port, number)
-            if "targetPort" not in port:
-                label += " has no targetPort, so it"
+            target = port["targetPort"] if "targetPort" in port else number
+            # The common case, a declared port, is a lookup: messages are made for findings only.
             if _is_int(target):
-                yield from _check_number(service, who, label, target, protocol, port, declared, at)
-            elif isinstance(target, str) and target and not target.isdigit():
-                yield from _check_name(service, who, label, target, protocol, declared, at)
+                if not ports.numbers or (target, protocol) in ports.numbers:
+                    continue  # no numbered port at all: the ports list is documentation left out
+            elif not isinstance(target, str) or not target or target.isdigit():
+                continue
+            elif protocol in ports.names.get(target, ()):
+                continue
+            yield _report(service, namespace, i, port, number, target, protocol, ports.declared())
 
 
-def _check_number(
+def _report(
+    service: Any, namespace: Any, i: int, port: dict[str, Any], number: int, target: Any, protocol: str,
+    declared: list[Declared],
+) -> Report:
+    who = f"Service {namespace}/{service.name}"
+    label = _port_label(port, number)
+    if "targetPort" in port:
+        at: tuple = ("spec", "ports", i, "targetPort")
+    else:
+        at = ("spec", "ports", i, "port")
+        label += " has no targetPort, so it"
+    if _is_int(target):
+        return _number_report(service, who, label, target, protocol, port, declared, at)
+    return _name_report(service, who, label, target, protocol, declared, at)
+
+
+def _number_report(
     service: Any, who: str, label: str, target: int, protocol: str, port: dict[str, Any],
     declared: list[Declared], at: tuple,
-) -> Iterator[Report]:
+) -> Report:
     numbered = [d for d in declared if d.number is not None]
-    if not numbered:
-        return  # nothing declared: the ports list is documentation that was left out
-    if any(d.number == target and d.protocol == protocol for d in numbered):
-        return
     same_protocol = [d for d in numbered if d.protocol == protocol]
     message = (
         f"{who} {label} targets {_number(target, protocol)}, but the containers it selects declare only "
         f"{_listing(numbered)}"
     )
-    yield Report(at, message, _number_help(target, protocol, port, same_protocol), obj=service)
+    return Report(at, message, _number_help(target, protocol, port, same_protocol), obj=service)
 
 
-def _check_name(
+def _name_report(
     service: Any, who: str, label: str, target: str, protocol: str, declared: list[Declared], at: tuple,
-) -> Iterator[Report]:
+) -> Report:
     named = [d for d in declared if d.name == target]
-    if any(d.protocol == protocol for d in named):
-        return
     if named:
         d = named[0]
         message = (
@@ -109,8 +131,7 @@ def _check_name(
             f"make the protocols equal: set protocol: {d.protocol} on the Service port, or {protocol} on the "
             "container port"
         )
-        yield Report(at, message, help, severity=Severity.ERROR, obj=service)
-        return
+        return Report(at, message, help, severity=Severity.ERROR, obj=service)
     if not declared:
         shown = "no port at all"
     elif not any(d.name for d in declared):
@@ -119,48 +140,57 @@ def _check_name(
         shown = f"only {_listing(declared)}"
     message = f"{who} {label} targets port \"{target}\", but the containers it selects declare {shown}"
     help = _name_help(target, protocol, declared)
-    yield Report(at, message, help, severity=Severity.ERROR, obj=service)
+    return Report(at, message, help, severity=Severity.ERROR, obj=service)
 
 
-def _declared_ports(index: Any, templates: list[Any]) -> list[Declared]:
-    out: list[Declared] = []
-    seen: set[tuple] = set()
-    for template in templates:
-        # Many Services select the same templates: compute each template's ports once a run.
-        for d in index.memo(("KL303 ports", id(template.obj)), lambda: _template_ports(template)):
-            if (d.number, d.name, d.protocol) not in seen:
-                seen.add((d.number, d.name, d.protocol))
-                out.append(d)
-    return out
+def _selected_ports(
+    index: Any, namespace: Any, wanted: dict[str, str], by_template: dict[int, list[tuple[tuple, str]]],
+) -> Optional[Ports]:
+    """The ports the pod templates that ``wanted`` selects declare; None when it selects none.
+    Templates are selected by several selectors: ``by_template`` keeps the ports of each."""
+    selected = index.select(namespace, wanted)
+    if not selected:
+        return None
+    first: dict[tuple, tuple[str, Any]] = {}
+    for template in selected:
+        found = by_template.get(id(template.obj))
+        if found is None:
+            found = by_template[id(template.obj)] = _template_ports(template)
+        for port, container in found:
+            if port not in first:
+                first[port] = (container, template)
+    names: dict[str, set[str]] = {}
+    for _, name, protocol in first:
+        if name is not None:
+            names.setdefault(name, set()).add(protocol)
+    numbers = frozenset((number, protocol) for number, _, protocol in first if number is not None)
+    return Ports(first, numbers, names)
 
 
-def _template_ports(template: Any) -> list[Declared]:
-    """The ports one pod template declares."""
-    out: list[Declared] = []
-    for path, container in containers(template.spec):
-            if not _serves(path[0], container):
+def _template_ports(template: Any) -> list[tuple[tuple, str]]:
+    """((number, name, protocol), container name) of the ports one pod template declares, on
+    the containers that endpoints may point at: regular containers and the sidecars among init
+    containers (restartPolicy: Always), never ephemeral containers. (Read field by field: it
+    runs for most pod templates of a run.)"""
+    out: list[tuple[tuple, str]] = []
+    for field in ("initContainers", "containers"):
+        for container in as_list(template.spec.get(field)):
+            if not isinstance(container, dict) or not isinstance(ports := container.get("ports"), list):
                 continue
-            cname = container.get("name") if isinstance(container.get("name"), str) else "<unnamed>"
-            for item in as_list(container.get("ports")):
-                item = as_dict(item)
-                number = item.get("containerPort")
-                name = item.get("name")
-                protocol = item.get("protocol", "TCP")
-                d = Declared(
-                    number if _is_int(number) else None, name if isinstance(name, str) else None,
-                    protocol if isinstance(protocol, str) else "TCP", cname, template.describe(),
-                )
-                if d.number is not None or d.name is not None:
-                    out.append(d)
+            if field == "initContainers" and container.get("restartPolicy") != "Always":
+                continue
+            cname = container.get("name")
+            cname = cname if isinstance(cname, str) else "<unnamed>"
+            for item in ports:
+                if not isinstance(item, dict):
+                    continue
+                number, name = item.get("containerPort"), item.get("name")
+                number = number if _is_int(number) else None
+                name = name if isinstance(name, str) else None
+                if number is not None or name is not None:
+                    protocol = item.get("protocol", "TCP")
+                    out.append(((number, name, protocol if isinstance(protocol, str) else "TCP"), cname))
     return out
-
-
-def _serves(field: str, container: dict[str, Any]) -> bool:
-    """Whether endpoints may point at the container's ports: regular containers and the
-    sidecars among init containers (restartPolicy: Always); ephemeral containers never do."""
-    if field == "containers":
-        return True
-    return field == "initContainers" and container.get("restartPolicy") == "Always"
 
 
 def _number_help(target: int, protocol: str, port: dict[str, Any], same_protocol: list[Declared]) -> str:
