@@ -5,8 +5,8 @@ is not a rule: the registry skips it.
 
 A pod refers to ConfigMaps and Secrets from env (valueFrom.configMapKeyRef/secretKeyRef),
 envFrom (configMapRef/secretRef), volumes (configMap, secret), projected volume sources
-(configMap, secret) and imagePullSecrets. ``object_uses`` lists them once per object with the
-path of each name and key, so that each rule only decides what is wrong.
+(configMap, secret) and imagePullSecrets. ``object_uses`` lists them once per pod template with
+the path of each name and key, so that each rule only decides what is wrong.
 """
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from k8slint.findings import Severity
 from k8slint.named_tuple import NamedTuple
 from k8slint.naming import dns1123_subdomain
 from k8slint.suggest import did_you_mean
-from k8slint.workloads import as_dict, as_list, containers
+from k8slint.workloads import CONTAINER_LISTS, PodTemplate, as_dict, as_list
 
 # A key of a ConfigMap or Secret (validation: IsConfigMapKey); others are placeholders or
 # errors reported elsewhere, and are not looked up.
@@ -58,65 +58,104 @@ def valid_key(key: Any) -> bool:
     return isinstance(key, str) and bool(re.match(_KEY, key))
 
 
-def object_uses(index: Any, obj: Any) -> list[Use]:
-    """Every ConfigMap and Secret reference of an object's pod template (memoised per run)."""
-    return index.memo(("object-uses", id(obj)), lambda: _uses(index, obj))
+def object_uses(index: Any, template: PodTemplate) -> list[Use]:
+    """Every ConfigMap and Secret reference of a pod template (memoised per run: KL701, KL702 and
+    KL703 ask for every pod; one dictionary of them costs less than a memo key each)."""
+    found = index.memo("object-uses", dict)  # id(template) → its uses
+    uses = found.get(id(template))
+    if uses is None:
+        uses = found[id(template)] = _uses(template)
+    return uses
 
 
-def _uses(index: Any, obj: Any) -> list[Use]:
-    template = index.template_of(obj)
-    if template is None:
-        return []
+# (field, kind) of the references an env var's valueFrom, an envFrom item and a projected
+# volume source hold.
+_KEY_REFS = (("configMapKeyRef", "ConfigMap"), ("secretKeyRef", "Secret"))
+_ENV_FROM_REFS = (("configMapRef", "ConfigMap"), ("secretRef", "Secret"))
+_PROJECTED = (("configMap", "ConfigMap"), ("secret", "Secret"))
+
+
+def _uses(template: PodTemplate) -> list[Use]:
+    # Most pods refer to nothing, and on thousands of pods each mapping read counts: the walk
+    # asks only for the fields that hold references, and builds the strings and paths that
+    # describe a use only for the few found.
     out: list[Use] = []
-    spec, base, who = template.spec, template.spec_path, template.describe()
-    for path, container in containers(spec, base):
-        cname = container.get("name")
-        subject = (f'container "{cname}"' if isinstance(cname, str) else f"{path[-2]}[{path[-1]}]") + f" of {who}"
-        for i, item in enumerate(as_list(container.get("env"))):
-            item = as_dict(item)
-            value_from = as_dict(item.get("valueFrom"))
+    spec = template.spec
+    for field in CONTAINER_LISTS:
+        items = spec.get(field)
+        if isinstance(items, list):
+            for i, container in enumerate(items):
+                if isinstance(container, dict) and (container.get("env") or container.get("envFrom")):
+                    _container_uses(template, container, (field, i), out)
+    volumes = spec.get("volumes")
+    if volumes:
+        _volume_uses(template, volumes, out)
+    pull_secrets = spec.get("imagePullSecrets")
+    if pull_secrets:
+        for i, ref in enumerate(as_list(pull_secrets)):
+            name = as_dict(ref).get("name")
+            if valid_name(name):
+                out.append(Use("Secret", name, template.spec_path + ("imagePullSecrets", i, "name"), False,
+                               template.describe(), "pulls its images with", (), "imagePullSecrets"))
+    return out
+
+
+def _container_uses(template: PodTemplate, container: dict[str, Any], at: tuple, out: list[Use]) -> None:
+    path = template.spec_path + at
+    subject = ""  # 'container "app" of Deployment default/web', once a reference is found
+    for i, item in enumerate(as_list(container.get("env"))):
+        value_from = item.get("valueFrom") if isinstance(item, dict) else None
+        if not isinstance(value_from, dict):
+            continue
+        for field, kind in _KEY_REFS:
+            ref = value_from.get(field)
+            if not isinstance(ref, dict) or not valid_name(ref.get("name")):
+                continue
+            subject = subject or _subject("container", container, at, template)
             var = f'env var "{item["name"]}"' if isinstance(item.get("name"), str) else f"env[{i}]"
-            for field, kind in (("configMapKeyRef", "ConfigMap"), ("secretKeyRef", "Secret")):
-                ref = value_from.get(field)
-                if not isinstance(ref, dict) or not valid_name(ref.get("name")):
-                    continue
-                at = path + ("env", i, "valueFrom", field)
-                key = ref.get("key")
-                keys = ((key, at + ("key",)),) if valid_key(key) else ()
-                out.append(Use(kind, ref["name"], at + ("name",), ref.get("optional") is True, subject,
-                               f"reads {var} from", keys, "env"))
-        for i, item in enumerate(as_list(container.get("envFrom"))):
+            where = path + ("env", i, "valueFrom", field)
+            key = ref.get("key")
+            keys = ((key, where + ("key",)),) if valid_key(key) else ()
+            out.append(Use(kind, ref["name"], where + ("name",), ref.get("optional") is True, subject,
+                           f"reads {var} from", keys, "env"))
+    for i, item in enumerate(as_list(container.get("envFrom"))):
+        if not isinstance(item, dict):
+            continue
+        for field, kind in _ENV_FROM_REFS:
+            ref = item.get(field)
+            if not isinstance(ref, dict) or not valid_name(ref.get("name")):
+                continue
+            subject = subject or _subject("container", container, at, template)
+            out.append(Use(kind, ref["name"], path + ("envFrom", i, field, "name"), ref.get("optional") is True,
+                           subject, "imports env vars from", (), "envFrom"))
+
+
+def _volume_uses(template: PodTemplate, volumes: Any, out: list[Use]) -> None:
+    for i, volume in enumerate(as_list(volumes)):
+        if not isinstance(volume, dict):
+            continue
+        config_map, secret, projected = volume.get("configMap"), volume.get("secret"), volume.get("projected")
+        if config_map is None and secret is None and projected is None:
+            continue  # most volumes: an emptyDir, a claim, a host path
+        at = template.spec_path + ("volumes", i)
+        subject = _subject("volume", volume, at[-2:], template)
+        if isinstance(config_map, dict) and valid_name(config_map.get("name")):
+            out.append(_volume_use("ConfigMap", config_map, "name", at + ("configMap",), subject, "mounts"))
+        if isinstance(secret, dict) and valid_name(secret.get("secretName")):
+            out.append(_volume_use("Secret", secret, "secretName", at + ("secret",), subject, "mounts"))
+        for j, item in enumerate(as_list(as_dict(projected).get("sources"))):
             item = as_dict(item)
-            for field, kind in (("configMapRef", "ConfigMap"), ("secretRef", "Secret")):
-                ref = item.get(field)
-                if not isinstance(ref, dict) or not valid_name(ref.get("name")):
-                    continue
-                at = path + ("envFrom", i, field)
-                out.append(Use(kind, ref["name"], at + ("name",), ref.get("optional") is True, subject,
-                               "imports env vars from", (), "envFrom"))
-    for i, volume in enumerate(as_list(spec.get("volumes"))):
-        volume = as_dict(volume)
-        vname = volume.get("name")
-        subject = (f'volume "{vname}"' if isinstance(vname, str) else f"volumes[{i}]") + f" of {who}"
-        at = base + ("volumes", i)
-        for field, kind, name_field in (("configMap", "ConfigMap", "name"), ("secret", "Secret", "secretName")):
-            source = volume.get(field)
-            if isinstance(source, dict) and valid_name(source.get(name_field)):
-                out.append(_volume_use(kind, source, name_field, at + (field,), subject, "mounts"))
-        projected = as_dict(volume.get("projected"))
-        for j, item in enumerate(as_list(projected.get("sources"))):
-            item = as_dict(item)
-            for field, kind in (("configMap", "ConfigMap"), ("secret", "Secret")):
+            for field, kind in _PROJECTED:
                 source = item.get(field)
                 if isinstance(source, dict) and valid_name(source.get("name")):
                     where = at + ("projected", "sources", j, field)
                     out.append(_volume_use(kind, source, "name", where, subject, "projects"))
-    for i, ref in enumerate(as_list(spec.get("imagePullSecrets"))):
-        name = as_dict(ref).get("name")
-        if valid_name(name):
-            out.append(Use("Secret", name, base + ("imagePullSecrets", i, "name"), False, who,
-                           "pulls its images with", (), "imagePullSecrets"))
-    return out
+
+
+def _subject(what: str, item: dict[str, Any], at: tuple, template: PodTemplate) -> str:
+    """'container "app" of Deployment default/web', or 'volumes[2] of ...' when it has no name."""
+    name = item.get("name")
+    return (f'{what} "{name}"' if isinstance(name, str) else f"{at[-2]}[{at[-1]}]") + f" of {template.describe()}"
 
 
 def _volume_use(kind: str, source: dict[str, Any], name_field: str, at: tuple, subject: str, verb: str) -> Use:
@@ -150,7 +189,19 @@ def missing_help(
     extra: tuple[str, ...] = (), otherwise: str = "",
 ) -> str:
     """Did-you-mean among the objects of that kind in the namespace (and ``extra`` names), else
-    where an object of that name is, else how to tell k8slint where it is defined."""
+    where an object of that name is, else how to tell k8slint where it is defined. (Memoised per
+    run: copies of a workload miss the same object, and each did-you-mean compares many names.)"""
+    complete = getattr(ctx, "assume_complete", False)
+    return index.memo(
+        ("missing-help", kind, name, namespace, extra, otherwise, complete),
+        lambda: _missing_help(index, complete, kind, name, namespace, extra, otherwise),
+    )
+
+
+def _missing_help(
+    index: Any, complete: bool, kind: str, name: str, namespace: Optional[str], extra: tuple[str, ...],
+    otherwise: str,
+) -> str:
     hint = did_you_mean(name, [*index.names(kind, namespace), *extra])
     if hint is not None:
         return hint
@@ -166,7 +217,7 @@ def missing_help(
     define = f'define {kind} "{name}"{place}'
     if otherwise:
         define += f", {otherwise}"
-    if getattr(ctx, "assume_complete", False):
+    if complete:
         return define
     return f"if it is defined elsewhere, add that file or folder with --context; otherwise {define}"
 
@@ -247,13 +298,14 @@ def missing_object_reports(index: Any, ctx: Any, kind: str) -> Any:
     """Reports for the non-optional uses of ConfigMaps (or Secrets) not in the pod's namespace."""
     from k8slint.rule import Report
 
-    for obj, namespace, _ in index.checked_templates():  # only pods refer to them
-        uses = [u for u in object_uses(index, obj) if u.kind == kind and not u.optional]
-        if not uses:
-            continue
-        made = generated(index, obj) | (produced_secrets(index, namespace) if kind == "Secret" else frozenset())
-        for use in uses:
-            if (kind, use.name) in BUILT_IN or (kind, use.name) in made or index.get(kind, namespace, use.name):
+    for obj, namespace, template in index.checked_templates():  # only pods refer to them
+        made = None  # what generators and controllers make: asked once a use is not defined
+        for use in object_uses(index, template):
+            if use.kind != kind or use.optional or (kind, use.name) in BUILT_IN or index.get(kind, namespace, use.name):
+                continue
+            if made is None:
+                made = generated(index, obj) | (produced_secrets(index, namespace) if kind == "Secret" else frozenset())
+            if (kind, use.name) in made:
                 continue
             if index.may_miss(obj):
                 break  # it may be in a document beside it that could not be read

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import os
-from typing import Any, Iterator
+from typing import Any, Iterator, Optional
 
-from k8slint.checks._references import Keys, Use, defined_keys, generated, object_uses
+from k8slint.checks._references import Use, defined_keys, generated, object_uses
 from k8slint.findings import Severity
+from k8slint.named_tuple import NamedTuple
 from k8slint.rule import Report, Rule
 from k8slint.suggest import did_you_mean
 from k8slint.workloads import POD_KINDS
@@ -37,30 +38,54 @@ KINDS = POD_KINDS
 _LISTED = 6  # list the object's keys in the help when it has at most this many
 
 
+class _Defined(NamedTuple):
+    """What the ConfigMaps (or Secrets) of one name in a namespace define, together."""
+
+    known: list  # (object, its Keys) for each of them
+    env: frozenset  # keys an env var can read
+    volume: frozenset  # keys a volume can read (binaryData too)
+    binary: frozenset  # keys of binaryData
+
+
 def check_index(index: Any, ctx: Any) -> Iterator[Report]:
-    for obj, namespace, _ in index.checked_templates():  # only pods read keys
-        made = generated(index, obj)
-        for use in object_uses(index, obj):
-            if use.optional or not use.keys or (use.kind, use.name) in made:
-                continue  # a kustomize generator may add keys to it (behavior: merge)
-            defined = index.get(use.kind, namespace, use.name)
-            known = [(o, k) for o in defined for k in (defined_keys(o),) if k is not None]
-            if not known or len(known) < len(defined):
+    for obj, namespace, template in index.checked_templates():  # only pods read keys
+        made = None  # asked once a use reads keys of a defined object
+        for use in object_uses(index, template):
+            if use.optional or not use.keys:
+                continue
+            defined = _defined_by_name(index, use.kind, namespace, use.name)
+            if defined is None:
                 continue  # not defined (KL701/KL702), or its keys are not known
-            yield from _check_keys(obj, use, namespace, known)
+            if made is None:
+                made = generated(index, obj)
+            if (use.kind, use.name) in made:
+                continue  # a kustomize generator may add keys to it (behavior: merge)
+            yield from _check_keys(obj, use, namespace, defined)
 
 
-def _check_keys(obj: Any, use: Use, namespace: str, known: list[tuple[Any, Keys]]) -> Iterator[Report]:
-    env = use.source == "env"
-    readable = frozenset().union(*(k.env if env else k.env | k.binary for _, k in known))
+def _defined_by_name(index: Any, kind: str, namespace: Optional[str], name: str) -> Optional[_Defined]:
+    """The keys of the objects of that kind and name, or None when there is none or the keys of
+    one are not known. (Memoised per run: copies of a workload read the same objects.)"""
+    return index.memo(("defined-keys", kind, namespace, name), lambda: _defined(index.get(kind, namespace, name)))
+
+
+def _defined(objects: list[Any]) -> Optional[_Defined]:
+    known = [(o, k) for o in objects for k in (defined_keys(o),) if k is not None]
+    if not known or len(known) < len(objects):
+        return None
+    env = frozenset().union(*(k.env for _, k in known))
     binary = frozenset().union(*(k.binary for _, k in known))
-    target, _ = min(known, key=lambda item: _distance(obj, item[0]))
-    where = f"{use.kind} {namespace}/{use.name}"
-    effect = "the container will not start" if env else "the pod will not start"
+    return _Defined(known, env, env | binary, binary)
+
+
+def _check_keys(obj: Any, use: Use, namespace: str, defined: _Defined) -> Iterator[Report]:
+    env = use.source == "env"
+    readable = defined.env if env else defined.volume
     for key, path in use.keys:
         if key in readable:
             continue
-        if env and key in binary:
+        effect = "the container will not start" if env else "the pod will not start"
+        if env and key in defined.binary:
             yield Report(
                 path,
                 f'{use.describe()}, whose key "{key}" is in binaryData, which env vars cannot read: {effect}',
@@ -68,9 +93,12 @@ def _check_keys(obj: Any, use: Use, namespace: str, known: list[tuple[Any, Keys]
                 obj=obj,
             )
             continue
+        target, _ = min(defined.known, key=lambda item: _distance(obj, item[0]))
         yield Report(
             path, f'{use.describe()}, which has no key "{key}": {effect}',
-            _help(key, readable, where, "" if target.file == obj.file else f" (in {target.file})"), obj=obj,
+            _help(key, readable, f"{use.kind} {namespace}/{use.name}",
+                  "" if target.file == obj.file else f" (in {target.file})"),
+            obj=obj,
         )
 
 
