@@ -42,8 +42,15 @@ MOVED = {
 
 
 def check_index(index: Any, ctx: Any) -> Iterator[Report]:
+    # Copies share kind, namespace, name and folder: only the few objects that share them with
+    # another one (the index has them grouped by kind, namespace and name) are looked at further.
+    shared = {id(obj) for same in index.keys().values() if len(same) > 1 for obj in _same_folder(same, index)}
+    if not shared:
+        return
     groups: dict[tuple, list[Any]] = defaultdict(list)
     for obj in index.objects:
+        if id(obj) not in shared:
+            continue
         key = _key(obj, index)
         if key is not None:
             groups[key].append(obj)
@@ -66,6 +73,14 @@ def check_index(index: Any, ctx: Any) -> Iterator[Report]:
                 ("metadata", "name"), message, _help(obj, others, namespace, same_file), obj=obj,
                 severity=None if same_file else Severity.WARNING,
             )
+
+
+def _same_folder(objects: list[Any], index: Any) -> list[Any]:
+    """The objects that are in the folder of another one."""
+    by_folder: dict[str, list[Any]] = defaultdict(list)
+    for obj in objects:
+        by_folder[index.folder(obj)].append(obj)
+    return [obj for same in by_folder.values() if len(same) > 1 for obj in same]
 
 
 def _key(obj: Any, index: Any) -> Optional[tuple]:
