@@ -5,13 +5,13 @@ is not a rule: the registry skips it.
 
 A pod refers to ConfigMaps and Secrets from env (valueFrom.configMapKeyRef/secretKeyRef),
 envFrom (configMapRef/secretRef), volumes (configMap, secret), projected volume sources
-(configMap, secret) and imagePullSecrets. ``object_uses`` lists them once per pod template with
+(configMap, secret) and imagePullSecrets. ``checked_uses`` lists them once per pod template with
 the path of each name and key, so that each rule only decides what is wrong.
 """
 from __future__ import annotations
 
 import re
-from typing import Any, Optional
+from typing import Any, Iterator, Optional
 
 from k8slint.findings import Severity
 from k8slint.named_tuple import NamedTuple
@@ -58,14 +58,17 @@ def valid_key(key: Any) -> bool:
     return isinstance(key, str) and bool(re.match(_KEY, key))
 
 
-def object_uses(index: Any, template: PodTemplate) -> list[Use]:
-    """Every ConfigMap and Secret reference of a pod template (memoised per run: KL701, KL702 and
-    KL703 ask for every pod; one dictionary of them costs less than a memo key each)."""
-    found = index.memo("object-uses", dict)  # id(template) → its uses
-    uses = found.get(id(template))
-    if uses is None:
-        uses = found[id(template)] = _uses(template)
-    return uses
+def checked_uses(index: Any) -> Iterator[tuple[Any, Optional[str], list[Use]]]:
+    """(object, namespace, uses) for every checked object whose pod template uses a ConfigMap or
+    Secret. The uses of each template are found once a run (KL701, KL702 and KL703 ask), kept in
+    one dictionary rather than a memo key each: the three rules pass thousands of pods."""
+    found = index.memo("object-uses", dict)  # id(pod template) → its uses
+    for obj, namespace, template in index.checked_templates():
+        uses = found.get(id(template))
+        if uses is None:
+            uses = found[id(template)] = _uses(template)
+        if uses:
+            yield obj, namespace, uses
 
 
 # (field, kind) of the references an env var's valueFrom, an envFrom item and a projected
@@ -298,9 +301,9 @@ def missing_object_reports(index: Any, ctx: Any, kind: str) -> Any:
     """Reports for the non-optional uses of ConfigMaps (or Secrets) not in the pod's namespace."""
     from k8slint.rule import Report
 
-    for obj, namespace, template in index.checked_templates():  # only pods refer to them
+    for obj, namespace, uses in checked_uses(index):
         made = None  # what generators and controllers make: asked once a use is not defined
-        for use in object_uses(index, template):
+        for use in uses:
             if use.kind != kind or use.optional or (kind, use.name) in BUILT_IN or index.get(kind, namespace, use.name):
                 continue
             if made is None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 from typing import Any, Iterator, Optional
 
-from k8slint.checks._references import Use, defined_keys, generated, object_uses
+from k8slint.checks._references import Use, checked_uses, defined_keys, generated
 from k8slint.findings import Severity
 from k8slint.named_tuple import NamedTuple
 from k8slint.rule import Report, Rule
@@ -48,9 +48,9 @@ class _Defined(NamedTuple):
 
 
 def check_index(index: Any, ctx: Any) -> Iterator[Report]:
-    for obj, namespace, template in index.checked_templates():  # only pods read keys
+    for obj, namespace, uses in checked_uses(index):
         made = None  # asked once a use reads keys of a defined object
-        for use in object_uses(index, template):
+        for use in uses:
             if use.optional or not use.keys:
                 continue
             defined = _defined_by_name(index, use.kind, namespace, use.name)
