@@ -115,26 +115,38 @@ def _address(token: str) -> Optional[Address]:
 
 def check_index(index: Any, ctx: Any) -> Iterator[Report]:
     with_services = index.memo("service-address-namespaces", lambda: _namespaces_with_services(index))
+    parsed: dict[str, list[Address]] = {}  # value → its addresses: copies of a workload repeat values
     for obj, namespace, template in index.checked_templates():
-        for path, container in containers(template.spec, template.spec_path):
-            cname = container.get("name")
-            where = f'container "{cname}"' if isinstance(cname, str) else f"{path[-2]}[{path[-1]}]"
-            for i, item in enumerate(as_list(container.get("env"))):
-                item = as_dict(item)
-                value = item.get("value")
+        for path, container in containers(template.spec):
+            env = container.get("env")
+            if not isinstance(env, list):
+                continue
+            for i, item in enumerate(env):
+                value = item.get("value") if isinstance(item, dict) else None
                 if not isinstance(value, str) or "." not in value and ":" not in value:
                     continue
-                var = f'env var "{item["name"]}"' if isinstance(item.get("name"), str) else f"env[{i}]"
-                subject = f"{var} of {where} of {template.describe()}"
+                found = parsed.get(value)
+                if found is None:
+                    found = parsed[value] = addresses(value)
                 seen: set[tuple] = set()
-                for address in addresses(value):
+                for address in found:
                     ns = address.namespace or namespace
                     if ns is None or (address.service, ns, address.port) in seen:
                         continue
                     seen.add((address.service, ns, address.port))
-                    report = _check(index, obj, subject, address, ns, with_services)
+                    report = _check(index, obj, address, ns, with_services)
                     if report is not None:
-                        yield Report(path + ("env", i, "value"), report[0], report[1], obj=obj)
+                        at = template.spec_path + path + ("env", i, "value")
+                        message = f"{_subject(template, path, container, i, item)} {report[0]}"
+                        yield Report(at, message, report[1], obj=obj)
+
+
+def _subject(template: Any, path: tuple, container: dict[str, Any], i: int, item: dict[str, Any]) -> str:
+    """'env var "DB" of container "web" of Deployment default/web'."""
+    cname = container.get("name")
+    where = f'container "{cname}"' if isinstance(cname, str) else f"{path[-2]}[{path[-1]}]"
+    var = f'env var "{item["name"]}"' if isinstance(item.get("name"), str) else f"env[{i}]"
+    return f"{var} of {where} of {template.describe()}"
 
 
 def _namespaces_with_services(index: Any) -> frozenset:
@@ -142,8 +154,9 @@ def _namespaces_with_services(index: Any) -> frozenset:
 
 
 def _check(
-    index: Any, obj: Any, subject: str, address: Address, namespace: str, with_services: frozenset,
+    index: Any, obj: Any, address: Address, namespace: str, with_services: frozenset,
 ) -> Optional[tuple[str, str]]:
+    """(message after the subject, help) when the address names no Service or a port it does not expose."""
     service = address.service
     if namespace not in with_services:
         return None  # nothing is known about that namespace's Services
@@ -157,14 +170,14 @@ def _check(
             if not near:
                 return None
             return (
-                f'{subject} addresses "{address.text}", but no Service {service} is in namespace {namespace}',
+                f'addresses "{address.text}", but no Service {service} is in namespace {namespace}',
                 f'did you mean {_with(address, near[0], None)}? (if "{service}" is a host outside the cluster, '
                 "ignore this)",
             )
         if index.may_miss(obj):
             return None
         return (
-            f"{subject} addresses Service {namespace}/{service}, which is not in the checked files "
+            f"addresses Service {namespace}/{service}, which is not in the checked files "
             f"(it may exist in the cluster)",
             _missing_help(index, address, namespace, names),
         )
@@ -179,7 +192,7 @@ def _check(
         return None
     how = "port" if address.explicit_port else "(implied) port"
     return (
-        f"{subject} addresses {how} {address.port} of Service {namespace}/{service}, which exposes {_exposes(ports)}",
+        f"addresses {how} {address.port} of Service {namespace}/{service}, which exposes {_exposes(ports)}",
         _port_help(address, ports, numbers),
     )
 
