@@ -34,33 +34,33 @@ SHARED_MODES = frozenset({"ReadWriteMany", "ReadOnlyMany"})
 
 
 def check_index(index: Any, ctx: Any) -> Iterator[Report]:
-    # (namespace, claim name) → the workloads that mount it, for the "several workloads" case.
-    # (namespace, claim name, folder) → the workloads that mount it (by identity, in order)
+    # (namespace, claim name, folder) → the workloads that mount it (by identity, in order), for
+    # the "several workloads" case; id(object) → (volume index, claim name) of its claim volumes.
     users: dict[tuple, dict[int, Any]] = defaultdict(dict)
-    mounts: list[tuple[Any, Any, str, tuple]] = []
-    for obj in index.objects:
-        if obj.kind == "PodTemplate":
-            continue  # a template runs nothing by itself
-        namespace = index.namespace(obj)
-        template = index.template_of(obj)
-        if template is None:
-            continue
-        templated = claim_template_names(obj)
-        for i, volume in enumerate(as_list(template.spec.get("volumes"))):
-            name = as_dict(volume).get("name")
-            if isinstance(name, str) and name in templated:
-                continue  # the StatefulSet gives each pod its own claim instead
-            claim = as_dict(as_dict(volume).get("persistentVolumeClaim")).get("claimName")
-            if not isinstance(claim, str) or not claim:
-                continue
-            users[(namespace, claim, index.folder(obj))].setdefault(id(obj), obj)
-            if obj.checked:
-                path = template.spec_path + ("volumes", i, "persistentVolumeClaim", "claimName")
-                mounts.append((obj, template, claim, path))
+    claims_of: dict[int, list[tuple[int, str]]] = {}
+    # Only objects with pod templates mount claims: the index has them by namespace, each
+    # namespace's in the order of the index (the order of the users of a claim).
+    for namespace in index.template_namespaces():
+        for template in index.templates(namespace):
+            obj = template.obj
+            if obj.kind == "PodTemplate":
+                continue  # a template runs nothing by itself
+            claims = _claims(obj, template)
+            if claims:
+                claims_of[id(obj)] = claims
+                folder = index.folder(obj)
+                for _, claim in claims:
+                    users[(namespace, claim, folder)].setdefault(id(obj), obj)
+    mounts = [
+        (obj, namespace, template, claim, template.spec_path + ("volumes", i, "persistentVolumeClaim", "claimName"))
+        for obj, namespace, template in index.checked_templates() for i, claim in claims_of.get(id(obj), ())
+    ]
 
-    for obj, template, claim, path in mounts:
-        namespace = index.namespace(obj)
-        modes = _single_node_modes(index, namespace, claim)
+    modes_of: dict[tuple, Optional[list[str]]] = {}  # (namespace, claim) → see _single_node_modes
+    for obj, namespace, template, claim, path in mounts:
+        if (namespace, claim) not in modes_of:
+            modes_of[(namespace, claim)] = _single_node_modes(index, namespace, claim)
+        modes = modes_of[(namespace, claim)]
         if modes is None or _pinned(template.spec):
             continue
         shown = f"PersistentVolumeClaim {claim} ({', '.join(modes)})"
@@ -90,6 +90,30 @@ def check_index(index: Any, ctx: Any) -> Iterator[Report]:
                     "workload cannot start on another node")
         help += "; use ReadWriteMany storage, give each workload its own claim, or pin them to one node"
         yield Report(path, message, help, obj=obj)
+
+
+def _claims(obj: Any, template: Any) -> list[tuple[int, str]]:
+    """(volume index, claim name) of the pod volumes that mount a claim. (Read field by field:
+    it runs for every pod template, and most volumes are not claims.)"""
+    volumes = template.spec.get("volumes")
+    if not isinstance(volumes, list):
+        return []
+    out = []
+    for i, volume in enumerate(volumes):
+        source = volume.get("persistentVolumeClaim") if isinstance(volume, dict) else None
+        claim = source.get("claimName") if isinstance(source, dict) else None
+        if isinstance(claim, str) and claim:
+            out.append((i, claim))
+    if out and obj.kind == "StatefulSet":
+        # Its volumeClaimTemplates give each pod its own claim instead of a volume of their name.
+        templated = claim_template_names(obj)
+        out = [(i, claim) for i, claim in out if not _named(volumes[i], templated)]
+    return out
+
+
+def _named(volume: dict[str, Any], names: set[str]) -> bool:
+    name = volume.get("name")
+    return isinstance(name, str) and name in names
 
 
 def _single_node_modes(index: Any, namespace: Optional[str], claim: str) -> Optional[list[str]]:
