@@ -7,7 +7,7 @@ from k8slint.checks._references import missing_severity, not_found
 from k8slint.findings import Severity
 from k8slint.rule import Report, Rule
 from k8slint.suggest import did_you_mean
-from k8slint.workloads import POD_KINDS, as_dict, as_list, claim_template_names
+from k8slint.workloads import POD_KINDS, claim_template_names
 
 RULE = Rule(
     "KL403", "pod-claim-missing", Severity.WARNING, "storage",
@@ -31,20 +31,23 @@ KINDS = POD_KINDS
 
 def check_index(index: Any, ctx: Any) -> Iterator[Report]:
     for obj, namespace, template in index.checked_templates():
-        volumes_path = template.spec_path + ("volumes",)
-        templated = claim_template_names(obj)
-        for i, volume in enumerate(as_list(template.spec.get("volumes"))):
-            name = as_dict(volume).get("name")
-            if isinstance(name, str) and name in templated:
-                continue  # the StatefulSet replaces it with the claim of each pod
-            claim = as_dict(as_dict(volume).get("persistentVolumeClaim")).get("claimName")
+        volumes = template.spec.get("volumes")
+        if not isinstance(volumes, list):
+            continue
+        for i, volume in enumerate(volumes):
+            # Read field by field: it runs for every pod template, and most volumes are not claims.
+            source = volume.get("persistentVolumeClaim") if isinstance(volume, dict) else None
+            claim = source.get("claimName") if isinstance(source, dict) else None
             if not isinstance(claim, str) or not claim or index.get("PersistentVolumeClaim", namespace, claim):
                 continue
+            name = volume.get("name")
+            if isinstance(name, str) and name in claim_template_names(obj):
+                continue  # the StatefulSet replaces it with the claim of each pod
             if index.may_miss(obj):
                 break  # the claim may be in a document beside it that could not be read
             message = f'{template.describe()} uses PersistentVolumeClaim "{claim}", {not_found(namespace, ctx)}'
             yield Report(
-                volumes_path + (i, "persistentVolumeClaim", "claimName"), message,
+                template.spec_path + ("volumes", i, "persistentVolumeClaim", "claimName"), message,
                 _suggest(index, claim, namespace, ctx), obj=obj, severity=missing_severity(ctx),
             )
 
