@@ -10,10 +10,10 @@ from k8slint.named_tuple import NamedTuple
 from k8slint.rule import Report, Rule
 from k8slint.selectors import (
     closest_match, describe_selector, is_empty_selector, label_selector_matches, mismatch_path, selector_help,
-    usable_selector,
+    string_pairs, usable_selector,
 )
 from k8slint.suggest import did_you_mean
-from k8slint.workloads import as_dict, as_list, containers, string_labels
+from k8slint.workloads import as_dict, as_list, containers
 
 RULE = Rule(
     "KL312", "servicemonitor-selects-nothing", Severity.WARNING, "selectors",
@@ -40,21 +40,32 @@ GROUPS = frozenset({"monitoring.coreos.com", "azmonitoring.coreos.com"})
 
 
 class Target(NamedTuple):
-    """A Service (or pod template) a monitor may select: its labels and port names."""
+    """A Service (or pod template) a monitor may select: its labels, and the spec that has its
+    port names (read when a monitor selects it: most are never asked)."""
 
     labels: dict[str, str]
-    ports: frozenset[str]
     namespace: Optional[str]
-    what: str  # 'Service default/web'
+    kind: str  # 'Service', or the kind of the pod template's object
+    name: Optional[str]
+    spec: dict[str, Any]  # the Service's spec, or the pod template's
     selects: dict[str, str] = {}  # a Service's spec.selector (the labels of its pods)
 
     def describe(self) -> str:
-        return self.what
+        """'Service default/web'."""
+        return f"{self.kind} {self.namespace}/{self.name or '<unnamed>'}"
+
+    def ports(self) -> frozenset[str]:
+        """The names of the Service's ports, or of the pod template's container ports."""
+        if self.kind == "Service":
+            items = as_list(self.spec.get("ports"))
+        else:
+            items = [p for _, container in containers(self.spec) for p in as_list(container.get("ports"))]
+        return frozenset(p["name"] for p in items if isinstance(p, dict) and isinstance(p.get("name"), str))
 
 
 # The Service every cluster has (the API server's), which manifests never define.
-API_SERVER = Target({"component": "apiserver", "provider": "kubernetes"}, frozenset({"https"}), "default",
-                    "Service default/kubernetes")
+API_SERVER = Target({"component": "apiserver", "provider": "kubernetes"}, "default", "Service", "kubernetes",
+                    {"ports": [{"name": "https"}]})
 
 
 class Kind(NamedTuple):
@@ -86,13 +97,13 @@ def check_index(index: Any, ctx: Any) -> Iterator[Report]:
         kind = KINDS[monitor.kind]
         namespace = index.namespace(monitor)
         namespaces = _namespaces(spec, namespace)
-        targets = _targets(index, monitor.kind, namespaces)
-        matched = [t for t in _matching(index, monitor.kind, selector, "labels") if _in(t, namespaces)]
+        everywhere = _matching(index, monitor.kind, selector, "labels")
+        matched = [t for t in everywhere if _in(t, namespaces)]
         who = f"{monitor.kind} {namespace}/{monitor.name or '<unnamed>'}"
         if not matched:
-            yield _selects_nothing(index, ctx, monitor, spec, selector, namespaces, targets, kind, who)
+            yield _selects_nothing(index, ctx, monitor, spec, selector, namespaces, everywhere, kind, who)
             continue
-        names = sorted(set().union(*(t.ports for t in matched)))
+        names = sorted(set().union(*(t.ports() for t in matched)))
         for i, endpoint in enumerate(as_list(spec.get(kind.endpoints))):
             port = as_dict(endpoint).get("port")
             if not isinstance(port, str) or not port or port in names:
@@ -156,14 +167,10 @@ def _services(index: Any) -> dict[Optional[str], list[Target]]:
     out: dict[Optional[str], list[Target]] = {}
     for service in index.of_kind("Service"):
         namespace = index.namespace(service)
-        ports = frozenset(
-            p["name"] for p in as_list(as_dict(service.data.get("spec")).get("ports"))
-            if isinstance(p, dict) and isinstance(p.get("name"), str)
-        )
-        labels = string_labels(service.metadata.get("labels"))
-        selects = string_labels(as_dict(service.data.get("spec")).get("selector"))
+        spec = as_dict(service.data.get("spec"))
+        labels = string_pairs(service.metadata.get("labels"))
         out.setdefault(namespace, []).append(
-            Target(labels, ports, namespace, f"Service {namespace}/{service.name or '<unnamed>'}", selects)
+            Target(labels, namespace, "Service", service.name, spec, string_pairs(spec.get("selector")))
         )
     if not index.get("Service", "default", "kubernetes"):
         out.setdefault("default", []).append(API_SERVER)
@@ -171,19 +178,14 @@ def _services(index: Any) -> dict[Optional[str], list[Target]]:
 
 
 def _pod_target(template: Any) -> Target:
-    ports = frozenset(
-        p["name"]
-        for _, container in containers(template.spec)
-        for p in as_list(container.get("ports"))
-        if isinstance(p, dict) and isinstance(p.get("name"), str)
-    )
-    return Target(template.labels, ports, template.namespace, template.describe())
+    return Target(template.labels, template.namespace, template.obj.kind, template.obj.name, template.spec)
 
 
 def _selects_nothing(
     index: Any, ctx: Any, monitor: Any, spec: dict[str, Any], selector: dict[str, Any],
-    namespaces: Optional[list[str]], targets: list[Target], kind: Kind, who: str,
+    namespaces: Optional[list[str]], everywhere: list[Target], kind: Kind, who: str,
 ) -> Report:
+    """``everywhere``: the targets of any namespace that the selector matches."""
     if namespaces is None:
         where = "any namespace"
     else:
@@ -202,13 +204,13 @@ def _selects_nothing(
         f"{who} selects {kind.targets} {describe_selector(selector)} in {where}, but none there has "
         "those labels"
     )
-    help, at, key = _help(index, ctx, monitor, spec, selector, namespaces, targets, kind, where)
+    help, at, key = _help(index, ctx, monitor, spec, selector, namespaces, everywhere, kind, where)
     return Report(at, message, help, key=key, obj=monitor)
 
 
 def _help(
     index: Any, ctx: Any, monitor: Any, spec: dict[str, Any], selector: dict[str, Any],
-    namespaces: Optional[list[str]], targets: list[Target], kind: Kind, where: str,
+    namespaces: Optional[list[str]], everywhere: list[Target], kind: Kind, where: str,
 ) -> tuple[str, tuple, bool]:
     """The help line for a selector that matches nothing, and where to point: at the label that
     the closest candidate lacks or has another value for, at matchNames when the namespace is
@@ -233,7 +235,7 @@ def _help(
                 f"ServiceMonitor matches a Service's own labels: add them to its metadata.labels{moved}"
             ), at, False
     if namespaces is not None:
-        elsewhere = [t for t in _matching(index, monitor.kind, selector, "labels") if t.namespace not in namespaces]
+        elsewhere = [t for t in everywhere if t.namespace not in namespaces]
         if elsewhere:
             other = elsewhere[0].namespace
             if as_list(as_dict(spec.get("namespaceSelector")).get("matchNames")):
@@ -246,7 +248,7 @@ def _help(
                 )
             return f"{elsewhere[0].describe()} has those labels: {fix}", at, False
     # The API server's Service is not a did-you-mean for a selector written for something else.
-    candidates = [t for t in targets if t is not API_SERVER]
+    candidates = [t for t in _targets(index, monitor.kind, namespaces) if t is not API_SERVER]
     if candidates:
         inside, key = mismatch_path(selector, closest_match(selector, candidates).labels)
         return selector_help(selector, candidates, where, kind.noun), at + inside, key
