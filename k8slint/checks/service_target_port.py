@@ -41,31 +41,58 @@ class Declared(NamedTuple):
         return f"{text} ({self.name})" if self.name else text
 
 
-class Ports(NamedTuple):
-    """The ports that the pods of one selector declare, with the lookups a targetPort is
-    checked by. Declared items are made for findings only."""
+class Ports:
+    """The ports that the pods of one selector declare, read pod template by pod template only
+    as far as a lookup needs: the first pods usually declare what a Service targets."""
 
-    first: dict[tuple, tuple[str, Any]]  # (number, name, protocol) → (container, template) first declaring it
-    numbers: frozenset[tuple[int, str]]  # (number, protocol) of each numbered port
-    names: dict[str, set[str]]  # port name → the protocols it is declared with
+    def __init__(self, templates: list[Any]):
+        self._unread = iter(templates)
+        self.first: dict[tuple, tuple[str, Any]] = {}  # (number, name, protocol) → (container, template)
+        self.numbers: set[tuple[int, str]] = set()  # (number, protocol) of the numbered ports
+        self.names: set[tuple[str, str]] = set()  # (name, protocol) of the named ports
+
+    def has(self, found: set[tuple], wanted: tuple) -> bool:
+        """Whether ``wanted`` is in ``found`` (numbers or names); all is read when it is not."""
+        while wanted not in found:
+            if not self._read_next():
+                return False
+        return True
 
     def declared(self) -> list[Declared]:
+        """Every port, in the order of the pod templates and their containers."""
+        while self._read_next():
+            pass
         return [
             Declared(number, name, protocol, container, template.describe())
             for (number, name, protocol), (container, template) in self.first.items()
         ]
+
+    def _read_next(self) -> bool:
+        """Reads the ports of the next pod template; False when all are read."""
+        template = next(self._unread, None)
+        if template is None:
+            return False
+        for port, container in _template_ports(template):
+            if port not in self.first:
+                self.first[port] = (container, template)
+                number, name, protocol = port
+                if number is not None:
+                    self.numbers.add((number, protocol))
+                if name is not None:
+                    self.names.add((name, protocol))
+        return True
 
 
 def check_index(index: Any, ctx: Any) -> Iterator[Report]:
     # (namespace, selector pairs) → the ports its pods declare: many Services (copies, one per
     # environment) select the same pods.
     by_selector: dict[tuple, Optional[Ports]] = {}
-    by_template: dict[int, list[tuple[tuple, str]]] = {}  # id(object) → its ports (see _template_ports)
     for service, namespace, wanted, key in selecting_services(index):
         if key in by_selector:
             ports = by_selector[key]
         else:
-            ports = by_selector[key] = _selected_ports(index, namespace, wanted, by_template)
+            selected = index.select(namespace, wanted)
+            ports = by_selector[key] = Ports(selected) if selected else None
         if ports is None:
             continue  # KL301 reports a Service that selects nothing
         for i, port in enumerate(as_list(as_dict(service.data.get("spec")).get("ports"))):
@@ -79,11 +106,11 @@ def check_index(index: Any, ctx: Any) -> Iterator[Report]:
             target = port["targetPort"] if "targetPort" in port else number
             # The common case, a declared port, is a lookup: messages are made for findings only.
             if _is_int(target):
-                if not ports.numbers or (target, protocol) in ports.numbers:
+                if ports.has(ports.numbers, (target, protocol)) or not ports.numbers:
                     continue  # no numbered port at all: the ports list is documentation left out
             elif not isinstance(target, str) or not target or target.isdigit():
                 continue
-            elif protocol in ports.names.get(target, ()):
+            elif ports.has(ports.names, (target, protocol)):
                 continue
             yield _report(service, namespace, i, port, number, target, protocol, ports.declared())
 
@@ -143,35 +170,10 @@ def _name_report(
     return Report(at, message, help, severity=Severity.ERROR, obj=service)
 
 
-def _selected_ports(
-    index: Any, namespace: Any, wanted: dict[str, str], by_template: dict[int, list[tuple[tuple, str]]],
-) -> Optional[Ports]:
-    """The ports the pod templates that ``wanted`` selects declare; None when it selects none.
-    Templates are selected by several selectors: ``by_template`` keeps the ports of each."""
-    selected = index.select(namespace, wanted)
-    if not selected:
-        return None
-    first: dict[tuple, tuple[str, Any]] = {}
-    for template in selected:
-        found = by_template.get(id(template.obj))
-        if found is None:
-            found = by_template[id(template.obj)] = _template_ports(template)
-        for port, container in found:
-            if port not in first:
-                first[port] = (container, template)
-    names: dict[str, set[str]] = {}
-    for _, name, protocol in first:
-        if name is not None:
-            names.setdefault(name, set()).add(protocol)
-    numbers = frozenset((number, protocol) for number, _, protocol in first if number is not None)
-    return Ports(first, numbers, names)
-
-
 def _template_ports(template: Any) -> list[tuple[tuple, str]]:
     """((number, name, protocol), container name) of the ports one pod template declares, on
     the containers that endpoints may point at: regular containers and the sidecars among init
-    containers (restartPolicy: Always), never ephemeral containers. (Read field by field: it
-    runs for most pod templates of a run.)"""
+    containers (restartPolicy: Always), never ephemeral containers."""
     out: list[tuple[tuple, str]] = []
     for field in ("initContainers", "containers"):
         for container in as_list(template.spec.get(field)):
