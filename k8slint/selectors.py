@@ -19,7 +19,10 @@ def _as_list(value: Any) -> list[Any]:
 
 
 def map_matches(selector: dict[str, Any], labels: dict[str, str]) -> bool:
-    return all(labels.get(k) == v for k, v in selector.items())
+    for k, v in selector.items():  # a loop, not all(): asked for many candidates of many selectors
+        if not labels.get(k) == v:
+            return False
+    return True
 
 
 def label_selector_matches(selector: Any, labels: dict[str, str]) -> bool:
