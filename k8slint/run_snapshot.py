@@ -17,17 +17,23 @@ and settings:
    what they reported before: their findings on the changed files are located again in the
    new text, custom resources of the changed files are validated again, the changed files'
    findings are folded and suppressed as a full run would, and every other file's final
-   findings are taken from the snapshot. Otherwise the run goes on as a full run, and leaves a
-   new snapshot.
+   findings are taken from the snapshot;
+4. otherwise (a label, a name, a port or a reference changed) the index rules run again over
+   every object, the unchanged files' objects taken from the cache (``rerun``); the files whose
+   index findings differ from the snapshot's are the ones a full run would report differently,
+   and only theirs and the changed files' final findings are made again as in 3. That spares a
+   full run's merging, folding, suppressing and snapshot-writing of every file.
+
+A changed file with a CustomResourceDefinition (then or now) or that cannot be read makes the
+run a full one, which leaves a new snapshot.
 
 What "everything index rules can read" means: the objects' data, identity and place in the
 file, with the container fields of ``IGNORED_CONTAINER_FIELDS``, the values (not the keys) of
 ``KEYS_ONLY_FIELDS`` (a ConfigMap's or Secret's data) and annotations (except on the kinds of
 ``ANNOTATIONS_READ_ON``) left out; the folders with
-unreadable documents; and the broken files. Two kinds of file are never answered around: one
-that holds (or held) a CustomResourceDefinition, since every custom resource is validated
-against it; and one with a finding of an index rule that declares READS_WHOLE_OBJECTS
-(KL501 says whether copies are identical). tests/test_run_snapshot.py checks that no other
+unreadable documents; and the broken files. A file with a finding of an index rule that declares
+READS_WHOLE_OBJECTS (KL501 says whether copies are identical) never keeps its facts: when it
+changes, the index rules run again. tests/test_run_snapshot.py checks that no other
 index rule reads or depends on the left-out fields, and that a warm run gives the report of a
 cold one after random edits, both those that keep the facts and those that change them.
 """
@@ -235,7 +241,7 @@ def relocated(entry: FileFacts, result: Any, locate: Callable[[list[Any], bool],
 
 def answer(
     key: str, checker: Any, settings: Any, sources: list[Any], raws: dict[int, bytes], options: Any, cache: Any,
-    progress: Optional[Callable[[int, int], None]] = None,
+    kustomizations: list[Any], progress: Optional[Callable[[int, int], None]] = None,
 ) -> Any:
     """The RunResult of this run from the snapshot under ``key`` and the changed files, or None
     when it cannot be answered so (then a full run follows; the bytes read are left in ``raws``
@@ -256,6 +262,7 @@ def answer(
     whole = frozenset(impl.rule.code for impl in checker.engine.index_rules if impl.whole)
     engine, checker.schema.engine = checker.schema.engine, "python"  # a few files: see run.RUST_VALIDATION_BYTES
     changed: list[Changed] = []
+    again = False  # some changed file's facts changed: the index rules run again (see rerun)
     try:
         for source, entry, raw, new_key in found:
             result = cache.load(new_key)
@@ -266,12 +273,19 @@ def answer(
                 result = check_and_store(checker, source, raw, new_key, options, cache)
             try:
                 if not same_facts(entry, result, whole):
-                    return None
+                    if result.outcome.input_error is not None or entry.crds or has_crds(result):
+                        return None
+                    again = True
             except Exception:  # a damaged block that the checksum did not tell: a full run
                 return None
             changed.append(Changed(source, entry, result, new_key))
     finally:
         checker.schema.engine = engine
+    index = None
+    if again:
+        index = rerun(checker, settings, sources, raws, snapshot, changed, cache, kustomizations)
+        if index is None:
+            return None
     crds: list[Any] = []
     if any(c.result.deferred for c in changed):  # custom resources are validated against every CRD
         for entry in snapshot:
@@ -280,7 +294,80 @@ def answer(
                 if held is None:
                     return None
                 crds.extend(o for o in held.objects if is_crd(o))
-    return _assemble(key, checker, settings, sources, raws, snapshot, changed, crds, cache, progress)
+    return _assemble(key, checker, settings, sources, raws, snapshot, changed, crds, cache, progress, index)
+
+
+def rerun(
+    checker: Any, settings: Any, sources: list[Any], raws: dict[int, bytes], snapshot: list[FileFacts],
+    changed: list[Changed], cache: Any, kustomizations: list[Any],
+) -> Optional[dict[str, tuple[list[Any], list[tuple]]]]:
+    """The index rules run again over every object, when a changed file's facts changed: the
+    unchanged files' objects come from their cache entries. Returns, for each file whose index
+    findings are not those of the snapshot (the changed files, and the files a change reaches,
+    e.g. the Services selecting a relabelled pod template), its findings and their snapshot
+    form; such an unchanged file is added to ``changed`` (with its cached result), so that its
+    final findings are made again. None when an entry is missing (a full run follows)."""
+    from k8slint.cache import _text
+    from k8slint.index import Index
+    from k8slint.kustomize import collect_generated
+    from k8slint.run import _jobs, _Relocator
+    from k8slint.span_memo import SpanMemo
+
+    new = {c.source.display: c for c in changed}
+    held: dict[str, Any] = {}
+    objects: list[Any] = []
+    lost: set[str] = set()
+    positions: dict[int, int] = {}  # id(object) → its place among its file's objects
+    # "no schema for this kind" is reported on the first object of the kind: a changed file can
+    # take that report from a later file, or hand it on to one
+    reported = {kind_key: entry.display for entry in snapshot for kind_key in entry.no_schema}
+    first: dict[tuple[Any, Any], str] = {}
+    for source, entry in zip(sources, snapshot):
+        c = new.get(source.display)
+        if c is not None:
+            result = c.result
+        else:
+            result = held[source.display] = cache.load(entry.key)
+            if result is None:
+                return None
+            result.renumber(source.order)
+        for position, obj in enumerate(result.objects):
+            positions[id(obj)] = position
+        objects.extend(result.objects)
+        lost |= result.lost
+        for i in result.deferred:
+            first.setdefault((result.objects[i].api_version, result.objects[i].kind), source.display)
+    moved = {file for kind_key, reporter in reported.items() if first.get(kind_key) != reporter
+             for file in (reporter, first.get(kind_key)) if file is not None}
+    options = settings.options
+    index = Index(objects, settings.config.default_namespace, lost, collect_generated(kustomizations))
+    locate = _Relocator(_Texts({s.display: s for s in sources}, raws, {}), options.limits.max_documents)
+    spans = SpanMemo(cache)
+    jobs = _jobs(options.jobs, sources, None)
+    if jobs > 1:
+        from k8slint.parallel import index_findings
+
+        found = index_findings(checker.engine, index, locate, jobs, spans)
+    else:
+        found = checker.engine.index_findings(index, locate, spans=spans)
+    spans.save()
+    by_file: dict[str, list[Any]] = {}
+    for finding in found:
+        by_file.setdefault(finding.file, []).append(finding)
+    again: dict[str, tuple[list[Any], list[tuple]]] = {}
+    for source, entry in zip(sources, snapshot):
+        display = source.display
+        mine = by_file.get(display, [])
+        kept = [(stored(f), positions[id(f.source)], tuple(f.locus[0]), f.locus[1]) for f in mine]
+        if display in new:
+            again[display] = (mine, kept)
+        elif kept != entry.index or display in moved:
+            again[display] = (mine, kept)
+            result = held[display]
+            result.outcome.text = _text(source, raws[source.order])
+            changed.append(Changed(source, entry, result, entry.key))
+    changed.sort(key=lambda c: c.source.order)
+    return again
 
 
 class _Texts(Mapping):
@@ -313,7 +400,11 @@ class _Texts(Mapping):
 def _assemble(
     key: str, checker: Any, settings: Any, sources: list[Any], raws: dict[int, bytes], snapshot: list[FileFacts],
     changed: list[Changed], crds: list[Any], cache: Any, progress: Optional[Callable[[int, int], None]],
+    again: Optional[dict[str, tuple[list[Any], list[tuple]]]] = None,
 ) -> Any:
+    """The RunResult: the final findings of the files in ``changed`` made again, the others'
+    taken from the snapshot. Their index findings are those of the snapshot, located again, or
+    those of ``again`` (see rerun)."""
     from k8slint.engine import apply_folds
     from k8slint.file_result import merge
     from k8slint.findings import ObjectRef
@@ -340,7 +431,7 @@ def _assemble(
     index_of: dict[str, list[Any]] = {}
     for c in changed:
         display = c.source.display
-        index = index_of[display] = relocated(c.entry, c.result, locate)
+        index = index_of[display] = again[display][0] if again is not None else relocated(c.entry, c.result, locate)
         fresh.extend(apply_folds([*c.result.outcome.findings, *custom.get(display, ()), *apply_folds(index)]))
     # What a full run does last, on the changed files only: their suppressions are the only
     # ones in the checker, and folds and suppressions never reach across files.
@@ -386,15 +477,21 @@ def _assemble(
     if changed:  # the snapshot of this run
         for c in changed:
             entry = c.entry
-            positions = {id(o): i for i, o in enumerate(c.result.objects)}
+            if again is not None:
+                kept = again[entry.display][1]
+            else:
+                positions = {id(o): i for i, o in enumerate(c.result.objects)}
+                kept = [(stored(f, fields[FIX]), positions[id(f.source)], path, at_key)
+                        for f, (fields, _, path, at_key) in zip(index_of[entry.display], entry.index)]
             entry.key = c.key
+            if c.result.digest is not None:  # (an affected file's is its entry's)
+                entry.facts = c.result.digest
             entry.summary = c.result.summary
             entry.no_schema = [k for k, file in checker.schema._no_schema_reported.items() if file == entry.display]
             entry.replace(
                 [stored(f) for f in by_file.get(entry.display, ())],
                 [tuple(o.ref()) for o in c.result.objects if o.checked],
-                [(stored(f, fields[FIX]), positions[id(f.source)], path, at_key)
-                 for f, (fields, _, path, at_key) in zip(index_of[entry.display], entry.index)],
+                kept,
             )
         save(cache, key, snapshot)
     cache.prune(keep=[entry.key for entry in snapshot])  # the entries a full run would read

@@ -25,7 +25,8 @@ def cache_on(monkeypatch):
 
 @pytest.fixture()
 def answered(monkeypatch):
-    """How many runs the snapshot answered."""
+    """The runs the snapshot answered: for each, the files whose final findings it made again
+    (the changed ones, and after a rerun of the index rules those the change reached)."""
     calls = []
     real = run_snapshot._assemble
 
@@ -34,6 +35,20 @@ def answered(monkeypatch):
         return real(*args, **kwargs)
 
     monkeypatch.setattr(run_snapshot, "_assemble", counting)
+    return calls
+
+
+@pytest.fixture()
+def reran(monkeypatch):
+    """How many answered runs ran the index rules again (a changed file's facts changed)."""
+    calls = []
+    real = run_snapshot.rerun
+
+    def counting(*args, **kwargs):
+        calls.append(args[5])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(run_snapshot, "rerun", counting)
     return calls
 
 
@@ -169,15 +184,66 @@ def test_an_image_bump_is_answered_by_the_snapshot(tmp_path, answered):
     assert len(answered) == 1 and [c.source.display for c in answered[0]] == ["tree/web.yaml"]
 
 
-def test_a_label_edit_runs_the_index_rules_again(tmp_path, answered):
+_WORKLOAD = """apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+        - name: web
+          image: nginx:1.27.3
+          ports:
+            - containerPort: 8080
+"""
+_SERVICE = """apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  selector: {app: web}
+  ports:
+    - port: 80
+      targetPort: 8080
+"""
+
+
+def _workload_service_and_other(tmp_path):
+    """(tree, cache) of a cached run of a Deployment, the Service selecting its pods and a
+    ConfigMap, each in a file of its own."""
     tree = tmp_path / "tree"
-    shutil.copytree(FIXTURES / "KL301-service-selector-mismatch", tree)
+    tree.mkdir()
+    (tree / "a-workload.yaml").write_text(_WORKLOAD)
+    (tree / "b-service.yaml").write_text(_SERVICE)
+    (tree / "c-other.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: other\n")
     cache = tmp_path / "cache"
-    _check(tree, cache)
-    for path in tree.rglob("*.yaml"):
-        path.write_text(path.read_text().replace("app: web", "app: webb"))
-    assert _check(tree, cache) == _check(tree, None)
-    assert answered == []
+    assert '"KL301"' not in _check(tree, cache)[1]
+    return tree, cache
+
+
+def test_a_selector_edit_runs_the_index_rules_again(tmp_path, answered, reran):
+    tree, cache = _workload_service_and_other(tmp_path)
+    (tree / "b-service.yaml").write_text(_SERVICE.replace("{app: web}", "{app: webb}"))
+    after = _check(tree, cache)
+    assert after == _check(tree, None) and '"KL301"' in after[1]
+    assert len(reran) == 1
+    # made again: the changed file only (the others' findings did not change)
+    assert [c.source.display for c in answered[0]] == ["tree/b-service.yaml"]
+
+
+def test_a_rerun_makes_again_the_files_a_change_reaches(tmp_path, answered, reran):
+    tree, cache = _workload_service_and_other(tmp_path)
+    (tree / "a-workload.yaml").write_text(_WORKLOAD.replace("{app: web}", "{app: webb}"))  # selector and pods
+    after = _check(tree, cache)
+    assert after == _check(tree, None) and '"KL301"' in after[1]
+    assert len(reran) == 1
+    # the Service, in a file that did not change, now selects nothing: its findings were made again
+    assert [c.source.display for c in answered[0]] == ["tree/a-workload.yaml", "tree/b-service.yaml"]
 
 
 def _examples_and_their_snapshot(tmp_path):
@@ -531,7 +597,7 @@ def test_the_watch_sees_a_rule_that_reads_a_configmap_value(monkeypatch):
     assert reads and "(data)" in reads[0]
 
 
-def test_a_configmap_value_edit_is_answered_but_a_new_key_is_not(tmp_path, answered):
+def test_a_configmap_value_edit_is_answered_but_a_new_key_is_not(tmp_path, answered, reran):
     tree = tmp_path / "tree"
     tree.mkdir()
     target = tree / "web.yaml"
@@ -541,10 +607,10 @@ def test_a_configmap_value_edit_is_answered_but_a_new_key_is_not(tmp_path, answe
     assert '"KL703"' in before[1]
     target.write_text(target.read_text().replace("log-level: info", "log-level: debug"))
     assert _check(tree, cache) == _check(tree, None)
-    assert len(answered) == 1
+    assert len(answered) == 1 and not reran
     target.write_text(target.read_text().replace("log-level: debug", "log-level: debug\n  LOG_LEVEL: info"))
     assert _check(tree, cache) == _check(tree, None)
-    assert len(answered) == 1  # a key that a pod may read changes the facts
+    assert len(reran) == 1  # a key that a pod may read changes the facts: the index rules run again
 
 
 def test_the_watch_sees_a_rule_that_reads_annotations(monkeypatch, tmp_path):
@@ -565,7 +631,7 @@ def test_the_watch_sees_a_rule_that_reads_annotations(monkeypatch, tmp_path):
     assert reads and "in (annotations)" in reads[0]
 
 
-def test_an_annotation_edit_is_answered_except_a_claims_class(tmp_path, answered):
+def test_an_annotation_edit_is_answered_except_a_claims_class(tmp_path, answered, reran):
     tree = tmp_path / "tree"
     tree.mkdir()
     web = tree / "web.yaml"
@@ -578,8 +644,8 @@ def test_an_annotation_edit_is_answered_except_a_claims_class(tmp_path, answered
     assert "checksum/config: abc" in web.read_text()
     web.write_text(web.read_text().replace("checksum/config: abc", "checksum/config: def"))
     assert _check(tree, cache) == _check(tree, None)
-    assert len(answered) == 1
+    assert len(answered) == 1 and not reran
     claims.write_text(claims.read_text().replace("metadata:\n", "metadata:\n  annotations:\n    "
                                                  "volume.beta.kubernetes.io/storage-class: slow\n", 1))
     assert _check(tree, cache) == _check(tree, None)
-    assert len(answered) == 1  # a claim's or volume's annotations are facts (its storage class, KL402)
+    assert len(reran) == 1  # a claim's or volume's annotations are facts (its storage class, KL402)
