@@ -42,13 +42,15 @@ def answered(monkeypatch):
 def reran(monkeypatch):
     """How many answered runs ran the index rules again (a changed file's facts changed)."""
     calls = []
-    real = run_snapshot.rerun
+    from k8slint import snapshot_rerun
+
+    real = snapshot_rerun.rerun
 
     def counting(*args, **kwargs):
         calls.append(args[5])
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(run_snapshot, "rerun", counting)
+    monkeypatch.setattr(snapshot_rerun, "rerun", counting)
     return calls
 
 

@@ -1,0 +1,90 @@
+"""The index rules run again on a warm run whose edit changed cross-object facts (a label, a
+name, a port, a reference): see k8slint.run_snapshot, step 4.
+
+Every object is needed (any rule may look any of them up), so the unchanged files' objects come
+from their cache entries; what is spared is the rest of a full run. The files whose index
+findings come out as the snapshot has them keep their final findings; the others, those a
+change reaches, are made again with the changed ones.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Optional
+
+from k8slint.snapshot_store import FileFacts, stored
+
+if TYPE_CHECKING:
+    from k8slint.run_snapshot import Changed
+
+
+def rerun(
+    checker: Any, settings: Any, sources: list[Any], raws: dict[int, bytes], snapshot: list[FileFacts],
+    changed: list[Changed], cache: Any, kustomizations: list[Any],
+) -> Optional[dict[str, tuple[list[Any], list[tuple]]]]:
+    """The index rules run again over every object, when a changed file's facts changed: the
+    unchanged files' objects come from their cache entries. Returns, for each file whose index
+    findings are not those of the snapshot (the changed files, and the files a change reaches,
+    e.g. the Services selecting a relabelled pod template), its findings and their snapshot
+    form; such an unchanged file is added to ``changed`` (with its cached result), so that its
+    final findings are made again. None when an entry is missing (a full run follows)."""
+    from k8slint.cache import _text
+    from k8slint.index import Index
+    from k8slint.kustomize import collect_generated
+    from k8slint.run import _jobs, _Relocator
+    from k8slint.run_snapshot import Changed, _Texts
+    from k8slint.span_memo import SpanMemo
+
+    new = {c.source.display: c for c in changed}
+    held: dict[str, Any] = {}
+    objects: list[Any] = []
+    lost: set[str] = set()
+    positions: dict[int, int] = {}  # id(object) → its place among its file's objects
+    # "no schema for this kind" is reported on the first object of the kind: a changed file can
+    # take that report from a later file, or hand it on to one
+    reported = {kind_key: entry.display for entry in snapshot for kind_key in entry.no_schema}
+    first: dict[tuple[Any, Any], str] = {}
+    for source, entry in zip(sources, snapshot):
+        c = new.get(source.display)
+        if c is not None:
+            result = c.result
+        else:
+            result = held[source.display] = cache.load(entry.key)
+            if result is None:
+                return None
+            result.renumber(source.order)
+        for position, obj in enumerate(result.objects):
+            positions[id(obj)] = position
+        objects.extend(result.objects)
+        lost |= result.lost
+        for i in result.deferred:
+            first.setdefault((result.objects[i].api_version, result.objects[i].kind), source.display)
+    moved = {file for kind_key, reporter in reported.items() if first.get(kind_key) != reporter
+             for file in (reporter, first.get(kind_key)) if file is not None}
+    options = settings.options
+    index = Index(objects, settings.config.default_namespace, lost, collect_generated(kustomizations))
+    locate = _Relocator(_Texts({s.display: s for s in sources}, raws, {}), options.limits.max_documents)
+    spans = SpanMemo(cache)
+    jobs = _jobs(options.jobs, sources, None)
+    if jobs > 1:
+        from k8slint.parallel import index_findings
+
+        found = index_findings(checker.engine, index, locate, jobs, spans)
+    else:
+        found = checker.engine.index_findings(index, locate, spans=spans)
+    spans.save()
+    by_file: dict[str, list[Any]] = {}
+    for finding in found:
+        by_file.setdefault(finding.file, []).append(finding)
+    again: dict[str, tuple[list[Any], list[tuple]]] = {}
+    for source, entry in zip(sources, snapshot):
+        display = source.display
+        mine = by_file.get(display, [])
+        kept = [(stored(f), positions[id(f.source)], tuple(f.locus[0]), f.locus[1]) for f in mine]
+        if display in new:
+            again[display] = (mine, kept)
+        elif kept != entry.index or display in moved:
+            again[display] = (mine, kept)
+            result = held[display]
+            result.outcome.text = _text(source, raws[source.order])
+            changed.append(Changed(source, entry, result, entry.key))
+    changed.sort(key=lambda c: c.source.order)
+    return again
