@@ -7,6 +7,7 @@ documents, removed or copied files); after each edit the cached run is compared 
 one. And no index rule may read the container fields the snapshot leaves out of its facts."""
 from __future__ import annotations
 
+import json
 import random
 import re
 import shutil
@@ -246,6 +247,26 @@ def test_a_rerun_makes_again_the_files_a_change_reaches(tmp_path, answered, rera
     assert len(reran) == 1
     # the Service, in a file that did not change, now selects nothing: its findings were made again
     assert [c.source.display for c in answered[0]] == ["tree/a-workload.yaml", "tree/b-service.yaml"]
+
+
+
+def test_a_rerun_moves_the_no_schema_report_to_the_first_object_of_its_kind(tmp_path, answered, reran):
+    monitor = "apiVersion: monitoring.coreos.com/v1\nkind: PodMonitor\nmetadata:\n  name: {}\n"
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    (tree / "a.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n")
+    (tree / "b.yaml").write_text(monitor.format("b"))
+    cache = tmp_path / "cache"
+
+    def no_schema(report):
+        return [f["file"] for f in json.loads(report[1])["findings"] if f["rule"] == "KL022"]
+
+    assert no_schema(_check(tree, cache)) == ["tree/b.yaml"]
+    # a PodMonitor now comes first, in a file whose facts changed: "no schema" is reported there
+    (tree / "a.yaml").write_text(monitor.format("a"))
+    after = _check(tree, cache)
+    assert after == _check(tree, None) and no_schema(after) == ["tree/a.yaml"]
+    assert len(reran) == 1 and [c.source.display for c in answered[0]] == ["tree/a.yaml", "tree/b.yaml"]
 
 
 def _examples_and_their_snapshot(tmp_path):
