@@ -101,7 +101,7 @@ def merge(checker: Any, result: FileResult) -> None:
 
         digest = getattr(result, "digest", None)
         if digest is not None:
-            facts[outcome.display] = (digest, has_crds(result), result.summary)
+            facts[outcome.display] = (digest, has_crds(result), result.summary, result.lost, result.deferred)
 
 
 class ContextResult:

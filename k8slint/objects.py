@@ -44,13 +44,31 @@ class K8sObject:
         # Set by a parallel or cached run on released nodes that may be needed later (custom
         # resources): composes the object's document again on first use (see ``located``).
         self.relocate: Optional[Callable[[K8sObject], Optional[Node]]] = None
-        meta = data.get("metadata")
+        self._identify()
+        self.templates: dict[str, Any] = {}  # see workloads.pod_template
+
+    def _identify(self) -> None:
+        meta = self.data.get("metadata")
         meta = meta if isinstance(meta, dict) else {}
         name = meta.get("name") or meta.get("generateName")
         self.name: Optional[str] = name if isinstance(name, str) else None
         namespace = meta.get("namespace")
         self.namespace: Optional[str] = namespace if isinstance(namespace, str) else None
-        self.templates: dict[str, Any] = {}  # see workloads.pod_template
+
+    @classmethod
+    def restored(
+        cls, file: str, file_index: int, data: dict[str, Any], prefix: tuple[PathElem, ...], partial: bool,
+        checked: bool, doc_index: int, doc_start: int,
+    ) -> K8sObject:
+        """An object as checked before, without its nodes (kept by k8slint.snapshot_store)."""
+        obj = cls.__new__(cls)
+        obj.file, obj.file_index, obj.data, obj.prefix, obj.partial, obj.checked = (
+            file, file_index, data, prefix, partial, checked)
+        obj.doc_index, obj.doc_start, obj.kind = doc_index, doc_start, data.get("kind")
+        obj.doc = obj.node = obj.relocate = None
+        obj._identify()
+        obj.templates = {}
+        return obj
 
     def located(self) -> Optional[Node]:
         """The object's node, composed again from its file's text if it was released."""

@@ -412,6 +412,8 @@ def _assemble(
                 positions = {id(o): i for i, o in enumerate(c.result.objects)}
                 kept = [(stored(f, fields[FIX]), positions[id(f.source)], path, at_key)
                         for f, (fields, _, path, at_key) in zip(index_of[entry.display], entry.index)]
+            if c.key != entry.key:  # (an affected file's objects are those kept)
+                entry.hold(c.result.objects, c.result.lost, c.result.deferred)
             entry.key = c.key
             if c.result.digest is not None:  # (an affected file's is its entry's)
                 entry.facts = c.result.digest

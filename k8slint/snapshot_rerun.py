@@ -2,7 +2,8 @@
 name, a port, a reference): see k8slint.run_snapshot, step 4.
 
 Every object is needed (any rule may look any of them up), so the unchanged files' objects come
-from their cache entries; what is spared is the rest of a full run. The files whose index
+from the snapshot (kept there as one block per file: half the cost of their cache entries, which
+hold their findings too); what is spared is the rest of a full run. The files whose index
 findings come out as the snapshot has them keep their final findings; the others, those a
 change reaches, are made again with the changed ones.
 """
@@ -21,11 +22,12 @@ def rerun(
     changed: list[Changed], cache: Any, kustomizations: list[Any],
 ) -> Optional[dict[str, tuple[list[Any], list[tuple]]]]:
     """The index rules run again over every object, when a changed file's facts changed: the
-    unchanged files' objects come from their cache entries. Returns, for each file whose index
+    unchanged files' objects are those the snapshot keeps. Returns, for each file whose index
     findings are not those of the snapshot (the changed files, and the files a change reaches,
     e.g. the Services selecting a relabelled pod template), its findings and their snapshot
     form; such an unchanged file is added to ``changed`` (with its cached result), so that its
-    final findings are made again. None when an entry is missing (a full run follows)."""
+    final findings are made again. None when an entry or kept objects are missing (a full run
+    follows)."""
     from k8slint.cache import _text
     from k8slint.index import Index
     from k8slint.kustomize import collect_generated
@@ -34,7 +36,6 @@ def rerun(
     from k8slint.span_memo import SpanMemo
 
     new = {c.source.display: c for c in changed}
-    held: dict[str, Any] = {}
     objects: list[Any] = []
     lost: set[str] = set()
     positions: dict[int, int] = {}  # id(object) → its place among its file's objects
@@ -45,18 +46,18 @@ def rerun(
     for source, entry in zip(sources, snapshot):
         c = new.get(source.display)
         if c is not None:
-            result = c.result
+            mine, file_lost, deferred = c.result.objects, c.result.lost, c.result.deferred
         else:
-            result = held[source.display] = cache.load(entry.key)
-            if result is None:
+            held = entry.held(source.order)
+            if held is None:
                 return None
-            result.renumber(source.order)
-        for position, obj in enumerate(result.objects):
+            mine, file_lost, deferred = held
+        for position, obj in enumerate(mine):
             positions[id(obj)] = position
-        objects.extend(result.objects)
-        lost |= result.lost
-        for i in result.deferred:
-            first.setdefault((result.objects[i].api_version, result.objects[i].kind), source.display)
+        objects.extend(mine)
+        lost |= file_lost
+        for i in deferred:
+            first.setdefault((mine[i].api_version, mine[i].kind), source.display)
     moved = {file for kind_key, reporter in reported.items() if first.get(kind_key) != reporter
              for file in (reporter, first.get(kind_key)) if file is not None}
     options = settings.options
@@ -82,9 +83,15 @@ def rerun(
         if display in new:
             again[display] = (mine, kept)
         elif kept != entry.index or display in moved:
-            again[display] = (mine, kept)
-            result = held[display]
+            # made again from its cache entry, whose objects stand in for the kept ones
+            result = cache.load(entry.key)
+            if result is None:
+                return None
+            result.renumber(source.order)
             result.outcome.text = _text(source, raws[source.order])
+            for finding in mine:
+                finding.source = result.objects[positions[id(finding.source)]]
+            again[display] = (mine, kept)
             changed.append(Changed(source, entry, result, entry.key))
     changed.sort(key=lambda c: c.source.order)
     return again

@@ -15,7 +15,7 @@ from typing import Any, Optional
 
 from k8slint.findings import Severity
 
-FORMAT = 1
+FORMAT = 2  # 2: each file's objects as a block of their own (see FileFacts.held)
 SUFFIX = "snapshot"
 DELTA_SUFFIX = "delta.snapshot"  # the files changed since the snapshot was written whole (see save)
 MAX_DELTA_FILES = 64
@@ -28,10 +28,11 @@ class FileFacts:
     other files' blocks as bytes."""
 
     __slots__ = ("display", "key", "facts", "crds", "no_schema", "summary", "_findings", "_details",
-                 "_findings_blob", "_details_blob", "changed")
+                 "_findings_blob", "_details_blob", "_held_blob", "changed")
 
     def __init__(self, display: str, key: str, facts: bytes, crds: bool, no_schema: list[tuple[str, str]],
-                 summary: dict[str, int], findings_blob: Optional[bytes] = None, details_blob: Optional[bytes] = None):
+                 summary: dict[str, int], findings_blob: Optional[bytes] = None, details_blob: Optional[bytes] = None,
+                 held_blob: Optional[bytes] = None):
         self.display = display
         self.key = key  # its cache key (its bytes, name and the settings)
         self.facts = facts  # facts_digest of its FileResult
@@ -42,6 +43,7 @@ class FileFacts:
         self.summary = summary  # its share of the summary counts
         self._findings_blob = findings_blob
         self._details_blob = details_blob
+        self._held_blob = held_blob  # see held
         self._findings: Optional[list[tuple]] = None if findings_blob is not None else []
         self._details: Optional[tuple[list, list]] = None if details_blob is not None else ([], [])
         self.changed = False  # since the whole snapshot was written
@@ -81,7 +83,29 @@ class FileFacts:
         if self._details_blob is None:
             self._details_blob = _pickle(self._read_details())
         return (self.display, self.key, self.facts, self.crds, self.no_schema, self.summary,
-                self._findings_blob or None, self._details_blob)
+                self._findings_blob or None, self._details_blob, self._held_blob)
+
+    def hold(self, objects: list[Any], lost: Any, deferred: list[int]) -> None:
+        """Keep the file's objects (as checked, without nodes), its folders with unreadable
+        documents and its custom resources (positions in ``objects``): what the index rules
+        need of it when they run again (k8slint.snapshot_rerun). One block read in one call
+        costs half of reading the file's cache entry, which holds its findings too."""
+        self._held_blob = _pickle((
+            [(o.data, o.prefix, o.partial, o.checked, o.doc_index, o.doc_start) for o in objects],
+            sorted(lost), list(deferred),
+        ))
+
+    def held(self, file_index: int) -> Optional[tuple[list[Any], set[str], list[int]]]:
+        """(objects, lost folders, custom resources' positions) as kept by ``hold``; None when
+        not kept."""
+        if self._held_blob is None:
+            return None
+        from k8slint.objects import K8sObject
+
+        states, lost, deferred = _unpickle(self._held_blob)
+        display = self.display
+        objects = [K8sObject.restored(display, file_index, *state) for state in states]
+        return objects, set(lost), deferred
 
 
 def _pickle(value: Any) -> bytes:
@@ -157,7 +181,7 @@ def save(cache: Any, key: str, files: list[FileFacts]) -> None:
 
 
 def record(
-    sources: list[Any], cache: Any, facts: dict[str, tuple[bytes, bool, dict[str, int]]],
+    sources: list[Any], cache: Any, facts: dict[str, tuple[bytes, bool, dict[str, int], set[str], list[int]]],
     objects: list[Any], final: list[Any], index_findings: list[Any], index_fixes: list[Any],
     no_schema: dict[tuple[str, str], str],
 ) -> Optional[list[FileFacts]]:
@@ -170,22 +194,26 @@ def record(
         known = facts.get(source.display)
         if key is None or known is None or source.display in by_file:
             return None
-        digest, crds, summary = known
+        digest, crds, summary, _, _ = known
         entry = FileFacts(source.display, key, digest, crds, [], summary)
         by_file[source.display] = entry
         files.append(entry)
     positions: dict[int, int] = {}
-    counts: dict[str, int] = {}
+    of_file: dict[str, list[Any]] = {}
     for obj in objects:
         if obj.file_index < 0:
             continue  # a context file's
         entry = by_file.get(obj.file)
         if entry is None:
             return None
-        positions[id(obj)] = counts.get(obj.file, 0)
-        counts[obj.file] = positions[id(obj)] + 1
+        mine = of_file.setdefault(obj.file, [])
+        positions[id(obj)] = len(mine)
+        mine.append(obj)
         if obj.checked:
             entry.objects.append(tuple(obj.ref()))
+    for entry in files:
+        _, _, _, lost, deferred = facts[entry.display]
+        entry.hold(of_file.get(entry.display, []), lost, deferred)
     for kind_key, file in no_schema.items():
         entry = by_file.get(file)
         if entry is None:
