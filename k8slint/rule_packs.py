@@ -45,7 +45,6 @@ names its file, line and column.
 from __future__ import annotations
 
 import os
-import re
 from typing import Any, Iterable, Iterator, Optional
 
 from k8slint.findings import Severity
@@ -99,7 +98,7 @@ PACK_SCHEMA: dict[str, Any] = {
     },
 }
 
-_SEGMENT = re.compile(r"(\{[^}]*\}|\*|[^.\[\]{}*]+)((?:\[(?:\*|\d+)\])*)")
+_NAME_END = ".[]{}*"  # what a plain key cannot hold
 
 
 class PackError(ValueError):
@@ -118,14 +117,44 @@ def parse_path(text: str) -> list[tuple[tuple[str, ...], list[Optional[int]]]]:
     if text.strip() == ".":
         return segments
     for part in text.split("."):
-        m = _SEGMENT.fullmatch(part)
-        if not m:
+        segment = _segment(part)
+        if segment is None:
             raise ValueError(f"invalid path segment {part!r} in {text!r}")
-        key, indexes = m.group(1), m.group(2)
-        keys = tuple(k.strip() for k in key[1:-1].split(",")) if key.startswith("{") else (key,)
-        idx = [None if i == "*" else int(i) for i in re.findall(r"\[(\*|\d+)\]", indexes)]
-        segments.append((keys, idx))
+        segments.append(segment)
     return segments
+
+
+def _segment(part: str) -> Optional[tuple[tuple[str, ...], list[Optional[int]]]]:
+    r"""One part of a path, or None: ``{a,b}``, ``*`` or a key, then any ``[*]`` or ``[N]``.
+
+    What the pattern ``(\{[^}]*\}|\*|[^.\[\]{}*]+)((?:\[(?:\*|\d+)\])*)`` matches, read
+    character by character: shipped packs' paths are parsed on every run that uses them, and
+    compiling the pattern cost more than all of them (tests/test_rule_packs.py compares the two)."""
+    if part.startswith("{"):
+        end = part.find("}") + 1
+        if not end:
+            return None
+        keys = tuple(k.strip() for k in part[1:end - 1].split(","))
+    elif part.startswith("*"):
+        end, keys = 1, ("*",)
+    else:
+        end = 0
+        while end < len(part) and part[end] not in _NAME_END:
+            end += 1
+        if not end:
+            return None
+        keys = (part[:end],)
+    indexes: list[Optional[int]] = []
+    rest = part[end:]
+    while rest:
+        close = rest.find("]")
+        inner = rest[1:close]
+        # isdecimal: the Unicode digits (category Nd) \d matches, which int() reads
+        if not rest.startswith("[") or close < 0 or not (inner == "*" or inner.isdecimal()):
+            return None
+        indexes.append(None if inner == "*" else int(inner))
+        rest = rest[close + 1:]
+    return keys, indexes
 
 
 def walk(data: Any, base: tuple, segments: list) -> Iterator[tuple[tuple, Any]]:

@@ -2,6 +2,8 @@
 import textwrap
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from k8slint.rule_packs import parse_path, walk
 from tests.conftest import run_cli, run_json
@@ -118,6 +120,46 @@ def test_path_language():
     assert [v for _, v in walk(data, (), parse_path("spec.a[1].x"))] == [2]
     assert [p for p, _ in walk(data, (), parse_path("spec.c.*"))] == [("spec", "c", "k1"), ("spec", "c", "k2")]
     assert list(walk(data, (), parse_path("spec.missing[*]"))) == []
+
+
+def _reference_parse_path(text):
+    """parse_path as it was written with the pattern (the reference)."""
+    import re
+
+    segments = []
+    if text.strip() == ".":
+        return segments
+    for part in text.split("."):
+        m = re.fullmatch(r"(\{[^}]*\}|\*|[^.\[\]{}*]+)((?:\[(?:\*|\d+)\])*)", part)
+        if not m:
+            raise ValueError(f"invalid path segment {part!r} in {text!r}")
+        key, indexes = m.group(1), m.group(2)
+        keys = tuple(k.strip() for k in key[1:-1].split(",")) if key.startswith("{") else (key,)
+        idx = [None if i == "*" else int(i) for i in re.findall(r"\[(\*|\d+)\]", indexes)]
+        segments.append((keys, idx))
+    return segments
+
+
+def _outcome(parse, text):
+    try:
+        return parse(text)
+    except ValueError as err:
+        return str(err)
+
+
+_PATH_PIECES = ["a", "b_c", "*", "{", "}", "[", "]", ".", ",", " ", "0", "12", "\u0663", "\u00b2", "x*"]
+
+
+@given(st.lists(st.sampled_from(_PATH_PIECES)).map("".join) | st.text())
+@example("{initContainers,containers}[*].env[*]")
+@example("spec.{a, b}[0][*].c")
+@example("a[\u0663]")  # an Arabic-Indic digit: \d and int() read it
+@example("a[\u00b2]")  # a superscript: neither does
+@example("*abc")
+@example("a[*]]")
+@example("{a[1]}[2]")
+def test_path_parsing_matches_the_pattern(text):
+    assert _outcome(parse_path, text) == _outcome(_reference_parse_path, text)
 
 
 @pytest.mark.parametrize("template", [
