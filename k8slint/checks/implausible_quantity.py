@@ -69,17 +69,19 @@ def check(obj: Any, ctx: Any) -> Iterator[Report]:
 
 
 def _bytes(site: Site, text: str, nanos: int, suffix: str) -> Iterator[Report]:
-    number = _number(text)
+    # _number only for a finding: its pattern is compiled on first use
     if nanos % NANOS_PER_UNIT or suffix in ("n", "u", "m"):
         meaning = f'{describe_amount(nanos)} bytes' + (f' ("{suffix}" is {_SMALL[suffix]})' if suffix in _SMALL else "")
-        guess = f'"{number}Mi"' if suffix == "m" and number else None
+        number = _number(text) if suffix == "m" else None
+        guess = f'"{number}Mi"' if number else None
         yield Report(
             site.path,
             f"{site.resource} of {site.where} is {text}, which means {meaning}: a fraction of a byte",
             f"did you mean {guess}?" if guess else "write bytes with Ki, Mi or Gi (powers of 2), e.g. 512Mi",
         )
     elif nanos < KIB * NANOS_PER_UNIT:
-        guess = f'"{number}Mi"' if number and suffix == "" else None
+        number = _number(text) if suffix == "" else None
+        guess = f'"{number}Mi"' if number else None
         yield Report(
             site.path,
             f"{site.resource} of {site.where} is {text}, which means {describe_amount(nanos)} bytes; "
