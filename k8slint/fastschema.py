@@ -239,7 +239,11 @@ class _Compiler:
         return checks
 
     def _object(self, schema: dict[str, Any]) -> Check:
-        props = {k: self.compile(v) for k, v in (schema.get("properties") or {}).items()}
+        properties = schema.get("properties") or {}
+        # With lazy_refs, a property's schema is compiled when a value first has it too: a
+        # Deployment's definitions hold about 220 properties (a PodSpec 40, a Container 25) and a
+        # manifest sets a few dozen; compiling them all was most of a one-file run's schema check.
+        props = {} if self.lazy_refs else {k: self.compile(v) for k, v in properties.items()}
         required = tuple(schema.get("required") or ())
         extra = schema.get("additionalProperties", True)
         extra_check = None if extra is True or extra is False else self.compile(extra)
@@ -253,6 +257,8 @@ class _Compiler:
                     return False
             for key, item in value.items():
                 prop = props.get(key)
+                if prop is None and key in properties:
+                    prop = props[key] = self.compile(properties[key])
                 if prop is not None:
                     if not prop(item):
                         return False
@@ -291,9 +297,9 @@ class _Compiler:
 def compile_schema(schema: Any, lazy_refs: bool = False) -> Optional[Check]:
     """A function answering "valid?", or None when the schema needs keywords not supported.
 
-    ``lazy_refs``: each ``$ref`` is compiled when a value first reaches it, and the function
-    raises Unsupported then if that part of the schema cannot be compiled (None is returned
-    only for what is wrong outside the references)."""
+    ``lazy_refs``: each ``$ref`` and each property's schema is compiled when a value first
+    reaches it, and the function raises Unsupported then if that part of the schema cannot be
+    compiled (None is returned only for what is wrong outside them)."""
     try:
         return _Compiler(schema, lazy_refs).compile(schema)
     except (Unsupported, KeyError, TypeError):

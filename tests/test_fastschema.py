@@ -69,22 +69,23 @@ def test_every_bundled_kind_compiles(version):
 
 
 def test_lazy_references_compile_what_a_value_reaches_and_decline_late():
-    """With lazy_refs (what a one-file run uses), a definition is compiled when a value first
-    reaches it: an unsupported keyword in a definition no value reaches costs nothing, and one
-    that a value reaches raises Unsupported then (the schema store falls back to jsonschema-rs)."""
+    """With lazy_refs (what a one-file run uses), a definition or a property's schema is compiled
+    when a value first reaches it: an unsupported keyword in one no value reaches costs nothing,
+    and one that a value reaches raises Unsupported then (the schema store falls back to
+    jsonschema-rs)."""
     from k8slint.fastschema import Unsupported
 
     schema = {
         "type": "object",
         "properties": {"ok": {"$ref": "#/definitions/ok"}, "odd": {"$ref": "#/definitions/odd"},
-                       "gone": {"$ref": "#/definitions/missing"}},
+                       "gone": {"$ref": "#/definitions/missing"}, "inline": {"format": "date-time"}},
         "definitions": {"ok": {"type": "string"}, "odd": {"format": "date-time"}},
     }
     assert compile_schema(schema) is None  # eager: declined at once
     check = compile_schema(schema, lazy_refs=True)
     assert check is not None
     assert check({"ok": "x"}) is True and check({"ok": 1}) is False and check({}) is True
-    for reaching in ({"odd": "2024-01-01"}, {"gone": 1}):
+    for reaching in ({"odd": "2024-01-01"}, {"gone": 1}, {"inline": "2024-01-01"}):
         with pytest.raises(Unsupported):
             check(reaching)
 
