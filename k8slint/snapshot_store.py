@@ -8,16 +8,20 @@ corrupt, foreign or stale one is ignored and the run is a full one.
 """
 from __future__ import annotations
 
+import functools
 import io
 import pickle
 import zlib
-from typing import Any, Optional
+from typing import Any, Callable, Optional, Union
 
 from k8slint.findings import Severity
 
-FORMAT = 2  # 2: each file's objects as a block of their own (see FileFacts.held)
+FORMAT = 3  # 2: each file's objects kept (FileFacts.hold); 3: in a file of their own
 SUFFIX = "snapshot"
 DELTA_SUFFIX = "delta.snapshot"  # the files changed since the snapshot was written whole (see save)
+# The objects each file holds (FileFacts.hold), in a file of their own: only a rerun of the index
+# rules reads them, and every warm run reads the snapshot (they would make it 2.7 times larger).
+HELD_SUFFIX = "held.snapshot"
 MAX_DELTA_FILES = 64
 
 
@@ -43,7 +47,8 @@ class FileFacts:
         self.summary = summary  # its share of the summary counts
         self._findings_blob = findings_blob
         self._details_blob = details_blob
-        self._held_blob = held_blob  # see held
+        # see hold; bytes, or what reads them from the snapshot's held file (see load)
+        self._held_blob: Union[bytes, Callable[[], Optional[bytes]], None] = held_blob
         self._findings: Optional[list[tuple]] = None if findings_blob is not None else []
         self._details: Optional[tuple[list, list]] = None if details_blob is not None else ([], [])
         self.changed = False  # since the whole snapshot was written
@@ -76,14 +81,17 @@ class FileFacts:
         self._findings_blob = self._details_blob = None
         self.changed = True
 
-    def fields(self) -> tuple:
-        """As stored: plain values (the cache's restricted unpickler knows no class of this module)."""
+    def fields(self, held: bool = True) -> tuple:
+        """As stored: plain values (the cache's restricted unpickler knows no class of this module);
+        ``held``: with the objects kept by ``hold`` when they are not those of the whole snapshot's
+        held file (a delta's files whose bytes changed keep theirs in the delta)."""
         if self._findings_blob is None:
             self._findings_blob = _pickle(self.findings) if self.findings else b""
         if self._details_blob is None:
             self._details_blob = _pickle(self._read_details())
         return (self.display, self.key, self.facts, self.crds, self.no_schema, self.summary,
-                self._findings_blob or None, self._details_blob, self._held_blob)
+                self._findings_blob or None, self._details_blob,
+                self._held_blob if held and isinstance(self._held_blob, bytes) else None)
 
     def hold(self, objects: list[Any], lost: Any, deferred: list[int]) -> None:
         """Keep the file's objects (as checked, without nodes), its folders with unreadable
@@ -98,14 +106,20 @@ class FileFacts:
     def held(self, file_index: int) -> Optional[tuple[list[Any], set[str], list[int]]]:
         """(objects, lost folders, custom resources' positions) as kept by ``hold``; None when
         not kept."""
-        if self._held_blob is None:
+        blob = self.held_blob()
+        if blob is None:
             return None
         from k8slint.objects import K8sObject
 
-        states, lost, deferred = _unpickle(self._held_blob)
+        states, lost, deferred = _unpickle(blob)
         display = self.display
         objects = [K8sObject.restored(display, file_index, *state) for state in states]
         return objects, set(lost), deferred
+
+    def held_blob(self) -> Optional[bytes]:
+        if callable(self._held_blob):
+            self._held_blob = self._held_blob()
+        return self._held_blob
 
 
 def _pickle(value: Any) -> bytes:
@@ -151,16 +165,41 @@ def load(cache: Any, key: str) -> Optional[Snapshot]:
     try:
         files = Snapshot(FileFacts(*item) for item in _unpickle(whole[3]))
         files.base = whole[2]
+        held = _Held(cache, key, files.base)
+        for i, entry in enumerate(files):
+            entry._held_blob = functools.partial(held.blob, i)
         delta = _read(cache, key, DELTA_SUFFIX)
         if delta is not None and delta[2] == files.base:
             position = {entry.display: i for i, entry in enumerate(files)}
             for item in _unpickle(delta[4]):
                 entry = FileFacts(*item)
                 entry.changed = True
-                files[position[entry.display]] = entry
+                i = position[entry.display]
+                if entry._held_blob is None:  # its objects are those of the whole snapshot
+                    entry._held_blob = functools.partial(held.blob, i)
+                files[i] = entry
         return files
     except Exception:
         return None
+
+
+class _Held:
+    """The held file of a whole snapshot (see HELD_SUFFIX), read when a file's objects are first
+    asked for; None for each when it is missing, damaged or belongs to another snapshot."""
+
+    def __init__(self, cache: Any, key: str, base: int):
+        self.cache, self.key, self.base = cache, key, base
+        self.blobs: Optional[list[Optional[bytes]]] = None
+
+    def blob(self, i: int) -> Optional[bytes]:
+        if self.blobs is None:
+            stored = _read(self.cache, self.key, HELD_SUFFIX)
+            try:
+                blobs = _unpickle(stored[4]) if stored is not None and stored[2] == self.base else []
+            except Exception:  # damaged in a way the checksum did not tell
+                blobs = []
+            self.blobs = blobs if isinstance(blobs, list) else []
+        return self.blobs[i] if i < len(self.blobs) else None
 
 
 def save(cache: Any, key: str, files: list[FileFacts]) -> None:
@@ -173,8 +212,11 @@ def save(cache: Any, key: str, files: list[FileFacts]) -> None:
             payload = _pickle([f.fields() for f in changed])
             cache.write_side(key, DELTA_SUFFIX, _pickle((FORMAT, key, base, zlib.crc32(payload), payload)))
             return
-        payload = _pickle([f.fields() for f in files])
-        cache.write_side(key, SUFFIX, _pickle((FORMAT, key, zlib.crc32(payload), payload)))
+        payload = _pickle([f.fields(held=False) for f in files])
+        base = zlib.crc32(payload)
+        held = _pickle([f.held_blob() for f in files])
+        cache.write_side(key, HELD_SUFFIX, _pickle((FORMAT, key, base, zlib.crc32(held), held)))
+        cache.write_side(key, SUFFIX, _pickle((FORMAT, key, base, payload)))
     except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
         return
     cache.remove_side(key, DELTA_SUFFIX)  # it belongs to the snapshot just replaced

@@ -118,7 +118,7 @@ def _edits_agree(tmp_path, source, edits, seed, *extra):
     cache = tmp_path / "cache"
     rng = random.Random(seed)
     assert _check(tree, cache, *extra) == _check(tree, None, *extra)  # the run that leaves a snapshot
-    assert list(cache.rglob("*.snapshot"))
+    assert _snapshots(cache) and _snapshots(cache, "held")
     for n in range(edits):
         what = _edit(rng, tree)
         # the text report shows code frames of the changed files, SARIF fingerprints their
@@ -269,14 +269,20 @@ def test_a_rerun_moves_the_no_schema_report_to_the_first_object_of_its_kind(tmp_
     assert len(reran) == 1 and [c.source.display for c in answered[0]] == ["tree/a.yaml", "tree/b.yaml"]
 
 
+def _snapshots(cache, kind=""):
+    """The snapshot files in ``cache`` (kind "held": the files of the objects they keep)."""
+    return [p for p in cache.rglob("*.snapshot") if p.name.count(".") == (2 if kind else 1)
+            and (not kind or p.name.endswith(f".{kind}.snapshot"))]
+
+
 def _examples_and_their_snapshot(tmp_path):
     """(tree, cache, the report, the snapshot file) of a cached run of the examples."""
     tree = tmp_path / "tree"
     shutil.copytree(ROOT / "examples", tree)
     cache = tmp_path / "cache"
     reference = _check(tree, cache)
-    snapshots = list(cache.rglob("*.snapshot"))
-    assert len(snapshots) == 1
+    snapshots = _snapshots(cache)
+    assert len(snapshots) == 1 and len(_snapshots(cache, "held")) == 1
     return tree, cache, reference, snapshots[0]
 
 
@@ -286,6 +292,25 @@ def test_a_corrupt_snapshot_is_ignored_and_written_again(tmp_path):
         snapshot.write_bytes(garbage)
         assert _check(tree, cache) == reference
         assert snapshot.read_bytes() != garbage
+
+
+def test_a_damaged_or_foreign_held_file_makes_a_rerun_a_full_run(tmp_path, answered, reran):
+    tree, cache = _workload_service_and_other(tmp_path)
+    held = _snapshots(cache, "held")[0]
+    good = held.read_bytes()
+    _check(tree, cache, "--ignore", "KL202")  # another snapshot, with a held file of its own
+    foreign = [p for p in _snapshots(cache, "held") if p != held][0].read_bytes()
+    for n, garbage in enumerate((b"garbage", good[:-10], foreign)):
+        held.write_bytes(garbage)
+        (tree / "a-workload.yaml").write_text(_WORKLOAD.replace("{app: web}", "{app: w%d}" % n))
+        assert _check(tree, cache) == _check(tree, None)
+        # the rerun needs the kept objects: without them the run is a full one, which writes
+        # a new held file
+        assert len(reran) == n + 1 and not answered
+        assert held.read_bytes() != garbage
+    (tree / "a-workload.yaml").write_text(_WORKLOAD)
+    assert _check(tree, cache) == _check(tree, None)
+    assert len(reran) == 4 and len(answered) == 1
 
 
 def test_no_snapshot_with_context_or_standard_input(tmp_path):
@@ -302,7 +327,7 @@ def test_other_settings_have_their_own_snapshot(tmp_path):
     cache = tmp_path / "cache"
     _check(tree, cache)
     _check(tree, cache, "--ignore", "KL202")
-    assert len(list(cache.rglob("*.snapshot"))) == 2
+    assert len(_snapshots(cache)) == 2
     assert _check(tree, cache, "--ignore", "KL202") == _check(tree, None, "--ignore", "KL202")
     assert _check(tree, cache) == _check(tree, None)
 
