@@ -61,7 +61,7 @@ class Ports:
     def declared(self) -> list[Declared]:
         """Every port, in the order of the pod templates and their containers."""
         while self._read_next():
-            pass
+            pass  # each call reads one more template's ports: read the rest
         return [
             Declared(number, name, protocol, container, template.describe())
             for (number, name, protocol), (container, template) in self.first.items()
