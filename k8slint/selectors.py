@@ -86,17 +86,6 @@ def selecting_services(index: Any) -> list[tuple[Any, Optional[str], dict[str, s
     return index.memo("selecting services", find)
 
 
-def string_pairs(value: Any) -> dict[str, str]:
-    """A label map without its non-string values (schema errors), as workloads.string_labels
-    makes it, but not copied when every value is a string (as usual): not to be changed."""
-    if not isinstance(value, dict):
-        return {}
-    for v in value.values():
-        if not isinstance(v, str):
-            return {k: v for k, v in value.items() if isinstance(v, str)}
-    return value
-
-
 def is_empty_selector(selector: Any) -> bool:
     if not isinstance(selector, dict):
         return False

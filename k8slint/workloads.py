@@ -66,8 +66,13 @@ def get_path(data: Any, path: tuple) -> Any:
 
 
 def string_labels(value: Any) -> dict[str, str]:
-    """A label map with its non-string entries dropped (those are schema errors already)."""
-    return {k: v for k, v in as_dict(value).items() if isinstance(v, str)}
+    """A label map with its non-string entries dropped (those are schema errors already): the
+    object's own mapping when nothing is dropped (as usual), so callers must not change it."""
+    value = as_dict(value)
+    for v in value.values():
+        if not isinstance(v, str):
+            return {k: v for k, v in value.items() if isinstance(v, str)}
+    return value
 
 
 class PodTemplate(NamedTuple):

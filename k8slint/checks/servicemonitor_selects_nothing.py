@@ -10,10 +10,10 @@ from k8slint.named_tuple import NamedTuple
 from k8slint.rule import Report, Rule
 from k8slint.selectors import (
     closest_match, describe_selector, is_empty_selector, label_selector_matches, mismatch_path, selector_help,
-    string_pairs, usable_selector,
+    usable_selector,
 )
 from k8slint.suggest import did_you_mean
-from k8slint.workloads import as_dict, as_list, containers
+from k8slint.workloads import as_dict, as_list, containers, string_labels
 
 RULE = Rule(
     "KL312", "servicemonitor-selects-nothing", Severity.WARNING, "selectors",
@@ -168,9 +168,9 @@ def _services(index: Any) -> dict[Optional[str], list[Target]]:
     for service in index.of_kind("Service"):
         namespace = index.namespace(service)
         spec = as_dict(service.data.get("spec"))
-        labels = string_pairs(service.metadata.get("labels"))
+        labels = string_labels(service.metadata.get("labels"))
         out.setdefault(namespace, []).append(
-            Target(labels, namespace, "Service", service.name, spec, string_pairs(spec.get("selector")))
+            Target(labels, namespace, "Service", service.name, spec, string_labels(spec.get("selector")))
         )
     if not index.get("Service", "default", "kubernetes"):
         out.setdefault("default", []).append(API_SERVER)
