@@ -28,7 +28,6 @@ def rerun(
     form; such an unchanged file is added to ``changed`` (with its cached result), so that its
     final findings are made again. None when an entry or kept objects are missing (a full run
     follows)."""
-    from k8slint.cache import _text
     from k8slint.index import Index
     from k8slint.kustomize import collect_generated
     from k8slint.run import _jobs, _Relocator
@@ -62,7 +61,8 @@ def rerun(
              for file in (reporter, first.get(kind_key)) if file is not None}
     options = settings.options
     index = Index(objects, settings.config.default_namespace, lost, collect_generated(kustomizations))
-    locate = _Relocator(_Texts({s.display: s for s in sources}, raws, {}), options.limits.max_documents)
+    texts = _Texts({s.display: s for s in sources}, raws, {})  # decoded once, for locating and reports
+    locate = _Relocator(texts, options.limits.max_documents)
     spans = SpanMemo(cache)
     jobs = _jobs(options.jobs, sources, None)
     if jobs > 1:
@@ -88,7 +88,7 @@ def rerun(
             if result is None:
                 return None
             result.renumber(source.order)
-            result.outcome.text = _text(source, raws[source.order])
+            result.outcome.text = texts.get(display)
             for finding in mine:
                 finding.source = result.objects[positions[id(finding.source)]]
             again[display] = (mine, kept)
