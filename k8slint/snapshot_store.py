@@ -16,7 +16,7 @@ from typing import Any, Callable, Optional, Union
 
 from k8slint.findings import Severity
 
-FORMAT = 3  # 2: each file's objects kept (FileFacts.hold); 3: in a file of their own
+FORMAT = 4  # 2: each file's objects kept (FileFacts.hold); 3: in a file of their own; 4: findings inline
 SUFFIX = "snapshot"
 DELTA_SUFFIX = "delta.snapshot"  # the files changed since the snapshot was written whole (see save)
 # The objects each file holds (FileFacts.hold), in a file of their own: only a rerun of the index
@@ -26,17 +26,18 @@ MAX_DELTA_FILES = 64
 
 
 class FileFacts:
-    """One file of a snapshot. Its findings, objects and index findings are kept as pickled
-    blocks, read only when needed (most runs read only the findings) and written again only
-    when the file changed: saving the snapshot of a run with one changed file then copies the
-    other files' blocks as bytes."""
+    """One file of a snapshot. Its final findings are plain values, read with the whole snapshot
+    (every warm run reports them all: one unpickling in C, not one per file). Its objects and
+    index findings are kept as pickled blocks, read only when needed and written again only when
+    the file changed: saving the snapshot of a run with one changed file then copies the other
+    files' blocks as bytes."""
 
-    __slots__ = ("display", "key", "facts", "crds", "no_schema", "summary", "_findings", "_details",
-                 "_findings_blob", "_details_blob", "_held_blob", "changed")
+    __slots__ = ("display", "key", "facts", "crds", "no_schema", "summary", "findings", "_details",
+                 "_details_blob", "_held_blob", "changed")
 
     def __init__(self, display: str, key: str, facts: bytes, crds: bool, no_schema: list[tuple[str, str]],
-                 summary: dict[str, int], findings_blob: Optional[bytes] = None, details_blob: Optional[bytes] = None,
-                 held_blob: Optional[bytes] = None):
+                 summary: dict[str, int], findings: Optional[list[tuple]] = None,
+                 details_blob: Optional[bytes] = None, held_blob: Optional[bytes] = None):
         self.display = display
         self.key = key  # its cache key (its bytes, name and the settings)
         self.facts = facts  # facts_digest of its FileResult
@@ -45,20 +46,13 @@ class FileFacts:
         # (once per kind in a run, on the first object of the kind)
         self.no_schema = no_schema
         self.summary = summary  # its share of the summary counts
-        self._findings_blob = findings_blob
+        # its final findings (folded, suppressed, sorted), as stored (see ``stored``)
+        self.findings: list[tuple] = findings if findings is not None else []
         self._details_blob = details_blob
         # see hold; bytes, or what reads them from the snapshot's held file (see load)
         self._held_blob: Union[bytes, Callable[[], Optional[bytes]], None] = held_blob
-        self._findings: Optional[list[tuple]] = None if findings_blob is not None else []
         self._details: Optional[tuple[list, list]] = None if details_blob is not None else ([], [])
         self.changed = False  # since the whole snapshot was written
-
-    @property
-    def findings(self) -> list[tuple]:
-        """Its final findings (folded, suppressed, sorted), as stored (see ``stored``)."""
-        if self._findings is None:
-            self._findings = _unpickle(self._findings_blob)
-        return self._findings
 
     @property
     def objects(self) -> list[tuple]:
@@ -77,20 +71,18 @@ class FileFacts:
         return self._details  # type: ignore[return-value]
 
     def replace(self, findings: list[tuple], objects: list[tuple], index: list[tuple]) -> None:
-        self._findings, self._details = findings, (objects, index)
-        self._findings_blob = self._details_blob = None
+        self.findings, self._details = findings, (objects, index)
+        self._details_blob = None
         self.changed = True
 
     def fields(self, held: bool = True) -> tuple:
         """As stored: plain values (the cache's restricted unpickler knows no class of this module);
         ``held``: with the objects kept by ``hold`` when they are not those of the whole snapshot's
         held file (a delta's files whose bytes changed keep theirs in the delta)."""
-        if self._findings_blob is None:
-            self._findings_blob = _pickle(self.findings) if self.findings else b""
         if self._details_blob is None:
             self._details_blob = _pickle(self._read_details())
         return (self.display, self.key, self.facts, self.crds, self.no_schema, self.summary,
-                self._findings_blob or None, self._details_blob,
+                self.findings or None, self._details_blob,
                 self._held_blob if held and isinstance(self._held_blob, bytes) else None)
 
     def hold(self, objects: list[Any], lost: Any, deferred: list[int]) -> None:
@@ -289,6 +281,7 @@ def stored(finding: Any, fix: Any = False) -> tuple:
 
 RULE, FIX = 5, 14  # where a stored finding keeps its rule code and its fix
 _SEVERITIES = {int(s): s for s in Severity}
+_new = tuple.__new__
 
 
 def restored(fields: tuple) -> Any:
@@ -296,9 +289,10 @@ def restored(fields: tuple) -> Any:
 
     (file, line, column, end_line, end_column, rule, name, severity, message, help_, ref, path, file_index,
      folds, fix, locus) = fields
+    # tuple.__new__: the classes' own __new__ (Python, for the fields' names) cost twice as much
     finding = Finding(
-        file, Span(line, column, end_line, end_column), rule, name, _SEVERITIES[severity], message, help_,
-        ObjectRef(*ref) if ref is not None else None, path, file_index,
+        file, _new(Span, (line, column, end_line, end_column)), rule, name, _SEVERITIES[severity], message, help_,
+        _new(ObjectRef, ref) if ref is not None else None, path, file_index,
     )
     finding.folds = folds
     finding.fix = fix
