@@ -189,3 +189,24 @@ def test_json_report_of_a_real_run():
     assert len({f.rule for f in result.findings}) > 50
     assert any(f.fix is not None for f in result.findings) and any(f.object is None for f in result.findings)
     assert json_report.render(result, ReportOptions()) == _expected(result)
+
+
+def test_json_report_findings_with_unusual_attributes():
+    # the report writes a Finding from its attributes; any value of another type than usual must
+    # give the text json.dumps gives of its to_json()
+    def usual():
+        return Finding("a.yaml", Span(1, 2, 1, 5), "KL001", "rule", Severity.ERROR, "m", None,
+                       ObjectRef("v1", "Pod", None, "p"), "spec")
+
+    changes = (
+        ("span", Span(True, 2, 1, 5)), ("span", Span(1, 2.0, 1, 5)),
+        ("span", Span(_Number.ONE, 2, 1, 5)), ("span", Span(1, 2, 10**40, -1)),
+        ("object", ObjectRef("v1", 1, None, "p")), ("object", ObjectRef(_Text("v1"), None, None, None)),
+        ("message", _Text("sub\"class")), ("help", 5), ("path", ["a", 1]), ("rule", None),
+        ("file", "é\u2028\n"), ("fix", Fix("safe", "t", 0, (), ())), ("fix", Fix(None, 3, 0, (), ())),
+    )
+    for name, value in changes:
+        finding = usual()
+        setattr(finding, name, value)
+        result = _result([finding, usual()])
+        assert json_report.render(result, ReportOptions()) == _expected(result), (name, value)

@@ -8,16 +8,19 @@ from typing import Any, Optional
 
 from k8slint import __version__
 from k8slint.report import ReportOptions, json_text
+from k8slint.findings import Finding, ObjectRef, Span
 from k8slint.report.json_text import encode_basestring
 from k8slint.run import RunResult
 
 CONTRACT_VERSION = 1
 
 
-def to_data(result: RunResult) -> dict:
+def to_data(result: RunResult, findings: bool = True) -> dict:
+    """The report as JSON values; ``findings=False``: an empty list under "findings" (``render``
+    writes them from the Findings themselves)."""
     return {
         "version": CONTRACT_VERSION,
-        "findings": [f.to_json() for f in result.findings],
+        "findings": [f.to_json() for f in result.findings] if findings else [],
         "summary": result.summary.to_json(),
         "input_errors": [{"path": e.path, "reason": e.reason} for e in result.input_errors],
         "kubernetes_version": result.kubernetes_version,
@@ -37,10 +40,10 @@ def render(result: RunResult, options: ReportOptions) -> str:
     """
     out = ["{"]
     separator = "\n  "
-    for key, value in to_data(result).items():
+    for key, value in to_data(result, findings=False).items():
         out += (separator, encode_basestring(key), ": ")
         if key == "findings":
-            _findings(value, out)
+            _findings(result.findings, out)
         else:
             out.append(_nested(value, "\n  "))
         separator = ",\n  "
@@ -75,7 +78,7 @@ _OBJECT_KEYS = ("apiVersion", "kind", "namespace", "name")
 _FIX_KEYS = ("safety", "title")
 
 
-def _findings(findings: list, out: list[str]) -> None:
+def _findings(findings: list[Finding], out: list[str]) -> None:
     """Appends the text of the list under "findings" (its items 4 spaces deep)."""
     if not findings:
         out.append("[]")
@@ -88,13 +91,40 @@ def _findings(findings: list, out: list[str]) -> None:
     out.append("\n  ]")
 
 
-def _finding(finding: Any, encoded: _Encoded) -> str:
-    """The text of a finding, an item of the list under "findings"."""
+def _finding(finding: Finding, encoded: _Encoded) -> str:
+    """The text of a finding, an item of the list under "findings": what ``finding.to_json()``
+    gives, written from the Finding itself (without that dict: a quarter of a warm run's report),
+    or from the dict when a value has an unusual type."""
     try:
-        text = _usual_finding(finding, encoded)
+        text = _from_finding(finding, encoded)
     except TypeError:  # a value of another type (a list, a number where a string is due...)
         text = None
-    return text if text is not None else _nested(finding, "\n    ")
+    if text is not None:
+        return text
+    data = finding.to_json()
+    try:
+        text = _usual_finding(data, encoded)
+    except TypeError:
+        text = None
+    return text if text is not None else _nested(data, "\n    ")
+
+
+def _from_finding(finding: Finding, encoded: _Encoded) -> Optional[str]:
+    """As ``_usual_finding`` on ``finding.to_json()``, read from the Finding's attributes; None
+    for another shape (then the dict is written)."""
+    if finding.__class__ is not Finding:
+        return None
+    span, obj, fix = finding.span, finding.object, finding.fix
+    if span.__class__ is not Span or obj is not None and obj.__class__ is not ObjectRef:
+        return None
+    line, column, end_line, end_column = span
+    if not line.__class__ is column.__class__ is end_line.__class__ is end_column.__class__ is int:
+        return None
+    return _text(
+        finding.file, line, column, end_line, end_column, finding.rule, finding.name, finding.severity.label,
+        finding.message, finding.help, "null" if obj is None else _object(*obj, encoded=encoded), finding.path,
+        "null" if fix is None else _fix(fix.to_json(), encoded), encoded,
+    )
 
 
 def _usual_finding(finding: Any, encoded: _Encoded) -> Optional[str]:
@@ -111,15 +141,26 @@ def _usual_finding(finding: Any, encoded: _Encoded) -> Optional[str]:
         return None
     fix = "null" if fix is None else _fix(fix, encoded)
     if obj.__class__ is dict and tuple(obj) == _OBJECT_KEYS:
-        api_version, kind, namespace, obj_name = obj.values()
-        obj = f"""{{
+        obj = _object(*obj.values(), encoded=encoded)
+    else:
+        obj = "null" if obj is None else _nested(obj, "\n      ")
+    return _text(file, line, column, end_line, end_column, rule, name, severity, message, help, obj, path, fix, encoded)
+
+
+def _object(api_version: Any, kind: Any, namespace: Any, name: Any, encoded: _Encoded) -> str:
+    return f"""{{
         "apiVersion": {encoded[api_version]},
         "kind": {encoded[kind]},
         "namespace": {encoded[namespace]},
-        "name": {encoded[obj_name]}
+        "name": {encoded[name]}
       }}"""
-    else:
-        obj = "null" if obj is None else _nested(obj, "\n      ")
+
+
+def _text(
+    file: Any, line: int, column: int, end_line: int, end_column: int, rule: Any, name: Any, severity: Any,
+    message: Any, help: Any, obj: str, path: Any, fix: str, encoded: _Encoded,
+) -> str:
+    """A finding's text from its values, with ``obj`` and ``fix`` written already."""
     return f"""{{
       "file": {encoded[file]},
       "line": {line},
