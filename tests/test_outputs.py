@@ -94,6 +94,23 @@ def test_write_atomically_keeps_permissions_and_leaves_no_temporary_file(tmp_pat
     assert os.listdir(tmp_path) == ["r.json"]
 
 
+def test_write_atomically_new_file_gets_the_usual_mode_and_temporary_names_differ(tmp_path):
+    from k8slint.outputs import _temporary
+
+    umask = os.umask(0o027)
+    try:
+        write_atomically(str(tmp_path / "r.json"), "new")
+    finally:
+        os.umask(umask)
+    assert stat.S_IMODE((tmp_path / "r.json").stat().st_mode) == 0o640
+    made = [_temporary(str(tmp_path)) for _ in range(50)]
+    for fd, path in made:
+        os.close(fd)
+        assert os.path.basename(path).startswith(".k8slint-") and path.endswith(".tmp")
+        assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    assert len({path for _, path in made}) == 50
+
+
 def test_write_atomically_follows_a_symbolic_link(tmp_path):
     (tmp_path / "real").mkdir()
     target = tmp_path / "real" / "r.json"
