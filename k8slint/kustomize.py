@@ -72,7 +72,9 @@ def nearby_kustomizations(files: Iterable[PathText], stop: PathText) -> list[str
 
 
 def is_kustomization(path: PathText) -> bool:
-    return os.path.basename(clean(path)) in KUSTOMIZATION_NAMES
+    text = os.fspath(path)
+    # (every name ends "ustomization" and an extension: most paths are told without clean())
+    return "ustomization" in text and os.path.basename(clean(text)) in KUSTOMIZATION_NAMES
 
 
 def collect_patches(kustomizations: Iterable[tuple[PathText, Any]]) -> set[str]:

@@ -80,3 +80,14 @@ def test_a_check_run_does_not_import_pathlib(tmp_path):
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "[]"
+
+
+def test_is_kustomization_by_file_name_only():
+    from k8slint.kustomize import is_kustomization
+
+    for path in ("kustomization.yaml", "a/kustomization.yml", "./a//Kustomization", "a/kustomization.yaml/.",
+                 Path("b") / "kustomization.yaml"):
+        assert is_kustomization(path), path
+    for path in ("kustomization.yaml.bak", "a/ustomization.yaml", "kustomization.yaml/x.yaml", "a/b.yaml",
+                 "Kustomization.yaml", "kustomization"):
+        assert not is_kustomization(path), path
