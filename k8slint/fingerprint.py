@@ -29,7 +29,7 @@ def offending_text(finding: Finding, lines: list[str]) -> str:
     span = finding.span
     if not 0 < span.line <= len(lines):
         return ""
-    line = lines[span.line - 1]
+    line = lines[span.line - 1].rstrip("\r")  # (lines may be split only: see fingerprints)
     end = span.end_column - 1 if span.end_line == span.line else len(line)
     text = " ".join(line[span.column - 1:end].split())
     return text or " ".join(line.split())
@@ -55,19 +55,23 @@ def fingerprints(findings: list[Finding], texts: dict[str, str]) -> list[str]:
     cache: dict[str, list[str]] = {}
     out = []
     for finding in findings:
-        if finding.file not in cache:
-            cache[finding.file] = lines_of(texts.get(finding.file, ""))
-        out.append(fingerprint(finding, cache[finding.file]))
+        lines = cache.get(finding.file)
+        if lines is None:
+            # split only: offending_text strips the "\r" of the one line it takes (lines_of
+            # stripped every line of every file, a quarter of a SARIF report's time)
+            lines = cache[finding.file] = texts.get(finding.file, "").split("\n")
+        out.append(fingerprint(finding, lines))
     return out
 
 
-def relative_to(file: str, root: Path) -> Optional[str]:
-    """``file`` relative to ``root`` with forward slashes, or None when it lies outside."""
-    from pathlib import Path  # only the SARIF and GitHub reports ask
+def relative_to(file: str, root: "Path | str") -> Optional[str]:
+    """``file`` relative to ``root`` (absolute, resolved) with forward slashes, or None when it
+    lies outside: its absolute path, else its real path (links followed), is under ``root``.
+    (``Path.relative_to``'s answer, as text: the reports ask it of every file.)"""
+    from k8slint.pathtext import posix, relative
 
-    for path in (Path(os.path.abspath(file)), Path(file).resolve()):
-        try:
-            return path.relative_to(root).as_posix()
-        except ValueError:
-            continue
-    return None
+    root_text = os.fspath(root)
+    found = relative(os.path.abspath(file), root_text)
+    if found is None:  # the real path only when needed: it costs a system call per folder
+        found = relative(os.path.realpath(file), root_text)
+    return posix(found) if found is not None else None
