@@ -1,4 +1,4 @@
-"""k8slint.fingerprint: a report's fingerprints and relative paths, against their definitions."""
+"""k8slint.fingerprint and the text report's code frames: fingerprints, relative paths and frames against their definitions."""
 from __future__ import annotations
 
 import os
@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from k8slint.findings import Finding, ObjectRef, Severity, Span
 from k8slint.fingerprint import fingerprint, fingerprints, lines_of, relative_to
 
-_text = st.lists(st.sampled_from(["a: b", "  x: 1\r", "\r", "", "  - name: é\r", "k:   v  w"]), max_size=8)
+_text = st.lists(st.sampled_from(["a: b", "  x: 1\r", "\r", "", "  - name: é\r", "k:   v  w", "\tt:\tv\r", "x" * 200 + "\r"]), max_size=8)
 
 
 @settings(max_examples=200, deadline=None)
@@ -52,3 +52,18 @@ def test_relative_to_is_pathlibs(tmp_path, monkeypatch):
         assert relative_to(file, resolved) == _pathlib_relative_to(file, resolved), file
         assert relative_to(file, str(resolved)) == _pathlib_relative_to(file, resolved), file
     assert relative_to("../loop", resolved) is None  # pathlib raised RuntimeError (a traceback)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_text, st.lists(st.tuples(st.integers(1, 10), st.integers(1, 12), st.integers(1, 10), st.integers(1, 12)),
+                       min_size=1, max_size=5), st.booleans())
+def test_text_frames_are_those_of_every_line_stripped(lines, spans, color):
+    # the text report splits a file's text only, and its code frames strip the "\r" of each
+    # line they show: the same frames as from lines stripped first (CRLF files included)
+    from k8slint.report.text import _lines, _Style, format_finding
+
+    text = "\n".join(lines)
+    for span in spans:
+        finding = Finding("a.yaml", Span(*span), "KL001", "n", Severity.WARNING, "m", "h")
+        assert format_finding(finding, text.split("\n"), _Style(color)) == format_finding(
+            finding, _lines(text), _Style(color))

@@ -54,7 +54,7 @@ def _frame(finding: Finding, lines: list[str], style: _Style) -> list[str]:
     gutter = " " * width + " |"
     out = [style(_DIM, gutter)]
     for number in range(start, last + 1):
-        text = lines[number - 1].replace("\t", " ")
+        text = lines[number - 1].rstrip("\r").replace("\t", " ")  # (lines may be split only: see render)
         if number < first:
             if len(text) > WIDE:
                 text = _window(text, span.column, span.column + 1)[0]
@@ -138,9 +138,12 @@ def render(result: RunResult, options: ReportOptions) -> str:
     else:
         cache: dict[str, list[str]] = {}
         for finding in result.findings:
-            if finding.file not in cache:
-                cache[finding.file] = _lines(result.texts.get(finding.file, ""))
-            out.extend(format_finding(finding, cache[finding.file], style))
+            lines = cache.get(finding.file)
+            if lines is None:
+                # split only: _frame strips the "\r" of the lines it shows (_lines stripped every
+                # line of every file, a third of the report's time on 10,000 documents)
+                lines = cache[finding.file] = result.texts.get(finding.file, "").split("\n")
+            out.extend(format_finding(finding, lines, style))
             out.append("")
     if options.quiet:
         return "\n".join(out[:-1]) + "\n" if out else ""
