@@ -281,11 +281,11 @@ def check_and_store(
 ) -> Any:
     """Check a file that ``lookup`` did not find, and store its result under ``key``."""
     from k8slint.file_result import check_file
-    from k8slint.run_snapshot import facts_digest
+    from k8slint.run_snapshot import facts_digests
 
     result = check_file(checker, source, raw, options)
     if key is not None and result.outcome.input_error is None:
-        result.digest = facts_digest(result)  # for the run's snapshot (k8slint.run_snapshot)
+        result.digest, result.label_free = facts_digests(result)  # for the run's snapshot (k8slint.run_snapshot)
         cache.store(key, result)
     return result
 
@@ -327,7 +327,7 @@ def _without_text(result: Any) -> Any:
     return FileResult(
         FileOutcome(outcome.display, outcome.findings, None, outcome.input_error), result.objects,
         result.deferred, result.comments, result.annotations, result.summary, result.lost, result.broken,
-        result.digest,
+        result.digest, result.label_free,
     )
 
 

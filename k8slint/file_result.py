@@ -12,11 +12,13 @@ from typing import Any, Optional
 
 
 class FileResult:
-    __slots__ = ("outcome", "objects", "deferred", "comments", "annotations", "summary", "lost", "broken", "digest")
+    __slots__ = (
+        "outcome", "objects", "deferred", "comments", "annotations", "summary", "lost", "broken", "digest", "label_free",
+    )
 
     def __init__(self, outcome: Any, objects: list, deferred: list[int], comments: Any,
                  annotations: list, summary: dict[str, int], lost: set[str], broken: set[str],
-                 digest: Optional[bytes] = None):
+                 digest: Optional[bytes] = None, label_free: Optional[bytes] = None):
         self.outcome = outcome  # run.FileOutcome: findings, text, input error
         self.objects = objects  # the file's K8sObjects, without nodes
         self.deferred = deferred  # indexes into objects: custom resources checked at the end
@@ -25,7 +27,8 @@ class FileResult:
         self.summary = summary  # what the file adds to the run's summary counts
         self.lost = lost  # folders with documents that could not be read
         self.broken = broken  # files with syntax errors (never fixed)
-        self.digest = digest  # what index rules can read of it (run_snapshot.facts_digest), when cached
+        self.digest = digest  # what index rules can read of it (run_snapshot.facts_digests), when cached
+        self.label_free = label_free  # the same without labels
 
     def renumber(self, file_index: int) -> None:
         """The same file at another position in a run (a cached result)."""
@@ -101,7 +104,9 @@ def merge(checker: Any, result: FileResult) -> None:
 
         digest = getattr(result, "digest", None)
         if digest is not None:
-            facts[outcome.display] = (digest, has_crds(result), result.summary, result.lost, result.deferred)
+            facts[outcome.display] = (
+                digest, result.label_free, has_crds(result), result.summary, result.lost, result.deferred,
+            )
 
 
 class ContextResult:

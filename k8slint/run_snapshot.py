@@ -7,9 +7,9 @@ documents, loading all cached objects and rerunning those rules was most of a wa
 an index rule reads only some fields of an object, and most edits (an image bump, new
 resource requests) change none of them. So a cached run leaves a snapshot
 (k8slint.snapshot_store): for each file in order, its cache key, a digest of everything index
-rules can read of its objects (its *facts*), its final findings, its index findings with where
-each points inside its object, and its share of the summary. The next run with the same inputs
-and settings:
+rules can read of its objects (its *facts*) and one of the same without labels, its final
+findings, its index findings with where each points inside its object, and its share of the
+summary. The next run with the same inputs and settings:
 
 1. reads and hashes every file, as the cache does anyway;
 2. checks the files whose bytes changed (or takes them from the cache);
@@ -63,9 +63,13 @@ KEYS_ONLY_FIELDS = {"ConfigMap": ("data", "binaryData"), "Secret": ("data", "str
 ANNOTATIONS_READ_ON = frozenset(("PersistentVolumeClaim", "PersistentVolume"))
 
 
-def facts_digest(result: Any) -> bytes:
-    """A digest of what index rules can read of a file's checked result (see the module's doc)."""
-    from k8slint.workloads import CONTAINER_LISTS, _pod_template
+def facts_digests(result: Any) -> tuple[bytes, bytes]:
+    """(a digest of what index rules can read of a file's checked result (see the module's doc),
+    the digest of the same facts without labels). The label maps of the objects and of their pod
+    templates (see ``_projected``) are hashed last, so the second digest is the first one's hash
+    before them. When only the second matches, only the index rules that read labels need to run
+    again (see ``only_labels_differ``)."""
+    from k8slint.workloads import CONTAINER_LISTS, TEMPLATE_PATHS, _pod_template
 
     swapped: list[tuple[list, int, dict]] = []
     try:
@@ -81,24 +85,29 @@ def facts_digest(result: Any) -> bytes:
                     if isinstance(container, dict) and not IGNORED_CONTAINER_FIELDS.isdisjoint(container):
                         items[i] = {k: v for k, v in container.items() if k not in IGNORED_CONTAINER_FIELDS}
                         swapped.append((items, i, container))
+        labels: list[tuple] = []
         facts = (
-            [(o.kind, o.name, o.namespace, o.doc_index, tuple(o.prefix), o.partial, o.checked, _projected(o))
-             for o in result.objects],
+            [(o.kind, o.name, o.namespace, o.doc_index, tuple(o.prefix), o.partial, o.checked,
+              _projected(o, TEMPLATE_PATHS, labels)) for o in result.objects],
             sorted(result.lost), sorted(result.broken), list(result.deferred),
         )
         blob = pickle.dumps(facts, protocol=pickle.HIGHEST_PROTOCOL)
+        labelled = pickle.dumps(labels, protocol=pickle.HIGHEST_PROTOCOL)
     finally:
         for items, i, container in reversed(swapped):
             items[i] = container
-    return hashlib.sha256(blob).digest()
+    digest = hashlib.sha256(blob)
+    label_free = digest.digest()
+    digest.update(labelled)  # (a pickle ends with its STOP opcode: the two cannot run into each other)
+    return digest.digest(), label_free
 
 
-def _projected(obj: Any) -> Any:
+def _projected(obj: Any, template_paths: dict[str, tuple[str, ...]], labels: list[tuple]) -> Any:
     """The object's data as index rules see it: without the values of its KEYS_ONLY_FIELDS (their
-    keys kept, in order), and without annotations (its own and its pod template's) unless its
-    kind is in ANNOTATIONS_READ_ON. Copies along the changed paths; the object is not touched."""
-    from k8slint.workloads import TEMPLATE_PATHS
-
+    keys kept, in order), without annotations (its own and its pod template's) unless its kind
+    is in ANNOTATIONS_READ_ON, and without labels (its own and its pod template's, a CronJob's
+    under its jobTemplate), which are added to ``labels``. Copies along the changed paths; the
+    object is not touched."""
     kind = obj.kind if isinstance(obj.kind, str) else None
     data = obj.data
     fields = KEYS_ONLY_FIELDS.get(kind) if kind is not None else None
@@ -108,23 +117,29 @@ def _projected(obj: Any) -> Any:
             value = data.get(field)
             if isinstance(value, dict):
                 data[field] = dict.fromkeys(value)
-    if kind not in ANNOTATIONS_READ_ON:
-        data = _without(data, ("metadata",), "annotations")
-        template = TEMPLATE_PATHS.get(kind) if kind is not None else None
-        if template is not None:
-            data = _without(data, (*template, "metadata"), "annotations")
+    keys = _LABELS if kind in ANNOTATIONS_READ_ON else _LABELS_AND_ANNOTATIONS
+    data = _without(data, ("metadata",), keys, labels)
+    template = template_paths.get(kind) if kind is not None else None
+    if template is not None:
+        data = _without(data, (*template, "metadata"), keys, labels)
     return data
 
 
-def _without(data: Any, path: tuple, key: str) -> Any:
-    """``data`` with ``key`` left out of the mapping at ``path`` (the mappings on the way copied),
-    or ``data`` itself when there is no such key."""
+_LABELS = ("labels",)
+_LABELS_AND_ANNOTATIONS = ("labels", "annotations")
+
+
+def _without(data: Any, path: tuple, keys: tuple[str, ...], labels: list[tuple]) -> Any:
+    """``data`` with ``keys`` left out of the mapping at ``path`` (the mappings on the way copied),
+    or ``data`` itself when it has none of them; its labels (whether it has them, and them)
+    added to ``labels``."""
     if not isinstance(data, dict):
         return data
     if not path:
-        return {k: v for k, v in data.items() if k != key} if key in data else data
+        labels.append((True, data["labels"]) if "labels" in data else (False, None))
+        return {k: v for k, v in data.items() if k not in keys} if not data.keys().isdisjoint(keys) else data
     inner = data.get(path[0])
-    changed = _without(inner, path[1:], key)
+    changed = _without(inner, path[1:], keys, labels)
     if changed is inner:
         return data
     copy = dict(data)
@@ -211,12 +226,16 @@ def same_facts(entry: FileFacts, result: Any, whole: frozenset[str]) -> bool:
     is never reused around."""
     if result.outcome.input_error is not None or entry.crds or has_crds(result):
         return False
-    digest = getattr(result, "digest", None)
-    if digest is None:
-        digest = result.digest = facts_digest(result)
-    return digest == entry.facts and all(
+    return _digests(result)[0] == entry.facts and all(
         fields[FIX] is None and fields[RULE] not in whole for fields, _, _, _ in entry.index
     )
+
+
+def _digests(result: Any) -> tuple[bytes, bytes]:
+    """The result's facts_digests, computed once (a cached result has them)."""
+    if getattr(result, "digest", None) is None or getattr(result, "label_free", None) is None:
+        result.digest, result.label_free = facts_digests(result)
+    return result.digest, result.label_free
 
 
 def relocated(entry: FileFacts, result: Any, locate: Callable[[list[Any], bool], list[Any]]) -> list[Any]:
@@ -416,7 +435,7 @@ def _assemble(
                 entry.hold(c.result.objects, c.result.lost, c.result.deferred)
             entry.key = c.key
             if c.result.digest is not None:  # (an affected file's is its entry's)
-                entry.facts = c.result.digest
+                entry.facts, entry.label_free = c.result.digest, c.result.label_free
             entry.summary = c.result.summary
             entry.no_schema = [k for k, file in checker.schema._no_schema_reported.items() if file == entry.display]
             entry.replace(

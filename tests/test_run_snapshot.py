@@ -269,6 +269,49 @@ def test_a_rerun_moves_the_no_schema_report_to_the_first_object_of_its_kind(tmp_
     assert len(reran) == 1 and [c.source.display for c in answered[0]] == ["tree/a.yaml", "tree/b.yaml"]
 
 
+def test_the_label_free_digest_leaves_out_the_labels_of_objects_and_pod_templates():
+    import copy
+    from types import SimpleNamespace
+
+    from k8slint.objects import K8sObject
+
+    cron = {"apiVersion": "batch/v1", "kind": "CronJob", "metadata": {"name": "c", "labels": {"a": "1"}},
+            "spec": {"schedule": "@daily", "jobTemplate": {
+                "metadata": {"labels": {"job": "1"}},
+                "spec": {"template": {"metadata": {"labels": {"pod": "1"}}, "spec": {"containers": []}}}}}}
+    claim = {"apiVersion": "v1", "kind": "PersistentVolumeClaim",
+             "metadata": {"name": "c", "labels": {"a": "1"}, "annotations": {"b": "1"}}}
+    service = {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "s", "labels": {"a": "1"}},
+               "spec": {"selector": {"a": "1"}}}
+
+    def digests(edit=None):
+        datas = copy.deepcopy([cron, claim, service])
+        if edit is not None:
+            edit(*datas)
+        objects = [K8sObject.restored("f.yaml", 0, d, (), False, True, i, 0) for i, d in enumerate(datas)]
+        return run_snapshot.facts_digests(SimpleNamespace(objects=objects, lost=set(), broken=set(), deferred=[]))
+
+    full, free = digests()
+    labels_only = [
+        lambda c, p, s: c["metadata"]["labels"].update(a="2"),
+        lambda c, p, s: c["spec"]["jobTemplate"]["spec"]["template"]["metadata"]["labels"].update(other="1"),
+        lambda c, p, s: c["spec"]["jobTemplate"]["spec"]["template"]["metadata"].pop("labels"),
+        lambda c, p, s: c["metadata"].update(labels={}),  # (an empty map, no map: the same to rules)
+        lambda c, p, s: p["metadata"]["labels"].clear(),
+        lambda c, p, s: s["metadata"].pop("labels"),
+    ]
+    for n, edit in enumerate(labels_only):
+        assert digests(edit) == (digests(edit)[0], free) and digests(edit)[0] != full, n
+    facts = [
+        lambda c, p, s: c["spec"]["jobTemplate"]["metadata"]["labels"].update(job="2"),  # not a pod template's
+        lambda c, p, s: p["metadata"]["annotations"].update(b="2"),  # a claim's annotations are facts
+        lambda c, p, s: s["spec"]["selector"].update(a="2"),
+    ]
+    for n, edit in enumerate(facts):
+        assert digests(edit)[1] != free, n
+    assert digests(lambda c, p, s: c["metadata"].update(annotations={"x": "1"})) == (full, free)
+
+
 def _snapshots(cache, kind=""):
     """The snapshot files in ``cache`` (kind "held": the files of the objects they keep)."""
     return [p for p in cache.rglob("*.snapshot") if p.name.count(".") == (2 if kind else 1)
