@@ -37,13 +37,14 @@ class RuleImpl:
 
     __slots__ = (
         "rule", "kinds", "origin", "has_check", "has_check_index", "_check", "_check_index", "_loader", "whole",
+        "labels",
     )
 
     def __init__(
         self, rule: Rule, kinds: Optional[frozenset[str]] = None, check: Optional[Callable] = None,
         check_index: Optional[Callable] = None, origin: str = "k8slint",
         loader: Optional[Callable[[], "RuleImpl"]] = None, has_check: bool = False, has_check_index: bool = False,
-        whole: bool = False,
+        whole: bool = False, labels: bool = True,
     ):
         self.rule = rule
         # Object rules run only on these kinds; index rules report only on them and are skipped
@@ -58,6 +59,10 @@ class RuleImpl:
         # An index rule whose findings depend on whole objects (READS_WHOLE_OBJECTS in its
         # module), not only on the facts a run's snapshot compares (see k8slint.run_snapshot).
         self.whole = whole
+        # Whether an index rule's findings may depend on labels (the objects' and their pod
+        # templates'): True unless its module says READS_LABELS = False. A warm run whose edits
+        # changed only labels runs again only the rules that read them (see k8slint.run_snapshot).
+        self.labels = labels
 
     def _load(self) -> None:
         loader, self._loader = self._loader, None
@@ -116,7 +121,7 @@ def _module_impl(name: str) -> RuleImpl:
     return RuleImpl(
         rule, frozenset(kinds) if kinds else None, getattr(module, "check", None),
         getattr(module, "check_index", None), origin=f"k8slint.checks.{name}",
-        whole=bool(getattr(module, "READS_WHOLE_OBJECTS", False)),
+        whole=bool(getattr(module, "READS_WHOLE_OBJECTS", False)), labels=bool(getattr(module, "READS_LABELS", True)),
     )
 
 
@@ -174,6 +179,7 @@ def _indexed_rules(entries: list[dict[str, Any]]) -> list[RuleImpl]:
         impls.append(RuleImpl(
             rule, kinds, origin=origin, loader=loader,
             has_check=entry["check"], has_check_index=entry["check_index"], whole=entry.get("whole", False),
+            labels=entry.get("labels", True),
         ))
     return impls
 

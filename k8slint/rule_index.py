@@ -88,6 +88,8 @@ def build(impls: list[Any]) -> dict[str, Any]:
         }
         if impl.whole:
             entry["whole"] = True
+        if not impl.labels:
+            entry["labels"] = False
         spec = logic_spec(impl)
         if spec is not None:  # a pack rule: its logic, so that a run need not read the pack
             entry["logic"] = spec

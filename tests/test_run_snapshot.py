@@ -740,3 +740,94 @@ def test_an_annotation_edit_is_answered_except_a_claims_class(tmp_path, answered
                                                  "volume.beta.kubernetes.io/storage-class: slow\n", 1))
     assert _check(tree, cache) == _check(tree, None)
     assert len(reran) == 1  # a claim's or volume's annotations are facts (its storage class, KL402)
+
+
+# -- the rules that declare READS_LABELS = False: their findings do not change with labels --------
+
+def _label_free_rules():
+    """--select for the shipped index rules that declare they read no label (and not whole objects)."""
+    from k8slint.registry import shipped_impls
+
+    codes = sorted(impl.rule.code for impl in shipped_impls()
+                   if impl.has_check_index and not impl.labels and not impl.whole)
+    assert "KL701" in codes and "KL403" in codes and "KL301" not in codes
+    return codes
+
+
+def _label_maps(obj):
+    """The metadata mappings whose labels are left out of the label-free facts: the object's own
+    and its pod template's (a CronJob's under its jobTemplate)."""
+    from k8slint.workloads import TEMPLATE_PATHS, get_path
+
+    holders = [obj.data.get("metadata")]
+    if obj.kind in TEMPLATE_PATHS:
+        holders.append(get_path(obj.data, (*TEMPLATE_PATHS[obj.kind], "metadata")))
+    return [h for h in holders if isinstance(h, dict)]
+
+
+def _relabel(how):
+    """A ``prepare`` for _before_the_index that changes the labels of every object and pod
+    template: "change" (every value changed, and a label added), "remove" (no labels at all) or
+    "all" (every label of the run on everything, so that every selector matches)."""
+
+    def prepare(objects):
+        from itertools import count
+
+        numbers = count(1)
+        every: dict = {}
+        if how == "all":
+            for obj in objects:
+                for metadata in _label_maps(obj):
+                    if isinstance(metadata.get("labels"), dict):
+                        every.update(metadata["labels"])
+        for obj in objects:
+            for metadata in _label_maps(obj):
+                labels = metadata.get("labels")
+                if how == "remove":
+                    metadata.pop("labels", None)
+                elif how == "all":
+                    metadata["labels"] = dict(every)
+                else:
+                    n = next(numbers)
+                    changed = {k: f"{v}-{n}" for k, v in labels.items()} if isinstance(labels, dict) else {}
+                    metadata["labels"] = {**changed, f"mutated-{n}": "yes"}
+            obj.templates = {}  # (pod templates, and their labels, are kept on the object)
+
+    return prepare
+
+
+def _reports_with_relabelled_objects(monkeypatch, path, select, *extra):
+    args = ("check", "-f", "json", "--no-cache", "--jobs", "1", "--select", ",".join(select), *extra, str(path))
+    plain = run_cli(*args)
+    mutated = {}
+    for how in ("change", "remove", "all"):
+        with monkeypatch.context() as patched:
+            _before_the_index(patched, _relabel(how))
+            mutated[how] = run_cli(*args)
+    return plain, mutated
+
+
+def _assert_labels_unread(monkeypatch, path, *extra):
+    codes = _label_free_rules()
+    plain, mutated = _reports_with_relabelled_objects(monkeypatch, path, codes, *extra)
+    for how, report in mutated.items():
+        assert report == plain, f"labels {how}d"
+    return {f["rule"] for f in json.loads(plain[1])["findings"]}
+
+
+def test_the_rules_that_read_no_label_do_not_change_with_labels(monkeypatch):
+    found = _assert_labels_unread(monkeypatch, FIXTURES)
+    assert len(found & set(_label_free_rules())) >= 10, found  # (most have findings there to lose)
+    _assert_labels_unread(monkeypatch, FIXTURES, "--complete")
+    _assert_labels_unread(monkeypatch, ROOT / "examples")
+
+
+@needs_shared
+def test_the_rules_that_read_no_label_do_not_change_with_the_labels_of_the_corpus(monkeypatch):
+    _assert_labels_unread(monkeypatch, CORPUS / "real")
+
+
+def test_the_relabelling_would_show_a_rule_that_reads_labels(monkeypatch):
+    # The tests above can fail: the findings of the rules that read labels change with them.
+    plain, mutated = _reports_with_relabelled_objects(monkeypatch, FIXTURES, ["KL301", "KL306", "KL308"])
+    assert all(report != plain for report in mutated.values())

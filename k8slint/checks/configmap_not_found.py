@@ -28,6 +28,10 @@ RULE = Rule(
 )
 # It reports on objects with pods: without a checked one, the rule is not even imported.
 KINDS = POD_KINDS
+# It reads no label, only the references of pod templates and the names of ConfigMaps (see
+# _references): a warm run whose edits changed only labels keeps its findings (see
+# k8slint.run_snapshot).
+READS_LABELS = False
 
 
 def check_index(index: Any, ctx: Any) -> Iterator[Report]:

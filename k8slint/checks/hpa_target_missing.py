@@ -22,6 +22,9 @@ RULE = Rule(
 )
 # The kind it reports on: without a checked HorizontalPodAutoscaler, the rule is not even imported.
 KINDS = ("HorizontalPodAutoscaler",)
+# It reads no label, only scaleTargetRef and the kinds, names and namespaces of objects: a warm run
+# whose edits changed only labels keeps its findings (see k8slint.run_snapshot).
+READS_LABELS = False
 # Kinds with a scale subresource that a wrong kind in scaleTargetRef may have meant.
 SCALABLE = frozenset({
     "Deployment", "StatefulSet", "ReplicaSet", "ReplicationController", "DeploymentConfig", "Rollout",

@@ -23,6 +23,9 @@ RULE = Rule(
 )
 # The kind it reports on: without a checked Ingress, the rule is not even imported.
 KINDS = ("Ingress",)
+# It reads no label, only Ingress backends and the names and ports of Services: a warm run whose
+# edits changed only labels keeps its findings (see k8slint.run_snapshot).
+READS_LABELS = False
 
 
 def check_index(index: Any, ctx: Any) -> Iterator[Report]:

@@ -34,6 +34,9 @@ RULE = Rule(
 )
 # It reports on objects with pods: without a checked one, the rule is not even imported.
 KINDS = POD_KINDS
+# It reads no label, only the references of pod templates and the keys of ConfigMaps and Secrets: a
+# warm run whose edits changed only labels keeps its findings (see k8slint.run_snapshot).
+READS_LABELS = False
 
 _LISTED = 6  # list the object's keys in the help when it has at most this many
 

@@ -25,6 +25,9 @@ RULE = Rule(
 )
 # It reports on objects with pods: without a checked one, the rule is not even imported.
 KINDS = POD_KINDS
+# It reads no label, only pod specs' priorityClassName and the names of PriorityClasses: a warm run
+# whose edits changed only labels keeps its findings (see k8slint.run_snapshot).
+READS_LABELS = False
 BUILT_IN = ("system-cluster-critical", "system-node-critical")
 
 

@@ -27,6 +27,9 @@ RULE = Rule(
 )
 # The kind it reports on: without a checked PersistentVolumeClaim, the rule is not even imported.
 KINDS = ("PersistentVolumeClaim",)
+# It reads no label, only the specs (and storage class annotation) of a claim and of its volume: a
+# warm run whose edits changed only labels keeps its findings (see k8slint.run_snapshot).
+READS_LABELS = False
 CLASS_ANNOTATION = "volume.beta.kubernetes.io/storage-class"  # the field's predecessor, still honoured
 
 

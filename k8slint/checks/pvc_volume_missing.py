@@ -21,6 +21,9 @@ RULE = Rule(
 )
 # The kind it reports on: without a checked PersistentVolumeClaim, the rule is not even imported.
 KINDS = ("PersistentVolumeClaim",)
+# It reads no label, only claims' volumeName and the names of PersistentVolumes: a warm run whose
+# edits changed only labels keeps its findings (see k8slint.run_snapshot).
+READS_LABELS = False
 
 
 def check_index(index: Any, ctx: Any) -> Iterator[Report]:

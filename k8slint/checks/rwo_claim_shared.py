@@ -29,6 +29,10 @@ RULE = Rule(
 )
 # It reports on objects with pods: without a checked one, the rule is not even imported.
 KINDS = POD_KINDS
+# It reads no label, only pod volumes, replicas, pinning and claims' access modes, by folder (pod
+# templates by namespace, not by label): a warm run whose edits changed only labels keeps its
+# findings (see k8slint.run_snapshot).
+READS_LABELS = False
 SINGLE_MODES = frozenset({"ReadWriteOnce", "ReadWriteOncePod"})
 SHARED_MODES = frozenset({"ReadWriteMany", "ReadOnlyMany"})
 

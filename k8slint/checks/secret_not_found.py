@@ -35,6 +35,10 @@ RULE = Rule(
 )
 # It reports on objects with pods: without a checked one, the rule is not even imported.
 KINDS = POD_KINDS
+# It reads no label, only the references of pod templates, the names of Secrets and of what makes
+# them (see _references): a warm run whose edits changed only labels keeps its findings (see
+# k8slint.run_snapshot).
+READS_LABELS = False
 
 
 def check_index(index: Any, ctx: Any) -> Iterator[Report]:

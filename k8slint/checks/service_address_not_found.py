@@ -43,6 +43,9 @@ RULE = Rule(
 )
 # It reports on objects with pods: without a checked one, the rule is not even imported.
 KINDS = POD_KINDS
+# It reads no label, only env values and the names and ports of Services: a warm run whose edits
+# changed only labels keeps its findings (see k8slint.run_snapshot).
+READS_LABELS = False
 
 # Services every cluster has, with their ports.
 BUILT_IN: dict[tuple[str, str], tuple[int, ...]] = {

@@ -26,6 +26,9 @@ RULE = Rule(
 )
 # It reports on objects with pods: without a checked one, the rule is not even imported.
 KINDS = POD_KINDS
+# It reads no label, only pod specs' serviceAccountName and the names of ServiceAccounts: a warm run
+# whose edits changed only labels keeps its findings (see k8slint.run_snapshot).
+READS_LABELS = False
 
 
 def check_index(index: Any, ctx: Any) -> Iterator[Report]:
