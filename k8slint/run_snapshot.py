@@ -22,7 +22,11 @@ summary. The next run with the same inputs and settings:
    every object, the unchanged files' objects taken from the cache (``rerun``); the files whose
    index findings differ from the snapshot's are the ones a full run would report differently,
    and only theirs and the changed files' final findings are made again as in 3. That spares a
-   full run's merging, folding, suppressing and snapshot-writing of every file.
+   full run's merging, folding, suppressing and snapshot-writing of every file. When only
+   labels changed (the objects' and their pod templates': every changed file has the same
+   *label-free* facts as before), only the index rules that read labels run again (those that
+   do not declare READS_LABELS = False in their module, and those of READS_WHOLE_OBJECTS); the
+   others' findings are the snapshot's, located again on the changed files.
 
 A changed file with a CustomResourceDefinition (then or now) or that cannot be read makes the
 run a full one, which leaves a new snapshot.
@@ -34,7 +38,8 @@ file, with the container fields of ``IGNORED_CONTAINER_FIELDS``, the values (not
 unreadable documents; and the broken files. A file with a finding of an index rule that declares
 READS_WHOLE_OBJECTS (KL501 says whether copies are identical) never keeps its facts: when it
 changes, the index rules run again. tests/test_run_snapshot.py checks that no other
-index rule reads or depends on the left-out fields, and that a warm run gives the report of a
+index rule reads or depends on the left-out fields, that the findings of the rules that declare
+READS_LABELS = False do not change with labels, and that a warm run gives the report of a
 cold one after random edits, both those that keep the facts and those that change them.
 """
 from __future__ import annotations
@@ -231,6 +236,17 @@ def same_facts(entry: FileFacts, result: Any, whole: frozenset[str]) -> bool:
     )
 
 
+def only_labels_differ(entry: FileFacts, result: Any, rerun: frozenset[str]) -> bool:
+    """Whether the index rules see the new result of a file (not ``same_facts``, readable,
+    without CustomResourceDefinitions) as they saw its old one except for labels, so that only
+    the rules of ``rerun`` (those that read labels or whole objects) need to run again: its
+    label-free digest is the snapshot's, and its index findings of the other rules, which are
+    located again, have no fix (a fix could not be)."""
+    return _digests(result)[1] == entry.label_free and all(
+        fields[FIX] is None for fields, _, _, _ in entry.index if fields[RULE] not in rerun
+    )
+
+
 def _digests(result: Any) -> tuple[bytes, bytes]:
     """The result's facts_digests, computed once (a cached result has them)."""
     if getattr(result, "digest", None) is None or getattr(result, "label_free", None) is None:
@@ -238,18 +254,23 @@ def _digests(result: Any) -> tuple[bytes, bytes]:
     return result.digest, result.label_free
 
 
-def relocated(entry: FileFacts, result: Any, locate: Callable[[list[Any], bool], list[Any]]) -> list[Any]:
-    """The file's index findings of the snapshot, on its new objects and at their new places."""
+def relocated(
+    entry: FileFacts, result: Any, locate: Callable[[list[Any], bool], list[Any]], items: Optional[list[tuple]] = None,
+) -> list[Any]:
+    """The file's index findings of the snapshot (``items`` of its ``index``: all by default), on
+    its new objects and at their new places."""
     from k8slint.findings import Finding
     from k8slint.locate import find_node, node_span
 
-    if not entry.index:
+    if items is None:
+        items = entry.index
+    if not items:
         return []
     objects = result.objects
-    wanted = sorted({position for _, position, _, _ in entry.index})
+    wanted = sorted({position for _, position, _, _ in items})
     nodes = dict(zip(wanted, locate([objects[p] for p in wanted], False)))
     findings = []
-    for fields, position, path, key in entry.index:
+    for fields, position, path, key in items:
         target, _ = find_node(nodes[position], path, key)
         finding = restored(fields)
         finding.span = node_span(target)
@@ -279,9 +300,12 @@ def answer(
     if found is None or (options.jobs is not None and options.jobs > 1 and len(found) > 1):
         return None  # (--jobs N: the changed files are checked by workers, in a full run)
     whole = frozenset(impl.rule.code for impl in checker.engine.index_rules if impl.whole)
+    # what runs again when only labels changed: the index rules that read them (or whole objects)
+    labelled = frozenset(impl.rule.code for impl in checker.engine.index_rules if impl.labels or impl.whole)
     engine, checker.schema.engine = checker.schema.engine, "python"  # a few files: see run.RUST_VALIDATION_BYTES
     changed: list[Changed] = []
     again = False  # some changed file's facts changed: the index rules run again (see rerun)
+    labels_only = True  # those changed in labels only: only the rules of ``labelled`` run again
     try:
         for source, entry, raw, new_key in found:
             result = cache.load(new_key)
@@ -295,6 +319,7 @@ def answer(
                     if result.outcome.input_error is not None or entry.crds or has_crds(result):
                         return None
                     again = True
+                    labels_only = labels_only and only_labels_differ(entry, result, labelled)
             except Exception:  # a damaged block that the checksum did not tell: a full run
                 return None
             changed.append(Changed(source, entry, result, new_key))
@@ -304,7 +329,8 @@ def answer(
     if again:
         from k8slint.snapshot_rerun import rerun
 
-        index = rerun(checker, settings, sources, raws, snapshot, changed, cache, kustomizations)
+        index = rerun(checker, settings, sources, raws, snapshot, changed, cache, kustomizations,
+                      only=labelled if labels_only else None)
         if index is None:
             return None
     crds: list[Any] = []

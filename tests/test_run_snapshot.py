@@ -312,6 +312,140 @@ def test_the_label_free_digest_leaves_out_the_labels_of_objects_and_pod_template
     assert digests(lambda c, p, s: c["metadata"].update(annotations={"x": "1"})) == (full, free)
 
 
+@pytest.fixture()
+def rules_run(monkeypatch):
+    """The codes of the index rules each run of the engine's index rules ran."""
+    from k8slint.engine import Engine
+
+    calls = []
+    real = Engine.index_findings
+
+    def recording(self, index, locate, share=None, *args, **kwargs):
+        chosen = None if share is None else set(share)
+        calls.append({impl.rule.code for position, impl in enumerate(self.active_index_rules(index))
+                      if chosen is None or position in chosen})
+        return real(self, index, locate, share, *args, **kwargs)
+
+    monkeypatch.setattr(Engine, "index_findings", recording)
+    return calls
+
+
+def _label_rules():
+    """The codes of the shipped index rules that a label edit runs again: those that read labels
+    (all but those whose module says READS_LABELS = False) or whole objects."""
+    from k8slint.registry import shipped_impls
+
+    return {impl.rule.code for impl in shipped_impls() if impl.has_check_index and (impl.labels or impl.whole)}
+
+
+_CLAIMED = _WORKLOAD.replace("          ports:\n", "          volumeMounts: [{name: data, mountPath: /data}]\n"
+                             "          ports:\n") + """      volumes:
+        - name: data
+          persistentVolumeClaim: {claimName: missing}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: web
+spec:
+  podSelector:
+    matchLabels: {app: web}
+  policyTypes: [Ingress]
+"""
+_ROUTED = _SERVICE + """---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: web
+spec:
+  defaultBackend:
+    service: {name: absent, port: {number: 80}}
+"""
+
+
+def _labelled_tree(tmp_path):
+    """(tree, cache) of a cached run of a Deployment (its claim missing: KL403) with a
+    NetworkPolicy selecting its pods, and beside it a Service selecting them with an Ingress
+    routing to a missing Service (KL304). KL403 and KL304 read no label."""
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    (tree / "a-workload.yaml").write_text(_CLAIMED.replace("labels: {app: web}", "labels:\n        app: web", 1))
+    (tree / "b-service.yaml").write_text(_ROUTED)
+    cache = tmp_path / "cache"
+    before = _check(tree, cache)
+    assert before == _check(tree, None)
+    found = {f["rule"] for f in json.loads(before[1])["findings"]}
+    assert {"KL403", "KL304"} <= found and not found & {"KL301", "KL307"}, found
+    return tree, cache
+
+
+def _warm(tree, cache, rules_run, fmt="json"):
+    """The report of a cached run, and the codes of the index rules it ran."""
+    rules_run.clear()
+    report = _check(tree, cache, fmt=fmt)
+    return report, set().union(*rules_run)
+
+
+def _rules_of(report):
+    return [(f["file"], f["rule"], f["line"]) for f in json.loads(report[1])["findings"]]
+
+
+def test_a_label_edit_runs_again_only_the_rules_that_read_labels(tmp_path, answered, reran, rules_run):
+    tree, cache = _labelled_tree(tmp_path)
+    assert "KL403" not in _label_rules() and "KL301" in _label_rules()
+    workload = tree / "a-workload.yaml"
+    before = _rules_of(_check(tree, None))
+    text = workload.read_text()
+    # a label added above the claim: KL403's finding, kept from the snapshot, moves down a line;
+    # then the label's value changes
+    for fmt, label in (("json", "tier: front"), ("text", "tier: back")):
+        workload.write_text(text.replace("        app: web\n", f"        app: web\n        {label}\n", 1))
+        warm, ran = _warm(tree, cache, rules_run, fmt)
+        assert warm == _check(tree, None, fmt=fmt)
+        assert ran and ran <= _label_rules() and "KL403" not in ran and {"KL301", "KL307"} <= ran, ran
+    assert len(reran) == 2
+    after = _rules_of(_check(tree, None))
+    moved = [line for file, rule, line in after if rule == "KL403"]
+    assert moved == [line + 1 for file, rule, line in before if rule == "KL403"]
+    # only the changed file was made again: the others' index findings are those of the snapshot
+    assert [[c.source.display for c in files] for files in answered] == [["tree/a-workload.yaml"]] * 2
+
+
+def test_a_label_edit_reaches_the_service_that_selects_the_pods(tmp_path, answered, reran, rules_run):
+    tree, cache = _labelled_tree(tmp_path)
+    workload = tree / "a-workload.yaml"
+    # the pods' label only (not the Deployment's selector): the Service and the NetworkPolicy
+    # select nothing now, KL403's and KL304's findings stay
+    text = workload.read_text()
+    workload.write_text(text.replace("    metadata:\n      labels:\n        app: web",
+                                     "    metadata:\n      labels:\n        app: webb", 1))
+    for fmt in ("json", "text"):
+        after, ran = _warm(tree, cache, rules_run, fmt)
+        assert after == _check(tree, None, fmt=fmt)
+        assert ran and ran <= _label_rules() and "KL403" not in ran, ran
+        if fmt == "json":
+            found = {(file, rule) for file, rule, _ in _rules_of(after)}
+            assert {("tree/b-service.yaml", "KL301"), ("tree/a-workload.yaml", "KL307"),
+                    ("tree/a-workload.yaml", "KL403"), ("tree/b-service.yaml", "KL304")} <= found
+            workload.write_text(workload.read_text().replace("        app: webb", "        app: webbb", 1))
+    assert len(reran) == 2
+    # the Service's file, unchanged, was made again: its KL301 is new, its KL304 the snapshot's
+    assert [c.source.display for c in answered[0]] == ["tree/a-workload.yaml", "tree/b-service.yaml"]
+    # and back: the Service selects the pods again
+    workload.write_text(text)
+    after, ran = _warm(tree, cache, rules_run)
+    assert after == _check(tree, None)
+    assert len(reran) == 3 and ran <= _label_rules()
+
+
+def test_a_selector_edit_runs_every_index_rule_again(tmp_path, reran, rules_run):
+    tree, cache = _labelled_tree(tmp_path)
+    (tree / "b-service.yaml").write_text(_ROUTED.replace("{app: web}", "{app: webb}"))
+    after, ran = _warm(tree, cache, rules_run)
+    assert after == _check(tree, None)
+    assert len(reran) == 1 and {"KL403", "KL301"} <= ran  # a selector is no label
+
+
 def _snapshots(cache, kind=""):
     """The snapshot files in ``cache`` (kind "held": the files of the objects they keep)."""
     return [p for p in cache.rglob("*.snapshot") if p.name.count(".") == (2 if kind else 1)
