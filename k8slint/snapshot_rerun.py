@@ -95,6 +95,9 @@ def rerun(
     for source, entry in zip(sources, snapshot):
         display = source.display
         mine = by_file.get(display, [])
+        if not mine and display not in new and display not in moved and (
+                entry.index_rules.isdisjoint(only) if only is not None else not entry.index_rules):
+            continue  # no finding of the rules that ran, then or now: as the snapshot has it
         kept = [(stored(f), positions[id(f.source)], tuple(f.locus[0]), f.locus[1]) for f in mine]
         old: list[tuple] = entry.index
         others: list[tuple] = []  # the snapshot's findings of the rules that did not run again

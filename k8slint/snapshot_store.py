@@ -16,7 +16,9 @@ from typing import Any, Callable, Optional, Union
 
 from k8slint.findings import Severity
 
-FORMAT = 5  # 2: each file's objects kept (FileFacts.hold); 3: in a file of their own; 4: findings inline; 5: label_free
+# 2: each file's objects kept (FileFacts.hold); 3: in a file of their own; 4: findings inline; 5: label_free;
+# 6: the rules of each file's index findings (FileFacts.index_rules)
+FORMAT = 6
 SUFFIX = "snapshot"
 DELTA_SUFFIX = "delta.snapshot"  # the files changed since the snapshot was written whole (see save)
 # The objects each file holds (FileFacts.hold), in a file of their own: only a rerun of the index
@@ -33,11 +35,12 @@ class FileFacts:
     files' blocks as bytes."""
 
     __slots__ = ("display", "key", "facts", "label_free", "crds", "no_schema", "summary", "findings", "_details",
-                 "_details_blob", "_held_blob", "changed")
+                 "_details_blob", "_held_blob", "_index_rules", "changed")
 
     def __init__(self, display: str, key: str, facts: bytes, label_free: bytes, crds: bool,
                  no_schema: list[tuple[str, str]], summary: dict[str, int], findings: Optional[list[tuple]] = None,
-                 details_blob: Optional[bytes] = None, held_blob: Optional[bytes] = None):
+                 details_blob: Optional[bytes] = None, held_blob: Optional[bytes] = None,
+                 index_rules: Optional[tuple[str, ...]] = None):
         self.display = display
         self.key = key  # its cache key (its bytes, name and the settings)
         self.facts = facts  # the facts digest of its FileResult (run_snapshot.facts_digests)
@@ -53,6 +56,8 @@ class FileFacts:
         # see hold; bytes, or what reads them from the snapshot's held file (see load)
         self._held_blob: Union[bytes, Callable[[], Optional[bytes]], None] = held_blob
         self._details: Optional[tuple[list, list]] = None if details_blob is not None else ([], [])
+        # see index_rules (stored as a sorted tuple: the same bytes for the same rules)
+        self._index_rules = frozenset(index_rules) if index_rules is not None and details_blob is not None else None
         self.changed = False  # since the whole snapshot was written
 
     @property
@@ -66,6 +71,14 @@ class FileFacts:
         object in the file's objects, path inside the object, whether it points at the key)."""
         return self._read_details()[1]
 
+    @property
+    def index_rules(self) -> frozenset[str]:
+        """The codes of the rules of its index findings, kept beside them: a rerun of the index
+        rules asks it of every file, without reading their findings (k8slint.snapshot_rerun)."""
+        if self._index_rules is None:
+            self._index_rules = frozenset(fields[RULE] for fields, _, _, _ in self.index)
+        return self._index_rules
+
     def _read_details(self) -> tuple[list, list]:
         if self._details is None:
             self._details = _unpickle(self._details_blob)
@@ -73,7 +86,7 @@ class FileFacts:
 
     def replace(self, findings: list[tuple], objects: list[tuple], index: list[tuple]) -> None:
         self.findings, self._details = findings, (objects, index)
-        self._details_blob = None
+        self._details_blob = self._index_rules = None
         self.changed = True
 
     def fields(self, held: bool = True) -> tuple:
@@ -84,7 +97,8 @@ class FileFacts:
             self._details_blob = _pickle(self._read_details())
         return (self.display, self.key, self.facts, self.label_free, self.crds, self.no_schema, self.summary,
                 self.findings or None, self._details_blob,
-                self._held_blob if held and isinstance(self._held_blob, bytes) else None)
+                self._held_blob if held and isinstance(self._held_blob, bytes) else None,
+                tuple(sorted(self.index_rules)))
 
     def hold(self, objects: list[Any], lost: Any, deferred: list[int]) -> None:
         """Keep the file's objects (as checked, without nodes), its folders with unreadable

@@ -438,6 +438,40 @@ def test_a_label_edit_reaches_the_service_that_selects_the_pods(tmp_path, answer
     assert len(reran) == 3 and ran <= _label_rules()
 
 
+def test_a_rerun_reads_the_index_findings_only_of_files_with_findings_of_the_rules_that_ran(
+        tmp_path, monkeypatch, reran, rules_run):
+    # each file's snapshot entry says which rules its index findings are of: a rerun compares
+    # (and so reads) the findings only of the files that have findings of the rules that ran,
+    # then or now, and of the changed ones
+    from k8slint.snapshot_store import FileFacts
+
+    tree, cache = _labelled_tree(tmp_path)
+    (tree / "c-config.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata: {a: b}\n")
+    _check(tree, cache)
+    read = []
+    real = FileFacts._read_details
+
+    def reading(self):
+        if self._details is None:
+            read.append(self.display)
+        return real(self)
+
+    monkeypatch.setattr(FileFacts, "_read_details", reading)
+    workload = tree / "a-workload.yaml"
+    text = workload.read_text()
+    # a new label: the Service (KL304 only, a rule that reads no label) and the ConfigMap (no
+    # finding) are not read; then a selector edit (every rule runs): the Service is
+    workload.write_text(text.replace("        app: web\n", "        app: web\n        tier: front\n", 1))
+    after, ran = _warm(tree, cache, rules_run)
+    assert after == _check(tree, None) and ran <= _label_rules() and len(reran) == 1
+    assert read == ["tree/a-workload.yaml"]
+    read.clear()
+    (tree / "b-service.yaml").write_text(_ROUTED.replace("{app: web}", "{app: webb}"))
+    after, ran = _warm(tree, cache, rules_run)
+    assert after == _check(tree, None) and "KL403" in ran and len(reran) == 2
+    assert sorted(read) == ["tree/a-workload.yaml", "tree/b-service.yaml"]
+
+
 def test_a_selector_edit_runs_every_index_rule_again(tmp_path, reran, rules_run):
     tree, cache = _labelled_tree(tmp_path)
     (tree / "b-service.yaml").write_text(_ROUTED.replace("{app: web}", "{app: webb}"))
