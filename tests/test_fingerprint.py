@@ -8,7 +8,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from k8slint.findings import Finding, ObjectRef, Severity, Span
-from k8slint.fingerprint import fingerprint, fingerprints, lines_of, relative_to
+from k8slint.fingerprint import fingerprint, fingerprints, relative_to
+
+def _stripped(text: str) -> list[str]:
+    """Every line of a text, its "\\r" stripped: how the reports took a file's lines before."""
+    return [line.rstrip("\r") for line in text.split("\n")]
+
 
 _text = st.lists(st.sampled_from(["a: b", "  x: 1\r", "\r", "", "  - name: é\r", "k:   v  w", "\tt:\tv\r", "x" * 200 + "\r"]), max_size=8)
 
@@ -18,11 +23,11 @@ _text = st.lists(st.sampled_from(["a: b", "  x: 1\r", "\r", "", "  - name: é\r"
                        min_size=1, max_size=5))
 def test_fingerprints_are_those_of_every_line_stripped(lines, spans):
     # fingerprints() splits a file's text only and strips the "\r" of the line it takes:
-    # the same as stripping every line first (lines_of), CRLF files included
+    # the same as stripping every line first, CRLF files included
     text = "\n".join(lines)
     found = [Finding("a.yaml", Span(*span), "KL001", "n", Severity.ERROR, "m", None,
                      ObjectRef("v1", "Pod", None, "p"), "spec") for span in spans]
-    assert fingerprints(found, {"a.yaml": text}) == [fingerprint(f, lines_of(text)) for f in found]
+    assert fingerprints(found, {"a.yaml": text}) == [fingerprint(f, _stripped(text)) for f in found]
 
 
 def _pathlib_relative_to(file: str, root: Path):
@@ -60,10 +65,10 @@ def test_relative_to_is_pathlibs(tmp_path, monkeypatch):
 def test_text_frames_are_those_of_every_line_stripped(lines, spans, color):
     # the text report splits a file's text only, and its code frames strip the "\r" of each
     # line they show: the same frames as from lines stripped first (CRLF files included)
-    from k8slint.report.text import _lines, _Style, format_finding
+    from k8slint.report.text import _Style, format_finding
 
     text = "\n".join(lines)
     for span in spans:
         finding = Finding("a.yaml", Span(*span), "KL001", "n", Severity.WARNING, "m", "h")
         assert format_finding(finding, text.split("\n"), _Style(color)) == format_finding(
-            finding, _lines(text), _Style(color))
+            finding, _stripped(text), _Style(color))
