@@ -90,3 +90,16 @@ def test_examples_snapshot(snapshot, monkeypatch):
     monkeypatch.chdir(ROOT)
     result = run_check(CheckOptions(paths=["examples"]))
     snapshot.assert_match(_github(result, ROOT), "examples.txt")
+
+
+def test_paths_relative_to_a_root_given_through_a_link(tmp_path, monkeypatch):
+    # the root given as a link to the repository: a file named by its real path is still
+    # reported relative to the root (through the root's real path)
+    real = tmp_path / "real"
+    (real / "k8s").mkdir(parents=True)
+    (real / "k8s" / "web.yaml").write_text(SMALL)
+    (tmp_path / "link").symlink_to(real)
+    result = run_check(CheckOptions(paths=[str(real / "k8s" / "web.yaml")]))
+    for root in (tmp_path / "link", real):
+        lines = _github(result, root, quiet=True).splitlines()
+        assert len(lines) == 3 and all("file=k8s/web.yaml," in line for line in lines), root

@@ -12,7 +12,6 @@ one line (GitHub rejects them otherwise). Values are escaped as the runner unesc
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 from k8slint.findings import Finding, Severity
 from k8slint.fingerprint import relative_to
@@ -35,9 +34,11 @@ class _Paths:
     """Files as GitHub wants them: relative to the repository root when inside it."""
 
     def __init__(self, root: str):
-        absolute = Path(os.path.abspath(root))
-        resolved = absolute.resolve()
-        self.roots = [absolute] if absolute == resolved else [absolute, resolved]
+        # (text, not pathlib: relative_to works on text, and pathlib's import cost 4 ms)
+        absolute = os.path.abspath(root)
+        resolved = os.path.realpath(absolute)
+        same = os.path.normcase(absolute) == os.path.normcase(resolved)
+        self.roots = [absolute] if same else [absolute, resolved]
         self.cache: dict[str, str] = {}
 
     def __call__(self, file: str) -> str:
