@@ -14,11 +14,13 @@ from typing import Any, Optional
 class FileResult:
     __slots__ = (
         "outcome", "objects", "deferred", "comments", "annotations", "summary", "lost", "broken", "digest", "label_free",
+        "selector_keys",
     )
 
     def __init__(self, outcome: Any, objects: list, deferred: list[int], comments: Any,
                  annotations: list, summary: dict[str, int], lost: set[str], broken: set[str],
-                 digest: Optional[bytes] = None, label_free: Optional[bytes] = None):
+                 digest: Optional[bytes] = None, label_free: Optional[bytes] = None,
+                 selector_keys: Optional[frozenset] = None):
         self.outcome = outcome  # run.FileOutcome: findings, text, input error
         self.objects = objects  # the file's K8sObjects, without nodes
         self.deferred = deferred  # indexes into objects: custom resources checked at the end
@@ -29,6 +31,7 @@ class FileResult:
         self.broken = broken  # files with syntax errors (never fixed)
         self.digest = digest  # what index rules can read of it (run_snapshot.facts_digests), when cached
         self.label_free = label_free  # the same without labels
+        self.selector_keys = selector_keys  # the label keys its selectors name (run_snapshot.selector_keys)
 
     def renumber(self, file_index: int) -> None:
         """The same file at another position in a run (a cached result)."""
@@ -100,12 +103,13 @@ def merge(checker: Any, result: FileResult) -> None:
     checker.broken_files |= result.broken
     facts = checker.file_facts
     if facts is not None:  # a cached run: what its snapshot keeps of the file (k8slint.run_snapshot)
-        from k8slint.run_snapshot import has_crds
+        from k8slint.run_snapshot import has_crds, keys_of
 
         digest = getattr(result, "digest", None)
         if digest is not None:
             facts[outcome.display] = (
                 digest, result.label_free, has_crds(result), result.summary, result.lost, result.deferred,
+                keys_of(result),
             )
 
 

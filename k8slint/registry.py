@@ -37,14 +37,14 @@ class RuleImpl:
 
     __slots__ = (
         "rule", "kinds", "origin", "has_check", "has_check_index", "_check", "_check_index", "_loader", "whole",
-        "labels",
+        "labels", "selected",
     )
 
     def __init__(
         self, rule: Rule, kinds: Optional[frozenset[str]] = None, check: Optional[Callable] = None,
         check_index: Optional[Callable] = None, origin: str = "k8slint",
         loader: Optional[Callable[[], "RuleImpl"]] = None, has_check: bool = False, has_check_index: bool = False,
-        whole: bool = False, labels: bool = True,
+        whole: bool = False, labels: bool = True, selected: bool = False,
     ):
         self.rule = rule
         # Object rules run only on these kinds; index rules report only on them and are skipped
@@ -63,6 +63,12 @@ class RuleImpl:
         # templates'): True unless its module says READS_LABELS = False. A warm run whose edits
         # changed only labels runs again only the rules that read them (see k8slint.run_snapshot).
         self.labels = labels
+        # Whether such a rule reads labels only by matching them against selectors (keys of
+        # mappings under fields named selector, podSelector, namespaceSelector or labelSelector)
+        # and through k8slint.selectors.closest_match: READS_LABELS = "selectors" in its module.
+        # A warm run whose edits changed only labels that no selector names, on objects no
+        # did-you-mean compared, keeps its findings (see run_snapshot.labels_unseen).
+        self.selected = selected
 
     def _load(self) -> None:
         loader, self._loader = self._loader, None
@@ -117,11 +123,12 @@ def _module_impl(name: str) -> RuleImpl:
     """The rule of module k8slint/checks/<name>.py (rule None for a helper module)."""
     module = _import_rule_module(name)
     rule = getattr(module, "RULE", None)
+    reads = getattr(module, "READS_LABELS", True)
     kinds = getattr(module, "KINDS", None)
     return RuleImpl(
         rule, frozenset(kinds) if kinds else None, getattr(module, "check", None),
         getattr(module, "check_index", None), origin=f"k8slint.checks.{name}",
-        whole=bool(getattr(module, "READS_WHOLE_OBJECTS", False)), labels=bool(getattr(module, "READS_LABELS", True)),
+        whole=bool(getattr(module, "READS_WHOLE_OBJECTS", False)), labels=bool(reads), selected=reads == "selectors",
     )
 
 
@@ -179,7 +186,7 @@ def _indexed_rules(entries: list[dict[str, Any]]) -> list[RuleImpl]:
         impls.append(RuleImpl(
             rule, kinds, origin=origin, loader=loader,
             has_check=entry["check"], has_check_index=entry["check_index"], whole=entry.get("whole", False),
-            labels=entry.get("labels", True),
+            labels=bool(entry.get("labels", True)), selected=entry.get("labels") == "selectors",
         ))
     return impls
 

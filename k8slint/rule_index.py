@@ -90,6 +90,8 @@ def build(impls: list[Any]) -> dict[str, Any]:
             entry["whole"] = True
         if not impl.labels:
             entry["labels"] = False
+        elif impl.selected:
+            entry["labels"] = "selectors"
         spec = logic_spec(impl)
         if spec is not None:  # a pack rule: its logic, so that a run need not read the pack
             entry["logic"] = spec

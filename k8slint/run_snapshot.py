@@ -26,7 +26,9 @@ summary. The next run with the same inputs and settings:
    labels changed (the objects' and their pod templates': every changed file has the same
    *label-free* facts as before), only the index rules that read labels run again (those that
    do not declare READS_LABELS = False in their module, and those of READS_WHOLE_OBJECTS); the
-   others' findings are the snapshot's, located again on the changed files.
+   others' findings are the snapshot's, located again on the changed files. And when the labels
+   that changed are ones no selector of the run names, no index rule runs again at all: the
+   edit is answered as in 3 (see ``labels_unseen``).
 
 A changed file with a CustomResourceDefinition (then or now) or that cannot be read makes the
 run a full one, which leaves a new snapshot.
@@ -254,6 +256,104 @@ def _digests(result: Any) -> tuple[bytes, bytes]:
     return result.digest, result.label_free
 
 
+# The fields under which index rules find the selectors they match labels with (see
+# RuleImpl.selected): a Service's selector, a workload's, a PodDisruptionBudget's, a
+# NetworkPolicy's podSelector and namespaceSelector, a ServiceMonitor's, ...
+SELECTOR_FIELDS = frozenset(("selector", "podSelector", "namespaceSelector", "labelSelector"))
+
+
+def selector_keys(objects: list[Any]) -> frozenset[Any]:
+    """The label keys that the selectors in these objects name: the keys of each mapping under a
+    field of SELECTOR_FIELDS (a Service's selector is a mapping of labels), those of its
+    matchLabels and those of its matchExpressions, wherever the field is. A ConfigMap's or
+    Secret's data holds no selector and is not walked. A few words more than needed
+    (matchLabels itself) do no harm: they only make a label edit count as seen."""
+    keys: set[Any] = set()
+    stack: list[Any] = [o.data for o in objects if not (isinstance(o.kind, str) and o.kind in KEYS_ONLY_FIELDS)]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            for field, inner in value.items():
+                if isinstance(inner, dict):
+                    if field in SELECTOR_FIELDS:
+                        _add_selector(inner, keys)
+                    stack.append(inner)
+                elif isinstance(inner, list):
+                    stack.append(inner)
+        elif isinstance(value, list):
+            stack.extend(v for v in value if isinstance(v, (dict, list)))
+    return frozenset(keys)
+
+
+def _add_selector(selector: dict[Any, Any], keys: set[Any]) -> None:
+    keys.update(selector)
+    match = selector.get("matchLabels")
+    if isinstance(match, dict):
+        keys.update(match)
+    expressions = selector.get("matchExpressions")
+    if isinstance(expressions, list):
+        keys.update(e["key"] for e in expressions if isinstance(e, dict) and isinstance(e.get("key"), _SCALARS))
+
+
+_SCALARS = (str, int, float, bool)
+
+
+def keys_of(result: Any) -> frozenset[Any]:
+    """The result's selector_keys, found once (a cached result has them)."""
+    keys = getattr(result, "selector_keys", None)
+    if keys is None:
+        keys = result.selector_keys = selector_keys(result.objects)
+    return keys  # type: ignore[no-any-return]
+
+
+def labels_unseen(
+    entry: FileFacts, result: Any, whole: frozenset[str], keys: Callable[[], frozenset[Any]], cache: Any,
+) -> bool:
+    """Whether the index rules cannot tell the new result of a file (not ``same_facts``) from its
+    old one, so that their findings are those of the snapshot, located again: it differs only in
+    labels (its label-free digest is the snapshot's), and only in labels that no selector of the
+    run names (``keys()``: the snapshot's selector keys), when every active index rule that
+    reads labels reads them only through selectors (RuleImpl.selected; the caller checks). Also
+    required: no did-you-mean compared the file's objects (their other labels count there, see
+    k8slint.selectors.COMPARED), no index finding of the file compares whole objects (KL501:
+    the file has no copy that the edit could set apart) and none has a fix (as ``same_facts``).
+    The old labels are those of the file's cache entry that the snapshot names."""
+    if entry.compared or _digests(result)[1] != entry.label_free:
+        return False
+    if not all(fields[FIX] is None and fields[RULE] not in whole for fields, _, _, _ in entry.index):
+        return False
+    old = cache.load(entry.key)
+    if old is None:
+        return False
+    before, after = _label_maps(old.objects), _label_maps(result.objects)
+    if len(before) != len(after):
+        return False
+    seen = keys()
+    return all(_seen(a, seen) == _seen(b, seen) for a, b in zip(before, after))
+
+
+def _label_maps(objects: list[Any]) -> list[tuple]:
+    """(whether it is there, the value) for the labels of each object and of its pod template, in
+    the order facts_digests hashes them."""
+    from k8slint.workloads import TEMPLATE_PATHS
+
+    labels: list[tuple] = []
+    for obj in objects:
+        _projected(obj, TEMPLATE_PATHS, labels)
+    return labels
+
+
+def _seen(item: tuple, keys: frozenset[Any]) -> Any:
+    """The part of a label map that selectors with these keys can see; a value that is not a
+    mapping (a schema error) whole."""
+    there, labels = item
+    if not there:
+        return {}
+    if isinstance(labels, dict):
+        return {k: v for k, v in labels.items() if k in keys}
+    return (labels,)
+
+
 def relocated(
     entry: FileFacts, result: Any, locate: Callable[[list[Any], bool], list[Any]], items: Optional[list[tuple]] = None,
 ) -> list[Any]:
@@ -302,6 +402,15 @@ def answer(
     whole = frozenset(impl.rule.code for impl in checker.engine.index_rules if impl.whole)
     # what runs again when only labels changed: the index rules that read them (or whole objects)
     labelled = frozenset(impl.rule.code for impl in checker.engine.index_rules if impl.labels or impl.whole)
+    # whether a label edit can be one no index rule sees (see labels_unseen)
+    selectable = all(impl.selected or impl.whole or not impl.labels for impl in checker.engine.index_rules)
+    keys: list[frozenset[Any]] = []
+
+    def selected() -> frozenset[Any]:  # the label keys the run's selectors name, found when first asked
+        if not keys:
+            keys.append(frozenset().union(*(entry.selector_keys for entry in snapshot)))
+        return keys[0]
+
     engine, checker.schema.engine = checker.schema.engine, "python"  # a few files: see run.RUST_VALIDATION_BYTES
     changed: list[Changed] = []
     again = False  # some changed file's facts changed: the index rules run again (see rerun)
@@ -318,6 +427,9 @@ def answer(
                 if not same_facts(entry, result, whole):
                     if result.outcome.input_error is not None or entry.crds or has_crds(result):
                         return None
+                    if selectable and labels_unseen(entry, result, whole, selected, cache):
+                        changed.append(Changed(source, entry, result, new_key))
+                        continue  # as if its facts had not changed
                     again = True
                     labels_only = labels_only and only_labels_differ(entry, result, labelled)
             except Exception:  # a damaged block that the checksum did not tell: a full run
@@ -462,6 +574,7 @@ def _assemble(
             entry.key = c.key
             if c.result.digest is not None:  # (an affected file's is its entry's)
                 entry.facts, entry.label_free = c.result.digest, c.result.label_free
+                entry.selector_keys = keys_of(c.result)
             entry.summary = c.result.summary
             entry.no_schema = [k for k, file in checker.schema._no_schema_reported.items() if file == entry.display]
             entry.replace(

@@ -9,6 +9,14 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
+# The files of the candidates that closest_match compared since the index rules began (a run
+# clears it first): a did-you-mean weighs all of a candidate's labels (the one with the fewest
+# wins a tie, and its labels may be shown), not only the keys that selectors name. A cached run
+# keeps these files in its snapshot: a label edit on one of them is never taken as one that no
+# index rule sees (see k8slint.run_snapshot.labels_unseen). Candidates are anything with
+# ``labels`` and ``obj`` (the object they come from; None for one that is in no file).
+COMPARED: set[str] = set()
+
 
 def _as_dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
@@ -146,10 +154,15 @@ def _usable_expression(expr: Any) -> bool:
 
 
 def closest_match(selector: dict[str, Any], candidates: list[Any]) -> Optional[Any]:
-    """The candidate (anything with ``labels``) that comes closest to a LabelSelector: most
-    pairs and expressions satisfied, then most keys present, then fewest labels."""
+    """The candidate (anything with ``labels`` and ``obj``) that comes closest to a LabelSelector:
+    most pairs and expressions satisfied, then most keys present, then fewest labels. Notes the
+    candidates' files in COMPARED."""
     if not candidates:
         return None
+    for t in candidates:
+        obj = t.obj
+        if obj is not None:
+            COMPARED.add(obj.file)
     wanted = _as_dict(selector.get("matchLabels"))
     exprs = _as_list(selector.get("matchExpressions"))
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Optional
 
+from k8slint.selectors import COMPARED
 from k8slint.snapshot_store import FIX, RULE, FileFacts, restored, stored
 
 if TYPE_CHECKING:
@@ -70,6 +71,7 @@ def rerun(
     texts = _Texts({s.display: s for s in sources}, raws, {})  # decoded once, for locating and reports
     locate = _Relocator(texts, options.limits.max_documents)
     spans = SpanMemo(cache)
+    COMPARED.clear()
     place: dict[str, int] = {}  # rule code → its place among the active index rules
     if only is not None:
         # A few rules, in this process: on 10,000 documents the label rules take about 70 ms, 55 of
@@ -88,6 +90,13 @@ def rerun(
         else:
             found = checker.engine.index_findings(index, locate, spans=spans)
     spans.save()
+    # The rules that compare labels in did-you-means ran again (they all read labels): the files
+    # they compared now are the snapshot's (see selectors.COMPARED)
+    for entry in snapshot:
+        compared = entry.display in COMPARED
+        if entry.compared != compared:
+            entry.compared = compared
+            entry.changed = True
     by_file: dict[str, list[Any]] = {}
     for finding in found:
         by_file.setdefault(finding.file, []).append(finding)

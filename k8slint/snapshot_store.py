@@ -12,13 +12,13 @@ import functools
 import io
 import pickle
 import zlib
-from typing import Any, Callable, Optional, Union
+from typing import Any, Callable, Iterable, Optional, Union
 
 from k8slint.findings import Severity
 
 # 2: each file's objects kept (FileFacts.hold); 3: in a file of their own; 4: findings inline; 5: label_free;
-# 6: the rules of each file's index findings (FileFacts.index_rules)
-FORMAT = 6
+# 6: the rules of each file's index findings (FileFacts.index_rules); 7: selector_keys and compared
+FORMAT = 7
 SUFFIX = "snapshot"
 DELTA_SUFFIX = "delta.snapshot"  # the files changed since the snapshot was written whole (see save)
 # The objects each file holds (FileFacts.hold), in a file of their own: only a rerun of the index
@@ -35,12 +35,13 @@ class FileFacts:
     files' blocks as bytes."""
 
     __slots__ = ("display", "key", "facts", "label_free", "crds", "no_schema", "summary", "findings", "_details",
-                 "_details_blob", "_held_blob", "_index_rules", "changed")
+                 "_details_blob", "_held_blob", "_index_rules", "selector_keys", "compared", "changed")
 
     def __init__(self, display: str, key: str, facts: bytes, label_free: bytes, crds: bool,
                  no_schema: list[tuple[str, str]], summary: dict[str, int], findings: Optional[list[tuple]] = None,
                  details_blob: Optional[bytes] = None, held_blob: Optional[bytes] = None,
-                 index_rules: Optional[tuple[str, ...]] = None):
+                 index_rules: Optional[tuple[str, ...]] = None, selector_keys: Iterable[Any] = (),
+                 compared: bool = False):
         self.display = display
         self.key = key  # its cache key (its bytes, name and the settings)
         self.facts = facts  # the facts digest of its FileResult (run_snapshot.facts_digests)
@@ -58,6 +59,10 @@ class FileFacts:
         self._details: Optional[tuple[list, list]] = None if details_blob is not None else ([], [])
         # see index_rules (stored as a sorted tuple: the same bytes for the same rules)
         self._index_rules = frozenset(index_rules) if index_rules is not None and details_blob is not None else None
+        # the label keys its selectors name (run_snapshot.selector_keys)
+        self.selector_keys = frozenset(selector_keys)
+        # whether a did-you-mean of the index rules compared its objects' labels (selectors.COMPARED)
+        self.compared = compared
         self.changed = False  # since the whole snapshot was written
 
     @property
@@ -98,7 +103,7 @@ class FileFacts:
         return (self.display, self.key, self.facts, self.label_free, self.crds, self.no_schema, self.summary,
                 self.findings or None, self._details_blob,
                 self._held_blob if held and isinstance(self._held_blob, bytes) else None,
-                tuple(sorted(self.index_rules)))
+                tuple(sorted(self.index_rules)), tuple(sorted(self.selector_keys, key=repr)), self.compared)
 
     def hold(self, objects: list[Any], lost: Any, deferred: list[int]) -> None:
         """Keep the file's objects (as checked, without nodes), its folders with unreadable
@@ -230,12 +235,15 @@ def save(cache: Any, key: str, files: list[FileFacts]) -> None:
 
 
 def record(
-    sources: list[Any], cache: Any, facts: dict[str, tuple[bytes, bytes, bool, dict[str, int], set[str], list[int]]],
+    sources: list[Any], cache: Any,
+    facts: dict[str, tuple[bytes, bytes, bool, dict[str, int], set[str], list[int], frozenset[Any]]],
     objects: list[Any], final: list[Any], index_findings: list[Any], index_fixes: list[Any],
-    no_schema: dict[tuple[str, str], str],
+    no_schema: dict[tuple[str, str], str], compared: Iterable[str] = (),
 ) -> Optional[list[FileFacts]]:
     """The snapshot of a full run, or None when it cannot be one (a file without a cache key or
-    facts, a finding on something that is not one of the files)."""
+    facts, a finding on something that is not one of the files). ``compared``: the files whose
+    objects a did-you-mean of the index rules compared (selectors.COMPARED)."""
+    compared = set(compared)
     by_file: dict[str, FileFacts] = {}
     files: list[FileFacts] = []
     for source in sources:
@@ -243,8 +251,9 @@ def record(
         known = facts.get(source.display)
         if key is None or known is None or source.display in by_file:
             return None
-        digest, label_free, crds, summary, _, _ = known
-        entry = FileFacts(source.display, key, digest, label_free, crds, [], summary)
+        digest, label_free, crds, summary, _, _, keys = known
+        entry = FileFacts(source.display, key, digest, label_free, crds, [], summary, selector_keys=keys,
+                          compared=source.display in compared)
         by_file[source.display] = entry
         files.append(entry)
     positions: dict[int, int] = {}
@@ -261,7 +270,7 @@ def record(
         if obj.checked:
             entry.objects.append(tuple(obj.ref()))
     for entry in files:
-        _, _, _, _, lost, deferred = facts[entry.display]
+        _, _, _, _, lost, deferred, _ = facts[entry.display]
         entry.hold(of_file.get(entry.display, []), lost, deferred)
     for kind_key, file in no_schema.items():
         entry = by_file.get(file)

@@ -66,19 +66,32 @@ _KEEPING = re.compile(r"^(\s*-?\s*(?:image|imagePullPolicy|cpu|memory|initialDel
                      r"runAsUser|workingDir|LOG_LEVEL|log_level|password|username|[a-z_]+\.(?:conf|properties|json)|"
                      r"[a-z.]+/[a-z-]+):"
                      r"\s*)(\S.*)$", re.M)
+# A block mapping of labels: "labels:" and the indentation of its first label.
+_LABELS = re.compile(r"^([ ]*)labels:[ ]*\n(?=(\1[ ]+)[^\s#-])", re.M)
+_FLOW_LABELS = re.compile(r"\blabels:[ ]*\{")  # and a flow mapping
 # Edits that change them (most of the time).
 _CHANGING = re.compile(r"^(\s*-?\s*(?:app|name|claimName|serviceName|namespace|tier|component|port|targetPort|"
                        r"replicas|secretName|configMap|key|storage):\s*)(\S.*)$", re.M)
 
 
-def _edit(rng, tree):
+def _edit(rng, tree, hows=("keep", "keep", "keep", "comment", "comment", "change", "change", "drop-document",
+                            "remove", "copy", "swap", "label", "label")):
     files = sorted(p for p in tree.rglob("*") if p.is_file() and p.suffix in (".yaml", ".yml", ".json"))
     target = rng.choice(files)
     text = target.read_text(encoding="utf-8", errors="surrogateescape")
-    how = rng.choice(["keep", "keep", "keep", "comment", "comment", "change", "change", "drop-document", "remove",
-                      "copy", "swap"])
+    how = rng.choice(hows)
     keeping, changing = list(_KEEPING.finditer(text)), list(_CHANGING.finditer(text))
-    if how == "keep" and keeping:
+    labelled = [*_LABELS.finditer(text), *_FLOW_LABELS.finditer(text)]
+    if how == "label" and labelled:
+        # a label added to a mapping of labels: most keys are ones no selector names
+        m = rng.choice(labelled)
+        label = rng.choice(["version: v2", "team: a", "zone: b", "app: web", "tier: db", "release: x"])
+        if m.re is _LABELS:
+            label = f"{m.group(2)}{label}\n"
+        elif not text[m.end():].lstrip().startswith("}"):
+            label += ", "
+        text = text[:m.end()] + label + text[m.end():]
+    elif how == "keep" and keeping:
         m = rng.choice(keeping)
         new = rng.choice(["nginx:1.27.3", "registry.local:5000/app@sha256:" + "a" * 64, "Always", "250m", "1Gi",
                           m.group(2) + "x", '"' + m.group(2).strip('"') + '"'])
@@ -112,7 +125,7 @@ def _edit(rng, tree):
     return f"{how} {target.name}"
 
 
-def _edits_agree(tmp_path, source, edits, seed, *extra):
+def _edits_agree(tmp_path, source, edits, seed, *extra, hows=None):
     tree = tmp_path / "tree"
     shutil.copytree(source, tree)
     cache = tmp_path / "cache"
@@ -120,7 +133,7 @@ def _edits_agree(tmp_path, source, edits, seed, *extra):
     assert _check(tree, cache, *extra) == _check(tree, None, *extra)  # the run that leaves a snapshot
     assert _snapshots(cache) and _snapshots(cache, "held")
     for n in range(edits):
-        what = _edit(rng, tree)
+        what = _edit(rng, tree) if hows is None else _edit(rng, tree, hows)
         # the text report shows code frames of the changed files, SARIF fingerprints their
         # lines, JUnit lists every object
         fmt = ("json", "text", "json", "sarif", "json", "junit")[n % 6]
@@ -169,6 +182,31 @@ def test_edits_of_the_examples_and_cross_object_fixtures(tmp_path, answered):
 def test_edits_of_the_real_corpus(tmp_path, answered):
     _edits_agree(tmp_path, CORPUS / "real", 15, 4)
     assert any(answered)
+
+
+@pytest.fixture()
+def unseen(monkeypatch):
+    """The answers of run_snapshot.labels_unseen."""
+    calls = []
+    real = run_snapshot.labels_unseen
+
+    def counting(*args, **kwargs):
+        calls.append(real(*args, **kwargs))
+        return calls[-1]
+
+    monkeypatch.setattr(run_snapshot, "labels_unseen", counting)
+    return calls
+
+
+def test_label_edits_of_the_examples(tmp_path, unseen):
+    _edits_agree(tmp_path, ROOT / "examples", 12, 6, hows=("label",))
+    assert True in unseen, unseen  # (its selectors name app: edits of app are seen)
+
+
+@needs_shared
+def test_label_edits_of_the_real_corpus(tmp_path, unseen):
+    _edits_agree(tmp_path, CORPUS / "real", 15, 7, hows=("label", "label", "label", "keep"))
+    assert True in unseen, unseen
 
 
 def test_an_image_bump_is_answered_by_the_snapshot(tmp_path, answered):
@@ -366,10 +404,16 @@ spec:
 def _labelled_tree(tmp_path):
     """(tree, cache) of a cached run of a Deployment (its claim missing: KL403) with a
     NetworkPolicy selecting its pods, and beside it a Service selecting them with an Ingress
-    routing to a missing Service (KL304). KL403 and KL304 read no label."""
+    routing to a missing Service (KL304). KL403 and KL304 read no label. The NetworkPolicy's
+    selector names the keys app and tier (a pod with a tier other than db): an edit of either
+    label is one that the index rules see (see run_snapshot.labels_unseen)."""
     tree = tmp_path / "tree"
     tree.mkdir()
-    (tree / "a-workload.yaml").write_text(_CLAIMED.replace("labels: {app: web}", "labels:\n        app: web", 1))
+    workload = _CLAIMED.replace("labels: {app: web}", "labels:\n        app: web", 1).replace(
+        "  podSelector:\n    matchLabels: {app: web}\n",
+        "  podSelector:\n    matchLabels: {app: web}\n    matchExpressions: [{key: tier, operator: NotIn, values: [db]}]\n")
+    assert "key: tier" in workload
+    (tree / "a-workload.yaml").write_text(workload)
     (tree / "b-service.yaml").write_text(_ROUTED)
     cache = tmp_path / "cache"
     before = _check(tree, cache)
@@ -478,6 +522,132 @@ def test_a_selector_edit_runs_every_index_rule_again(tmp_path, reran, rules_run)
     after, ran = _warm(tree, cache, rules_run)
     assert after == _check(tree, None)
     assert len(reran) == 1 and {"KL403", "KL301"} <= ran  # a selector is no label
+
+
+def test_a_label_no_selector_names_is_answered_without_the_index_rules(tmp_path, answered, reran, rules_run):
+    # version is a key no selector of the tree names: the index rules cannot see the edit, so
+    # their findings are the snapshot's, located again (KL403's moves down a line)
+    tree, cache = _labelled_tree(tmp_path)
+    workload = tree / "a-workload.yaml"
+    before = _rules_of(_check(tree, None))
+    text = workload.read_text()
+    for fmt, label in (("json", "version: v2"), ("text", "version: v3")):
+        workload.write_text(text.replace("        app: web\n", f"        app: web\n        {label}\n", 1))
+        warm, ran = _warm(tree, cache, rules_run, fmt)
+        assert warm == _check(tree, None, fmt=fmt)
+        assert not ran and not reran
+    assert [[c.source.display for c in files] for files in answered] == [["tree/a-workload.yaml"]] * 2
+    moved = [line for _, rule, line in _rules_of(_check(tree, None)) if rule == "KL403"]
+    assert moved == [line + 1 for _, rule, line in before if rule == "KL403"]
+    # the Deployment's own labels (metadata.labels) too; and a key a selector names is seen
+    workload.write_text(text.replace("  name: web\n", "  name: web\n  labels: {team: a}\n", 1))
+    warm, ran = _warm(tree, cache, rules_run)
+    assert warm == _check(tree, None) and not ran and not reran
+    workload.write_text(text.replace("        app: web\n", "        app: web\n        tier: front\n", 1))
+    warm, ran = _warm(tree, cache, rules_run)
+    assert warm == _check(tree, None) and ran and ran <= _label_rules() and len(reran) == 1
+
+
+_NAMED = """apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: NAME
+spec:
+  selector:
+    matchLabels: {tier: TIER}
+  template:
+    metadata:
+      labels: LABELS
+    spec:
+      containers:
+        - name: web
+          image: nginx:1.27.3
+"""
+
+
+def _deployment(name, tier, labels):
+    return _NAMED.replace("NAME", name).replace("TIER", tier).replace("LABELS", labels)
+
+
+def test_a_label_edit_on_objects_a_did_you_mean_compared_runs_the_rules_again(tmp_path, answered, reran):
+    # The Service selects app: api, which no pod has and no pod's keys share: KL301's
+    # did-you-mean weighs all pod templates, and the one with the fewest labels wins the tie.
+    # Labels that no selector names (zone, rack) make the other one win: a warm run must see it.
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    (tree / "a-one.yaml").write_text(_deployment("one", "x", "{tier: x}"))
+    (tree / "b-service.yaml").write_text(_SERVICE.replace("{app: web}", "{app: api}"))
+    (tree / "c-two.yaml").write_text(_deployment("two", "y", "{tier: y, role: z}"))
+    cache = tmp_path / "cache"
+    before = _check(tree, cache)
+    assert "Deployment default/one" in before[1] and "Deployment default/two" not in before[1]
+    (tree / "a-one.yaml").write_text(_deployment("one", "x", "{tier: x, zone: a, rack: b}"))
+    after = _check(tree, cache)
+    assert after == _check(tree, None) and "Deployment default/two" in after[1]
+    assert len(reran) == 1
+    # the Service's file, unchanged, was made again: its did-you-mean changed
+    assert [c.source.display for c in answered[0]] == ["tree/a-one.yaml", "tree/b-service.yaml"]
+
+
+def test_a_label_edit_on_a_copy_runs_the_rules_again(tmp_path, reran):
+    # KL501 says whether two copies are identical: a label no selector names sets them apart
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    for name in ("a.yaml", "b.yaml"):
+        (tree / name).write_text(_WORKLOAD)
+    cache = tmp_path / "cache"
+    before = _check(tree, cache)
+    assert '"KL501"' in before[1]
+    (tree / "b.yaml").write_text(_WORKLOAD.replace("  name: web\n", "  name: web\n  labels: {team: a}\n", 1))
+    after = _check(tree, cache)
+    assert after == _check(tree, None) and after != before and len(reran) == 1
+
+
+def test_a_rule_that_reads_labels_otherwise_turns_the_unseen_labels_off(tmp_path, monkeypatch, reran, rules_run):
+    # An index rule that reads labels without declaring READS_LABELS = "selectors" may read any
+    # label: with it active, every label edit runs the label rules again.
+    import copy
+
+    from k8slint.engine import Engine
+
+    real = Engine.__init__
+
+    def init(self, *args, **kwargs):
+        real(self, *args, **kwargs)
+        for i, impl in enumerate(self.index_rules):
+            if impl.rule.code == "KL307":
+                self.index_rules[i] = copy.copy(impl)
+                self.index_rules[i].selected = False
+
+    tree, cache = _labelled_tree(tmp_path)
+    monkeypatch.setattr(Engine, "__init__", init)
+    workload = tree / "a-workload.yaml"
+    workload.write_text(workload.read_text().replace("        app: web\n", "        app: web\n        version: v2\n", 1))
+    warm, ran = _warm(tree, cache, rules_run)
+    assert warm == _check(tree, None) and "KL307" in ran and len(reran) == 1
+
+
+def test_selector_keys():
+    from k8slint.objects import K8sObject
+
+    def obj(kind, data):
+        o = K8sObject.__new__(K8sObject)
+        o.kind, o.data = kind, data
+        return o
+
+    objects = [
+        obj("Service", {"spec": {"selector": {"app": "web", "tier": "front"}}}),
+        obj("NetworkPolicy", {"spec": {"podSelector": {"matchLabels": {"role": "db"}}, "ingress": [{"from": [
+            {"namespaceSelector": {"matchExpressions": [{"key": "team", "operator": "Exists"}, {"key": ["odd"]}]},
+             "podSelector": {"matchLabels": {"zone": "a"}}}]}]}}),
+        obj("Deployment", {"spec": {"template": {"spec": {"topologySpreadConstraints": [
+            {"labelSelector": {"matchLabels": {"spread": "x"}}}]}}}}),
+        obj("ConfigMap", {"data": {"selector": {"never": "walked"}}}),
+        obj(["odd kind"], {"selector": "not a mapping"}),
+    ]
+    keys = run_snapshot.selector_keys(objects)
+    assert {"app", "tier", "role", "team", "zone", "spread"} <= keys
+    assert "never" not in keys and "not a mapping" not in keys and "odd" not in keys
 
 
 def _snapshots(cache, kind=""):
@@ -999,3 +1169,76 @@ def test_the_relabelling_would_show_a_rule_that_reads_labels(monkeypatch):
     # The tests above can fail: the findings of the rules that read labels change with them.
     plain, mutated = _reports_with_relabelled_objects(monkeypatch, FIXTURES, ["KL301", "KL306", "KL308"])
     assert all(report != plain for report in mutated.values())
+
+
+def _selector_rules():
+    """The shipped index rules that declare READS_LABELS = "selectors"."""
+    from k8slint.registry import shipped_impls
+
+    codes = sorted(impl.rule.code for impl in shipped_impls() if impl.has_check_index and impl.selected)
+    assert {"KL301", "KL303", "KL308", "KL310", "KL312"} <= set(codes) and "KL501" not in codes
+    return codes
+
+
+def _relabel_unseen(how, compared):
+    """A ``prepare`` for _before_the_index that changes, on every object and pod template outside
+    the files in ``compared``, only the labels whose keys no selector of the run names: "change"
+    (their values changed, and such a label added) or "remove" (those labels removed)."""
+
+    def prepare(objects):
+        keys = run_snapshot.selector_keys(objects)
+        assert keys
+        for n, obj in enumerate(objects):
+            if obj.file in compared:
+                continue
+            for metadata in _label_maps(obj):
+                labels = metadata.get("labels")
+                if labels is not None and not isinstance(labels, dict):
+                    continue
+                seen = {k: v for k, v in (labels or {}).items() if k in keys}
+                if how == "remove":
+                    metadata["labels"] = seen
+                else:
+                    unseen = {k: f"{v}-{n}" for k, v in (labels or {}).items() if k not in keys}
+                    metadata["labels"] = {**unseen, **seen, f"unseen-{n}": "yes"}
+            obj.templates = {}
+
+    return prepare
+
+
+def _assert_unseen_labels_unread(monkeypatch, path, *extra):
+    from k8slint import selectors
+
+    codes = _selector_rules()
+    args = ("check", "-f", "json", "--no-cache", "--jobs", "1", "--select", ",".join(codes), *extra, str(path))
+    plain = run_cli(*args)
+    compared = set(selectors.COMPARED)  # what that run's did-you-means compared
+    for how in ("change", "remove"):
+        with monkeypatch.context() as patched:
+            _before_the_index(patched, _relabel_unseen(how, compared))
+            assert run_cli(*args) == plain, f"unseen labels: {how}"
+    return {f["rule"] for f in json.loads(plain[1])["findings"]}, compared
+
+
+def test_the_selector_rules_do_not_change_with_labels_no_selector_names(monkeypatch):
+    # what READS_LABELS = "selectors" promises (see run_snapshot.labels_unseen)
+    found, compared = _assert_unseen_labels_unread(monkeypatch, FIXTURES)
+    assert len(found & set(_selector_rules())) >= 6 and compared, found
+    _assert_unseen_labels_unread(monkeypatch, FIXTURES, "--complete")
+    _assert_unseen_labels_unread(monkeypatch, ROOT / "examples")
+
+
+@needs_shared
+def test_the_selector_rules_do_not_change_with_labels_no_selector_names_in_the_corpus(monkeypatch):
+    _assert_unseen_labels_unread(monkeypatch, CORPUS / "real")
+
+
+def test_the_unseen_relabelling_would_show_a_did_you_mean(monkeypatch):
+    # The tests above can fail: on the objects a did-you-mean compared, labels no selector names
+    # change what it says (the fixtures have such a case).
+    codes = _selector_rules()
+    args = ("check", "-f", "json", "--no-cache", "--jobs", "1", "--select", ",".join(codes), str(FIXTURES))
+    plain = run_cli(*args)
+    with monkeypatch.context() as patched:
+        _before_the_index(patched, _relabel_unseen("change", set()))
+        assert run_cli(*args) != plain

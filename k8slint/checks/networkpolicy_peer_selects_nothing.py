@@ -30,6 +30,10 @@ RULE = Rule(
 )
 # The kind it reports on: without a checked NetworkPolicy, the rule is not even imported.
 KINDS = ("NetworkPolicy",)
+# It reads labels only through a peer's podSelector, matched against pod template labels, and the
+# did-you-mean of k8slint.selectors: a warm run whose edits changed only labels that no selector
+# names keeps its findings (see k8slint.run_snapshot.labels_unseen).
+READS_LABELS = "selectors"
 
 DIRECTIONS = (("ingress", "from"), ("egress", "to"))
 

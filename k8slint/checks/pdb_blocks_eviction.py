@@ -35,6 +35,10 @@ RULE = Rule(
 )
 # The kind it reports on: without a checked PodDisruptionBudget, the rule is not even imported.
 KINDS = ("PodDisruptionBudget",)
+# It reads labels only through the budget's selector, matched against the labels of pod templates
+# (with their workload's selector pairs): a warm run whose edits changed only labels that no
+# selector names keeps its findings (see k8slint.run_snapshot.labels_unseen).
+READS_LABELS = "selectors"
 
 # Workloads that run a fixed number of pods (spec.replicas, 1 when unset).
 REPLICATED = frozenset({"Deployment", "StatefulSet", "ReplicaSet", "ReplicationController", "DeploymentConfig"})

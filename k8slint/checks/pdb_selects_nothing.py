@@ -24,6 +24,10 @@ RULE = Rule(
 )
 # The kind it reports on: without a checked PodDisruptionBudget, the rule is not even imported.
 KINDS = ("PodDisruptionBudget",)
+# It reads labels only through the budget's selector, matched against pod template labels, and the
+# did-you-mean of k8slint.selectors: a warm run whose edits changed only labels that no selector
+# names keeps its findings (see k8slint.run_snapshot.labels_unseen).
+READS_LABELS = "selectors"
 
 
 def check_index(index: Any, ctx: Any) -> Iterator[Report]:

@@ -49,6 +49,7 @@ class Target(NamedTuple):
     name: Optional[str]
     spec: dict[str, Any]  # the Service's spec, or the pod template's
     selects: dict[str, str] = {}  # a Service's spec.selector (the labels of its pods)
+    obj: Any = None  # the Service or the pod template's object (None for API_SERVER)
 
     def describe(self) -> str:
         """'Service default/web'."""
@@ -79,6 +80,10 @@ KINDS = {
     "ServiceMonitor": Kind("Services", "Service", "endpoints", "Service port"),
     "PodMonitor": Kind("pods", "pod template", "podMetricsEndpoints", "container port"),
 }
+# It reads labels only through the monitor's selector, matched against Service and pod template
+# labels, and the did-you-mean of k8slint.selectors: a warm run whose edits changed only labels that
+# no selector names keeps its findings (see k8slint.run_snapshot.labels_unseen).
+READS_LABELS = "selectors"
 
 
 def check_index(index: Any, ctx: Any) -> Iterator[Report]:
@@ -170,7 +175,7 @@ def _services(index: Any) -> dict[Optional[str], list[Target]]:
         spec = as_dict(service.data.get("spec"))
         labels = string_labels(service.metadata.get("labels"))
         out.setdefault(namespace, []).append(
-            Target(labels, namespace, "Service", service.name, spec, string_labels(spec.get("selector")))
+            Target(labels, namespace, "Service", service.name, spec, string_labels(spec.get("selector")), service)
         )
     if not index.get("Service", "default", "kubernetes"):
         out.setdefault("default", []).append(API_SERVER)
@@ -178,7 +183,7 @@ def _services(index: Any) -> dict[Optional[str], list[Target]]:
 
 
 def _pod_target(template: Any) -> Target:
-    return Target(template.labels, template.namespace, template.obj.kind, template.obj.name, template.spec)
+    return Target(template.labels, template.namespace, template.obj.kind, template.obj.name, template.spec, {}, template.obj)
 
 
 def _selects_nothing(

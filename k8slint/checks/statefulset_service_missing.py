@@ -27,6 +27,10 @@ RULE = Rule(
 )
 # The kind it reports on: without a checked StatefulSet, the rule is not even imported.
 KINDS = ("StatefulSet",)
+# It reads labels only through the selectors of headless Services, matched against the StatefulSet's
+# pod labels: a warm run whose edits changed only labels that no selector names keeps its findings
+# (see k8slint.run_snapshot.labels_unseen).
+READS_LABELS = "selectors"
 
 
 def check_index(index: Any, ctx: Any) -> Iterator[Report]:
