@@ -9,7 +9,8 @@ Scenarios: (a) one small valid file, cold and with a primed private cache, (e) o
 with errors, (b) the whole ../shared/corpus/real, (c) a generated tree of 10,000 valid documents
 (bench/make_tree.py; built on first use), cold with automatic --jobs (parallel) and with --jobs 1,
 (w) warm runs on a private copy of that tree with a primed private cache (before each run one
-file edited: a container's image bumped, or a pod-template label added; and nothing changed),
+file edited: a container's image bumped, a pod-template label added, or the value of one that
+selectors name changed; and nothing changed),
 next to cold runs on the same copy, (s) a scaling series: cold runs on trees of 1,000, 10,000
 and 50,000 documents. In each repetition the commands run one
 after the other (k8slint, floor, floor-c, peer, k8slint, floor, ...), so that a noisy neighbour
@@ -37,7 +38,7 @@ import threading
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Callable, Iterator, Optional
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
@@ -85,7 +86,10 @@ LABELS_LINE = re.compile(r"(?P<indent>[ ]*)labels:[ \t]*(?:#.*)?")  # a block ma
 METADATA_LINE = re.compile(r"[ ]*metadata:[ \t]*(?:#.*)?")
 TEMPLATE_LINE = re.compile(r"[ ]*template:[ \t]*(?:#.*)?")
 KEY_COLUMN = re.compile(r"[ ]*(?:-[ ]+)*")  # a line's indentation, list dashes included
-EDIT_LABEL = "bench-edit"  # the pod-template label the label edit adds
+EDIT_LABEL = "bench-edit"  # the pod-template label the label edit adds (a key no selector names)
+# The pod-template labels whose value the selected-label edit changes: keys selectors name
+SELECTED_KEYS = ("app", "app.kubernetes.io/name", "component", "tier", "role")
+LABEL_LINE = re.compile(r"(?P<key>[A-Za-z0-9./_-]+):[ \t]+(?P<value>[A-Za-z0-9._-]+|\"[A-Za-z0-9._-]*\")[ \t]*(?:#.*)?")
 
 
 def bumped_image(value: str, n: int) -> Optional[str]:
@@ -141,11 +145,9 @@ def edit_image(text: str, n: int) -> Optional[tuple[str, int, str]]:
     return None
 
 
-def edit_labels(text: str, n: int) -> Optional[tuple[str, int, str]]:
-    """text with a label `bench-edit: "N"` added to its first pod-template labels (a block
-    mapping `labels:` under `metadata:` under `template:`), at the indentation of the next line;
-    the line number and what changed. None if text has no such block."""
-    lines = text.splitlines(keepends=True)
+def _template_labels(lines: list[str]) -> Iterator[tuple[int, int, int]]:
+    """(line of `labels:`, line of its first label, the labels' indentation) for each pod-template
+    labels block mapping (`labels:` under `metadata:` under `template:`)."""
     for i, line in enumerate(lines):
         m = LABELS_LINE.fullmatch(line.rstrip("\r\n"))
         if m is None:
@@ -162,9 +164,42 @@ def edit_labels(text: str, n: int) -> Optional[tuple[str, int, str]]:
         indent = len(lines[first]) - len(lines[first].lstrip(" "))
         if indent <= len(m["indent"]) or lines[first].lstrip(" ").startswith(("-", "{", "[")):
             continue  # not a block mapping below labels:
+        yield i, first, indent
+
+
+def edit_labels(text: str, n: int) -> Optional[tuple[str, int, str]]:
+    """text with a label `bench-edit: "N"` added to its first pod-template labels (a block
+    mapping `labels:` under `metadata:` under `template:`), at the indentation of the next line;
+    the line number and what changed. None if text has no such block."""
+    lines = text.splitlines(keepends=True)
+    for i, _, indent in _template_labels(lines):
         added = " " * indent + f'{EDIT_LABEL}: "{n}"'
-        lines.insert(i + 1, added + ("\r\n" if line.endswith("\r\n") else "\n"))
+        lines.insert(i + 1, added + ("\r\n" if lines[i].endswith("\r\n") else "\n"))
         return "".join(lines), i + 2, f"label added: {added.strip()}"
+    return None
+
+
+def edit_selected_label(text: str, n: int) -> Optional[tuple[str, int, str]]:
+    """text with the value of a pod-template label that selectors name (its first one with a key of
+    SELECTED_KEYS, a plain or double-quoted value) changed to VALUE-bN, in the same quotes; the
+    line number and what changed. None if text has no such label. Selectors that matched the pods
+    match them no longer (a renamed label): the cross-object rules see it."""
+    lines = text.splitlines(keepends=True)
+    for _, first, indent in _template_labels(lines):
+        for j in range(first, len(lines)):
+            line = lines[j]
+            if not _content_line(line):
+                continue
+            if len(line) - len(line.lstrip(" ")) != indent:
+                break  # the end of the block
+            m = LABEL_LINE.fullmatch(line.strip())
+            if m is None or m["key"] not in SELECTED_KEYS:
+                continue
+            value = m["value"]
+            new = f'"{value[1:-1]}-b{n}"' if value.startswith('"') else f"{value}-b{n}"
+            start = line.index(value, indent + len(m["key"]) + 1)
+            lines[j] = line[:start] + new + line[start + len(value):]
+            return "".join(lines), j + 1, f"label {m['key']}: {value} -> {new}"
     return None
 
 
@@ -186,7 +221,7 @@ class WarmCopy:
             raise BenchError(f"{tree} has no YAML file to change for the warm runs")
         random.Random(1).shuffle(self.order)
         self.changed = 0  # edits so far: the state of the copy
-        self.next = {"image": 0, "labels": 0}  # where each kind of edit goes on in self.order
+        self.next = {"image": 0, "labels": 0, "selected": 0}  # where each kind of edit goes on in self.order
         self.edited: set[str] = set()
         self.edits: list[tuple[str, str, int]] = []  # (file in the copy, kind, N): checked by check_edits
 
@@ -216,6 +251,9 @@ class WarmCopy:
     def change_labels(self) -> str:
         return self._change("labels", edit_labels)
 
+    def change_selected(self) -> str:
+        return self._change("selected", edit_selected_label)
+
 
 _MISSING = object()
 
@@ -235,7 +273,8 @@ def differences(a: object, b: object, path: tuple = ()) -> list[tuple[tuple, obj
 def check_edits(copy: WarmCopy) -> None:
     """That each edit changed what it should and nothing else: each edited file of the copy,
     loaded as YAML, differs from the tree's in one place, the image of a container (image edits)
-    or a new pod-template label bench-edit (label edits). Called after all timed runs: loading
+    or a new pod-template label bench-edit (label edits), or the value of a pod-template label of
+    SELECTED_KEYS (selected-label edits). Called after all timed runs: loading
     YAML here would raise the benchmark's own RSS, which wait4 reports as a floor under each
     command's peak RSS."""
     from ruamel.yaml import YAML
@@ -254,6 +293,9 @@ def check_edits(copy: WarmCopy) -> None:
                 continue
             if kind == "labels" and path[-4:] == ("template", "metadata", "labels", EDIT_LABEL) \
                     and old is _MISSING and new == str(n):
+                continue
+            if kind == "selected" and path[-4:-1] == ("template", "metadata", "labels") \
+                    and path[-1] in SELECTED_KEYS and new == f"{old}-b{n}":
                 continue
         problems.append(f"{name} ({kind} edit {n}): " + ("; ".join(
             f"{'/'.join(map(str, p))}: {'-' if o is _MISSING else o!r} -> {'-' if x is _MISSING else x!r}"
@@ -678,7 +720,8 @@ def print_table(scenarios: list[Scenario], summaries: dict[str, dict]) -> None:
           "floor-c = C composition without ruamel's Python tag resolver, peer = kubernetes-validate)\n"
           "k8slint = cold (--no-cache), automatic --jobs (parallel above 2 MiB); k8slint-serial = --jobs 1; "
           "k8slint-warm = primed private cache (on (w) one file's image bumped before each run; "
-          "k8slint-warm-labels: one file's pod-template label added)\n"
+          "k8slint-warm-labels: one file's pod-template label added; k8slint-warm-selected: the value of one "
+          "that selectors name changed)\n"
           "RSS MiB = wait4's peak RSS of the largest single process; tree PSS MiB = the sampled peak of the "
           "summed PSS of the process and all its descendants (forked workers included)")
 
@@ -761,6 +804,7 @@ def targets(scenarios: list[Scenario], summaries: dict[str, dict], series: Optio
                     "paired_min": min(paired, default=None), "paired_max": max(paired, default=None)}
 
         labels, nochange = per_repetition("k8slint-warm-labels"), per_repetition("k8slint-warm-nochange")
+        selected = per_repetition("k8slint-warm-selected")
         result["warm"] = {
             "cold_s": w["k8slint"]["median_s"], "warm_s": w["k8slint-warm"]["median_s"],
             "speedup": speedup, "target": TARGET_WARM_SPEEDUP, "met": speedup >= TARGET_WARM_SPEEDUP,
@@ -768,6 +812,9 @@ def targets(scenarios: list[Scenario], summaries: dict[str, dict], series: Optio
             "labels_s": w.get("k8slint-warm-labels", {}).get("median_s"),
             "speedup_labels": ratio(w, "k8slint", "k8slint-warm-labels"),
             **{f"labels_{k}": v for k, v in labels.items()},
+            "selected_s": w.get("k8slint-warm-selected", {}).get("median_s"),
+            "speedup_selected": ratio(w, "k8slint", "k8slint-warm-selected"),
+            **{f"selected_{k}": v for k, v in selected.items()},
             "nochange_s": w.get("k8slint-warm-nochange", {}).get("median_s"),
             "speedup_nochange": ratio(w, "k8slint", "k8slint-warm-nochange"),
             **{f"nochange_{k}": v for k, v in nochange.items()},
@@ -865,12 +912,13 @@ def print_targets(result: dict[str, dict]) -> None:
               f"cold {r['cold_s']:.3f} s / warm {r['warm_s']:.3f} s = {r['speedup']:.1f}x -> {verdict(r['met'])}\n"
               f"      per repetition: median {r['paired_median']:.1f}x, range {r['paired_min']:.1f}x-"
               f"{r['paired_max']:.1f}x")
-        for key, what in (("labels", "edit that changes cross-object facts (a pod-template label added)"),
+        for key, what in (("labels", "a pod-template label added (a key no selector names)"),
+                          ("selected", "a pod-template label that selectors name changed (cross-object facts)"),
                           ("nochange", "nothing changed")):
-            if r[f"{key}_s"] is not None:
+            if r.get(f"{key}_s") is not None:
                 print(f"      {what}: {r[f'{key}_s']:.3f} s = {r[f'speedup_{key}']:.1f}x, per repetition: median "
                       f"{r[f'{key}_paired_median']:.1f}x, range {r[f'{key}_paired_min']:.1f}x-"
-                      f"{r[f'{key}_paired_max']:.1f}x" + (", not the target's row" if key == "labels" else ""))
+                      f"{r[f'{key}_paired_max']:.1f}x" + (", not the target's row" if key != "nochange" else ""))
         if r.get("floor_s") is not None:
             print(f"      warm floor (bench/warm_floor.py: start-up, one file checked, every file read and "
                   f"hashed, the report written): {r['floor_s']:.3f} s = {fmt_ratio(r['speedup_floor'])} faster "
@@ -1038,9 +1086,13 @@ def main() -> int:
                  # the target's row: an edit no cross-object rule reads (the commonest commit)
                  Tool("k8slint-warm", warm, (0, 1), cache=cache_w, new_entries=1, before=copy.change_image,
                       same_report=True),
-                 # an edit that changes what cross-object rules read (selectors match labels)
+                 # an edit of labels, which cross-object rules read (selectors match labels), but
+                 # of a label no selector names
                  Tool("k8slint-warm-labels", warm, (0, 1), cache=cache_w, new_entries=1,
                       before=copy.change_labels, same_report=True),
+                 # a label that selectors name: what the cross-object rules read changes
+                 Tool("k8slint-warm-selected", warm, (0, 1), cache=cache_w, new_entries=1,
+                      before=copy.change_selected, same_report=True),
                  Tool("k8slint-warm-nochange", warm, (0, 1), cache=cache_w, same_report=True), warm_floor])
         if "s" in args.scenarios:
             for docs in sizes:
@@ -1117,7 +1169,8 @@ def main() -> int:
                 check_edits(warm_copy)
                 kinds = [kind for _, kind, _ in warm_copy.edits]
                 print(f"\n(w) edits checked: {kinds.count('image')} files with one container image changed, "
-                      f"{kinds.count('labels')} with one pod-template label added, and nothing else", flush=True)
+                      f"{kinds.count('labels')} with one pod-template label added, {kinds.count('selected')} with "
+                      "the value of one pod-template label changed, and nothing else", flush=True)
         except BenchError as err:
             print(f"\nBENCHMARK FAILED: {err}", file=sys.stderr)
             return 3
