@@ -21,6 +21,7 @@ from __future__ import annotations
 import copy
 from typing import Any, Optional, Sequence
 
+import k8slint.yaml_package  # noqa: F401 (first: ruamel.yaml without its package's __init__)
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from k8slint.fix_specs import SAFE, UNSAFE, FixSpec, Op, merge_item, rename_key, set_value  # noqa: F401 (re-exported)

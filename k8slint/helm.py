@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
+import k8slint.yaml_package  # noqa: F401 (first: ruamel.yaml without its package's __init__)
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 _ACTION = r"\{\{-?\s*[^}]*?-?\}\}"  # compiled on first use (re caches it)

@@ -14,6 +14,7 @@ The deepest document in ../shared/corpus is 17 levels, the largest file 1.4 MiB.
 """
 from __future__ import annotations
 
+import k8slint.yaml_package  # noqa: F401 (first: ruamel.yaml without its package's __init__)
 from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
 
 from k8slint.named_tuple import NamedTuple

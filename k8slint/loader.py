@@ -12,6 +12,7 @@ import re
 from sys import intern
 from typing import Any, Optional
 
+import k8slint.yaml_package  # noqa: F401 (first: ruamel.yaml without its package's __init__)
 from _ruamel_yaml import CParser  # ruamel.yaml.clib: libyaml bindings
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any, Optional, Sequence
 
+import k8slint.yaml_package  # noqa: F401 (first: ruamel.yaml without its package's __init__)
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from k8slint.findings import Span

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Optional
 
+import k8slint.yaml_package  # noqa: F401 (first: ruamel.yaml without its package's __init__)
 from ruamel.yaml.nodes import Node
 
 from k8slint import core_rules

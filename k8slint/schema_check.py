@@ -10,6 +10,7 @@ import copy
 import re
 from typing import Any, Iterable, Optional, Sequence
 
+import k8slint.yaml_package  # noqa: F401 (first: ruamel.yaml without its package's __init__)
 from ruamel.yaml.nodes import ScalarNode
 
 from k8slint import core_rules
