@@ -25,8 +25,9 @@ summary. The next run with the same inputs and settings:
    full run's merging, folding, suppressing and snapshot-writing of every file. When only
    labels changed (the objects' and their pod templates': every changed file has the same
    *label-free* facts as before), only the index rules that read labels run again (those that
-   do not declare READS_LABELS = False in their module, and those of READS_WHOLE_OBJECTS); the
-   others' findings are the snapshot's, located again on the changed files. And when the labels
+   do not declare READS_LABELS = False in their module, and those of READS_WHOLE_OBJECTS when a
+   changed file has findings of theirs); the others' findings are the snapshot's, located again
+   on the changed files. And when the labels
    that changed are ones no selector of the run names, no index rule runs again at all: the
    edit is answered as in 3 (see ``labels_unseen``).
 
@@ -415,6 +416,7 @@ def answer(
     changed: list[Changed] = []
     again = False  # some changed file's facts changed: the index rules run again (see rerun)
     labels_only = True  # those changed in labels only: only the rules of ``labelled`` run again
+    copies = False  # those have findings of the rules that compare whole objects (see below)
     try:
         for source, entry, raw, new_key in found:
             result = cache.load(new_key)
@@ -432,6 +434,7 @@ def answer(
                         continue  # as if its facts had not changed
                     again = True
                     labels_only = labels_only and only_labels_differ(entry, result, labelled)
+                    copies = copies or any(fields[RULE] in whole for fields, _, _, _ in entry.index)
             except Exception:  # a damaged block that the checksum did not tell: a full run
                 return None
             changed.append(Changed(source, entry, result, new_key))
@@ -441,8 +444,11 @@ def answer(
     if again:
         from k8slint.snapshot_rerun import rerun
 
-        index = rerun(checker, settings, sources, raws, snapshot, changed, cache, kustomizations,
-                      only=labelled if labels_only else None)
+        # The rules that compare whole objects (KL501, copies of one object) need not run again
+        # when no changed file has their findings: labels rename nothing, so no object gains or
+        # loses a copy, and the groups of copies they compare are those of the snapshot.
+        only = (labelled if copies else labelled - whole) if labels_only else None
+        index = rerun(checker, settings, sources, raws, snapshot, changed, cache, kustomizations, only=only)
         if index is None:
             return None
     crds: list[Any] = []
