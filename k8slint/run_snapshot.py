@@ -27,9 +27,8 @@ summary. The next run with the same inputs and settings:
    *label-free* facts as before), only the index rules that read labels run again (those that
    do not declare READS_LABELS = False in their module, and those of READS_WHOLE_OBJECTS when a
    changed file has findings of theirs); the others' findings are the snapshot's, located again
-   on the changed files. And when the labels
-   that changed are ones no selector of the run names, no index rule runs again at all: the
-   edit is answered as in 3 (see ``labels_unseen``).
+   on the changed files. And when the labels that changed are ones no selector of the run
+   names, no index rule runs again at all: the edit is answered as in 3 (see ``labels_unseen``).
 
 A changed file with a CustomResourceDefinition (then or now) or that cannot be read makes the
 run a full one, which leaves a new snapshot.
@@ -407,7 +406,7 @@ def answer(
     selectable = all(impl.selected or impl.whole or not impl.labels for impl in checker.engine.index_rules)
     keys: list[frozenset[Any]] = []
 
-    def selected() -> frozenset[Any]:  # the label keys the run's selectors name, found when first asked
+    def named() -> frozenset[Any]:  # the label keys the run's selectors name, found when first asked
         if not keys:
             keys.append(frozenset().union(*(entry.selector_keys for entry in snapshot)))
         return keys[0]
@@ -429,7 +428,7 @@ def answer(
                 if not same_facts(entry, result, whole):
                     if result.outcome.input_error is not None or entry.crds or has_crds(result):
                         return None
-                    if selectable and labels_unseen(entry, result, whole, selected, cache):
+                    if selectable and labels_unseen(entry, result, whole, named, cache):
                         changed.append(Changed(source, entry, result, new_key))
                         continue  # as if its facts had not changed
                     again = True
