@@ -9,6 +9,8 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from k8slint.findings import Finding, ObjectRef, Severity, Span
 from k8slint.report import ReportOptions, render
@@ -196,3 +198,71 @@ def test_no_findings():
 
 def test_examples_snapshot(snapshot):
     snapshot.assert_match(_junit(_run(ROOT, ["examples"])), "examples.xml")
+
+
+def _as_elementtree_writes_it(result: RunResult, fail_on: str = "error") -> str:
+    """The report built as an ElementTree tree and serialised with ET.indent and ET.tostring (how
+    junit.render wrote it before it wrote text itself): the reference for the text it writes."""
+    from k8slint.report import junit
+
+    root = ET.Element("testsuites", name="k8slint")
+    totals = [0, 0, 0]
+    for suite in junit._suites(result, Severity.parse(fail_on)):
+        cases = suite.cases()
+        tests, failures, errors = junit._counts(cases)
+        element = ET.SubElement(root, "testsuite", name=junit._clean(suite.file), tests=str(tests),
+                                failures=str(failures), errors=str(errors))
+        for case in cases:
+            item = ET.SubElement(element, "testcase", name=junit._clean(case.name), classname=junit._clean(suite.file))
+            if case.error is not None:
+                error = ET.SubElement(item, "error", type="input-error", message=junit._clean(case.error))
+                error.text = junit._clean(case.error)
+            for finding in case.failures:
+                failure = ET.SubElement(item, "failure", type=finding.rule, message=junit._clean(finding.message))
+                failure.text = junit._clean(junit._line(finding))
+            if case.others:
+                out = ET.SubElement(item, "system-out")
+                out.text = junit._clean("\n".join(junit._line(f) for f in case.others))
+        totals = [totals[0] + tests, totals[1] + failures, totals[2] + errors]
+    root.set("tests", str(totals[0]))
+    root.set("failures", str(totals[1]))
+    root.set("errors", str(totals[2]))
+    ET.indent(root, space="  ")
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def test_the_text_is_what_elementtree_writes(problems):
+    results = [problems, _run(FIXTURES, ["."]), _run(ROOT, ["examples"]), RunResult([], Summary(), {}, [], "1.30")]
+    for result in results:
+        for fail_on in ("error", "info"):
+            assert _junit(result, fail_on) == _as_elementtree_writes_it(result, fail_on)
+
+
+@pytest.mark.skipif(not SHARED.is_dir(), reason="../shared (the real corpus) is not beside the project")
+def test_the_text_of_the_corpus_is_what_elementtree_writes():
+    result = _run(SHARED / "corpus", ["real"])
+    assert _junit(result, "warning") == _as_elementtree_writes_it(result, "warning")
+
+
+_ODD = "\t\n\r \"'<>&]]>\x00\x1b\x7f\x85\u2028\ud800\ufffe\uffffé€😀ab"
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.tuples(st.text(_ODD, max_size=12), st.text(_ODD, max_size=12), st.text(_ODD, max_size=12),
+                       st.text(_ODD, max_size=12), st.sampled_from(list(Severity)), st.booleans()), max_size=6),
+    st.lists(st.text(_ODD, max_size=8), max_size=2),
+)
+def test_odd_text_is_written_as_elementtree_writes_it(items, unreadable):
+    from k8slint.discover import InputError
+
+    findings, objects = [], []
+    for file, name, message, help_, severity, objectless in items:
+        ref = None if objectless else ObjectRef("v1", "ConfigMap", "ns", name)
+        findings.append(Finding(file or "f", Span(1, 1, 1, 2), "KL999", "made-up", severity, message, help_, object=ref))
+        if ref is not None:
+            objects.append(CheckedObject(file or "f", 0, ref))
+    result = RunResult(findings, Summary(), {}, [InputError(p or "p", "gone") for p in unreadable], "1.30",
+                       objects=objects)
+    for fail_on in ("error", "warning"):
+        assert _junit(result, fail_on) == _as_elementtree_writes_it(result, fail_on)
