@@ -38,30 +38,23 @@ def _clean(text: str) -> str:
     return _INVALID_XML.sub("", text)
 
 
-def _text(text: str) -> str:
-    """Character data, escaped as ElementTree escapes it."""
-    if "&" in text:
-        text = text.replace("&", "&amp;")
-    if "<" in text:
-        text = text.replace("<", "&lt;")
-    if ">" in text:
-        text = text.replace(">", "&gt;")
+# What ElementTree escapes in character data, and also in attribute values (line ends and tabs
+# as references there, so that a parser keeps them)
+_TEXT_ESCAPES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"))
+_ATTRIBUTE_ESCAPES = (*_TEXT_ESCAPES, ('"', "&quot;"), ("\r", "&#13;"), ("\n", "&#10;"), ("\t", "&#09;"))
+
+
+def _text(text: str, escapes: tuple[tuple[str, str], ...] = _TEXT_ESCAPES) -> str:
+    """Character data (or with _ATTRIBUTE_ESCAPES, an attribute value) escaped as ElementTree
+    escapes it."""
+    for raw, reference in escapes:
+        if raw in text:
+            text = text.replace(raw, reference)
     return text
 
 
 def _attribute(text: str) -> str:
-    """An attribute value, escaped as ElementTree escapes it (line ends and tabs as references,
-    so that a parser keeps them)."""
-    text = _text(text)
-    if '"' in text:
-        text = text.replace('"', "&quot;")
-    if "\r" in text:
-        text = text.replace("\r", "&#13;")
-    if "\n" in text:
-        text = text.replace("\n", "&#10;")
-    if "\t" in text:
-        text = text.replace("\t", "&#09;")
-    return text
+    return _text(text, _ATTRIBUTE_ESCAPES)
 
 
 def _leaf(tag: str, attributes: str, text: str) -> str:
