@@ -36,7 +36,8 @@ run a full one, which leaves a new snapshot.
 What "everything index rules can read" means: the objects' data, identity and place in the
 file, with the container fields of ``IGNORED_CONTAINER_FIELDS``, the values (not the keys) of
 ``KEYS_ONLY_FIELDS`` (a ConfigMap's or Secret's data) and annotations (except on the kinds of
-``ANNOTATIONS_READ_ON``) left out; the folders with
+``ANNOTATIONS_READ_ON``) left out, and an env var's value replaced by the Service addresses in
+it (KL708, the one index rule that reads env values, reads nothing else of them); the folders with
 unreadable documents; and the broken files. A file with a finding of an index rule that declares
 READS_WHOLE_OBJECTS (KL501 says whether copies are identical) never keeps its facts: when it
 changes, the index rules run again. tests/test_run_snapshot.py checks that no other
@@ -76,6 +77,7 @@ def facts_digests(result: Any) -> tuple[bytes, bytes]:
     templates (see ``_projected``) are hashed last, so the second digest is the first one's hash
     before them. When only the second matches, only the index rules that read labels need to run
     again (see ``only_labels_differ``)."""
+    from k8slint.service_addresses import address_facts
     from k8slint.workloads import CONTAINER_LISTS, TEMPLATE_PATHS, _pod_template
 
     swapped: list[tuple[list, int, dict]] = []
@@ -89,8 +91,14 @@ def facts_digests(result: Any) -> tuple[bytes, bytes]:
                 if not isinstance(items, list):
                     continue
                 for i, container in enumerate(items):
-                    if isinstance(container, dict) and not IGNORED_CONTAINER_FIELDS.isdisjoint(container):
+                    if not isinstance(container, dict):
+                        continue
+                    env = container.get("env")
+                    seen = _env_facts(env, address_facts) if isinstance(env, list) else None
+                    if seen is not None or not IGNORED_CONTAINER_FIELDS.isdisjoint(container):
                         items[i] = {k: v for k, v in container.items() if k not in IGNORED_CONTAINER_FIELDS}
+                        if seen is not None:
+                            items[i]["env"] = seen
                         swapped.append((items, i, container))
         labels: list[tuple] = []
         facts = (
@@ -107,6 +115,15 @@ def facts_digests(result: Any) -> tuple[bytes, bytes]:
     label_free = digest.digest()
     digest.update(labelled)  # (a pickle ends with its STOP opcode: the two cannot run into each other)
     return digest.digest(), label_free
+
+
+def _env_facts(env: list[Any], address_facts: Callable[[Any], Any]) -> Optional[list[Any]]:
+    """An env list as the index rules see it: each item's value as KL708 reads it (its Service
+    addresses, see k8slint.service_addresses), the rest as it is; None when no item has a value."""
+    if not any(isinstance(item, dict) and "value" in item for item in env):
+        return None
+    return [{**item, "value": address_facts(item["value"])} if isinstance(item, dict) and "value" in item else item
+            for item in env]
 
 
 def _projected(obj: Any, template_paths: dict[str, tuple[str, ...]], labels: list[tuple]) -> Any:

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from k8slint.checks.service_address_not_found import addresses
+from k8slint.service_addresses import addresses
 from k8slint.findings import Severity
 from k8slint.run import CheckOptions, run_check
 from tests.conftest import CORPUS, SHARED, needs_shared
@@ -370,8 +370,8 @@ def test_address_tokens_and_authorities_split_as_the_patterns_did(value):
     """addresses() splits with str methods what it split with [\\s,;]+ and [/?#] before."""
     import re
 
-    from k8slint.checks.service_address_not_found import _authority_end
+    from k8slint.service_addresses import authority_end
 
     tokens = value.replace(",", " ").replace(";", " ").split()
     assert tokens == [t for t in re.split(r"[\s,;]+", value) if t]
-    assert value[:_authority_end(value)] == re.split(r"[/?#]", value, 1)[0]
+    assert value[:authority_end(value)] == re.split(r"[/?#]", value, 1)[0]

@@ -71,7 +71,7 @@ _LABELS = re.compile(r"^([ ]*)labels:[ ]*\n(?=(\1[ ]+)[^\s#-])", re.M)
 _FLOW_LABELS = re.compile(r"\blabels:[ ]*\{")  # and a flow mapping
 # Edits that change them (most of the time).
 _CHANGING = re.compile(r"^(\s*-?\s*(?:app|name|claimName|serviceName|namespace|tier|component|port|targetPort|"
-                       r"replicas|secretName|configMap|key|storage):\s*)(\S.*)$", re.M)
+                       r"replicas|secretName|configMap|key|storage|value):\s*)(\S.*)$", re.M)
 
 
 def _edit(rng, tree, hows=("keep", "keep", "keep", "comment", "comment", "change", "change", "drop-document",
@@ -98,7 +98,8 @@ def _edit(rng, tree, hows=("keep", "keep", "keep", "comment", "comment", "change
         text = text[:m.start(2)] + new + text[m.end(2):]
     elif how == "change" and changing:
         m = rng.choice(changing)
-        new = rng.choice(["web", "db", "8080", "other", "data", "default", "kube-system", m.group(2) + "x"])
+        new = rng.choice(["web", "db", "8080", "other", "data", "default", "kube-system", m.group(2) + "x",
+                          "debug", "http://web.default:80/x", "db.default.svc:5432"])
         text = text[:m.start(2)] + new + text[m.end(2):]
     elif how == "drop-document" and "\n---" in text:
         parts = text.split("\n---")
@@ -525,6 +526,30 @@ def test_a_selector_edit_runs_every_index_rule_again(tmp_path, reran, rules_run)
     assert len(reran) == 1 and {"KL403", "KL301"} <= ran  # a selector is no label
 
 
+def test_an_env_value_edit_is_answered_unless_it_changes_an_address(tmp_path, answered, reran):
+    # KL708 reads an env value only for the Service addresses in it: a new log level is
+    # answered from the snapshot; a new port in an address runs the index rules again
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    env = ("          env:\n            - {name: LOG_LEVEL, value: debug}\n"
+           "            - {name: AUTH, value: \"http://web.default:80/login\"}\n")
+    workload = _WORKLOAD.replace("          ports:\n", env + "          ports:\n")
+    (tree / "a-workload.yaml").write_text(workload)
+    (tree / "b-service.yaml").write_text(_SERVICE)
+    cache = tmp_path / "cache"
+    before = _check(tree, cache)
+    assert '"KL708"' not in before[1]
+    for n, (old, new) in enumerate((("value: debug", "value: info"), ("/login", "/logout"), (":80/", ":81/"))):
+        workload = workload.replace(old, new)
+        (tree / "a-workload.yaml").write_text(workload)
+        after = _check(tree, cache)
+        assert after == _check(tree, None)
+        if n < 2:
+            # (a path is part of the address as written, which the message quotes: seen too)
+            assert len(reran) == n, (old, new)
+    assert '"KL708"' in after[1] and len(reran) == 2
+
+
 def test_a_label_no_selector_names_is_answered_without_the_index_rules(tmp_path, answered, reran, rules_run):
     # version is a key no selector of the tree names: the index rules cannot see the edit, so
     # their findings are the snapshot's, located again (KL403's moves down a line)
@@ -874,12 +899,14 @@ def test_the_watch_sees_a_rule_that_reads_an_image(monkeypatch):
 
 # -- nor do their findings change when those fields do -------------------------------------------
 
-def _mutate(objects):
+def _mutate(objects, addresses_too=False):
     """Give every container of every pod template its own value of each ignored field, every
     ConfigMap and Secret key its own value, and every object and pod template its own
-    annotations (except where they are facts)."""
+    annotations (except where they are facts). Every env var's value changes too, keeping the
+    Service addresses in it (``addresses_too``: not those either)."""
     from itertools import count
 
+    from k8slint.service_addresses import address_facts
     from k8slint.workloads import CONTAINER_LISTS, _pod_template
 
     numbers = count(1)
@@ -901,6 +928,15 @@ def _mutate(objects):
                     for field in run_snapshot.IGNORED_CONTAINER_FIELDS:
                         container[field] = {"mutated": [n, container.get(field)]}
                     container["image"] = f"{container.get('image')}-{n}"
+                    for item in container.get("env") or []:
+                        if not isinstance(item, dict) or "value" not in item:
+                            continue
+                        value = item["value"]
+                        new = f"{value}-mutated{n}" if isinstance(value, str) else f"mutated{n}"
+                        if addresses_too and isinstance(value, str) and ":" in value:
+                            new = value.replace(":", ":1", 1)  # another port
+                        if addresses_too or address_facts(new) == address_facts(value):
+                            item["value"] = new
 
 
 def _reports_with_mutated_containers(monkeypatch, path, *extra):
@@ -910,6 +946,21 @@ def _reports_with_mutated_containers(monkeypatch, path, *extra):
     plain = run_cli(*args)
     _before_the_index(monkeypatch, _mutate)
     return plain, run_cli(*args)
+
+
+def test_the_mutation_would_show_a_rule_that_reads_the_addresses_in_env_values(monkeypatch):
+    # The tests around can fail: KL708 reads the Service addresses in env values, and changing
+    # those (a port) changes what it finds on its fixture.
+    path = FIXTURES / "KL708-service-address-not-found"
+    args = ("check", "-f", "json", "--no-cache", "--jobs", "1", "--select", "KL708", str(path))
+    plain = run_cli(*args)
+    assert '"KL708"' in plain[1]
+    with monkeypatch.context() as patched:
+        _before_the_index(patched, lambda objects: _mutate(objects, addresses_too=True))
+        assert run_cli(*args) != plain
+    with monkeypatch.context() as patched:
+        _before_the_index(patched, _mutate)
+        assert run_cli(*args) == plain
 
 
 def test_index_findings_do_not_change_with_the_ignored_fields(monkeypatch):

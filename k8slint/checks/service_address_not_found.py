@@ -6,10 +6,8 @@ import re
 from typing import Any, Iterator, Optional
 
 from k8slint.findings import Severity
-from k8slint.named_tuple import NamedTuple
-from k8slint.naming import dns1035_label, dns1123_label
 from k8slint.rule import Report, Rule
-from k8slint.scalars import bounded_int
+from k8slint.service_addresses import SCHEME, Address, addresses, authority_end
 from k8slint.suggest import closest, did_you_mean
 from k8slint.workloads import POD_KINDS, as_dict, as_list, containers
 
@@ -52,70 +50,6 @@ BUILT_IN: dict[tuple[str, str], tuple[int, ...]] = {
     ("default", "kubernetes"): (443,),
     ("kube-system", "kube-dns"): (53, 9153),
 }
-IMPLIED_PORTS = {"http": 80, "https": 443, "ws": 80, "wss": 443}
-
-# Compiled on first use (re caches it): only a token with "://" can have a scheme.
-_SCHEME = r"(?:[A-Za-z][A-Za-z0-9+.-]*:)+//"
-
-
-class Address(NamedTuple):
-    text: str  # the address as written (one token of the value)
-    service: str
-    namespace: Optional[str]  # None: a bare name (the pod's namespace)
-    port: Optional[int]
-    explicit_port: bool  # written, not implied by the scheme
-    pod: bool  # pod.svc.ns.svc: a pod of a headless Service
-
-
-def _authority_end(rest: str) -> int:
-    """Where the authority (host and port) ends: at the first '/', '?' or '#', else the end."""
-    found = [i for i in (rest.find("/"), rest.find("?"), rest.find("#")) if i >= 0]
-    return min(found) if found else len(rest)
-
-
-def addresses(value: str) -> list[Address]:
-    """The in-cluster Service addresses a value may hold (see the rule's why)."""
-    found = []
-    for token in value.replace(",", " ").replace(";", " ").split():  # split at whitespace, ',' and ';'
-        address = _address(token)
-        if address is not None:
-            found.append(address)
-    return found
-
-
-def _address(token: str) -> Optional[Address]:
-    rest, scheme = token, None
-    m = re.match(_SCHEME, rest) if "://" in rest else None
-    if m:
-        scheme = m.group(0)[:-3].rsplit(":", 2)[-1].lower()
-        rest = rest[m.end():]
-    authority = rest[:_authority_end(rest)]
-    authority = authority.rsplit("@", 1)[-1]
-    host, port, explicit = authority, None, False
-    if ":" in authority:
-        host, _, digits = authority.rpartition(":")
-        number = bounded_int(digits, 5) if digits.isascii() and digits.isdigit() else None
-        if number is None or not 0 < number < 65536:
-            return None
-        port, explicit = number, True
-    elif scheme in IMPLIED_PORTS:
-        port = IMPLIED_PORTS[scheme]
-    labels = host[:-1].split(".") if host.endswith(".") else host.split(".")
-    if not host or any(dns1123_label(label) for label in labels):
-        return None
-    if "svc" in labels[2:]:
-        before = labels[:labels.index("svc", 2)]
-        if len(before) not in (2, 3) or dns1035_label(before[-2]):
-            return None
-        return Address(token, before[-2], before[-1], port, explicit, len(before) == 3)
-    if len(labels) == 2 and port is not None and not dns1035_label(labels[0]):
-        return Address(token, labels[0], labels[1], port, explicit, False)
-    if len(labels) == 1 and port is not None and (explicit or scheme) and labels[0] != "localhost":
-        if not dns1035_label(labels[0]):
-            return Address(token, labels[0], None, port, explicit, False)
-    return None
-
-
 def check_index(index: Any, ctx: Any) -> Iterator[Report]:
     with_services = index.memo("service-address-namespaces", lambda: _namespaces_with_services(index))
     parsed: dict[str, list[Address]] = {}  # value → its addresses: copies of a workload repeat values
@@ -262,10 +196,10 @@ def _missing_help(index: Any, address: Address, namespace: str, names: list[str]
 def _with(address: Address, service: Optional[str], port: Optional[int], namespace: Optional[str] = None) -> str:
     """The address as written, with another service name, port or namespace."""
     text = address.text
-    m = re.match(_SCHEME, text) if "://" in text else None
+    m = re.match(SCHEME, text) if "://" in text else None
     prefix = m.group(0) if m else ""
     rest = text[len(prefix):]
-    end = _authority_end(rest)
+    end = authority_end(rest)
     authority, tail = rest[:end], rest[end:]
     user, at, hostport = authority.rpartition("@")
     host, colon, digits = hostport.rpartition(":") if ":" in hostport else (hostport, "", "")
