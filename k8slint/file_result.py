@@ -103,13 +103,13 @@ def merge(checker: Any, result: FileResult) -> None:
     checker.broken_files |= result.broken
     facts = checker.file_facts
     if facts is not None:  # a cached run: what its snapshot keeps of the file (k8slint.run_snapshot)
-        from k8slint.run_snapshot import has_crds, keys_of
+        from k8slint.run_snapshot import digests, has_crds
 
-        digest = getattr(result, "digest", None)
-        if digest is not None:
+        if getattr(result, "digest", None) is not None:  # (a result that was cached)
+            digest, label_free = digests(result)
             facts[outcome.display] = (
-                digest, result.label_free, has_crds(result), result.summary, result.lost, result.deferred,
-                keys_of(result),
+                digest, label_free, has_crds(result), result.summary, result.lost, result.deferred,
+                result.selector_keys,
             )
 
 

@@ -250,7 +250,7 @@ def same_facts(entry: FileFacts, result: Any, whole: frozenset[str]) -> bool:
     is never reused around."""
     if result.outcome.input_error is not None or entry.crds or has_crds(result):
         return False
-    return _digests(result)[0] == entry.facts and all(
+    return digests(result)[0] == entry.facts and all(
         fields[FIX] is None and fields[RULE] not in whole for fields, _, _, _ in entry.index
     )
 
@@ -261,16 +261,21 @@ def only_labels_differ(entry: FileFacts, result: Any, rerun: frozenset[str]) -> 
     the rules of ``rerun`` (those that read labels or whole objects) need to run again: its
     label-free digest is the snapshot's, and its index findings of the other rules, which are
     located again, have no fix (a fix could not be)."""
-    return _digests(result)[1] == entry.label_free and all(
+    return digests(result)[1] == entry.label_free and all(
         fields[FIX] is None for fields, _, _, _ in entry.index if fields[RULE] not in rerun
     )
 
 
-def _digests(result: Any) -> tuple[bytes, bytes]:
-    """The result's facts_digests, computed once (a cached result has them)."""
-    if getattr(result, "digest", None) is None or getattr(result, "label_free", None) is None:
+def digests(result: Any) -> tuple[bytes, bytes]:
+    """The result's facts_digests, computed once (a cached result has them). A cache entry
+    written before results kept their selector keys has digests of other facts (env values
+    whole): they are computed again, and the keys found."""
+    if getattr(result, "selector_keys", None) is None or getattr(result, "digest", None) is None \
+            or getattr(result, "label_free", None) is None:
         result.digest, result.label_free = facts_digests(result)
+        keys_of(result)
     return result.digest, result.label_free
+
 
 
 # The fields under which index rules find the selectors they match labels with (see
@@ -335,7 +340,7 @@ def labels_unseen(
     k8slint.selectors.COMPARED), no index finding of the file compares whole objects (KL501:
     the file has no copy that the edit could set apart) and none has a fix (as ``same_facts``).
     The old labels are those of the file's cache entry that the snapshot names."""
-    if entry.compared or _digests(result)[1] != entry.label_free:
+    if entry.compared or digests(result)[1] != entry.label_free:
         return False
     if not all(fields[FIX] is None and fields[RULE] not in whole for fields, _, _, _ in entry.index):
         return False

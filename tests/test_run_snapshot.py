@@ -1294,3 +1294,25 @@ def test_the_unseen_relabelling_would_show_a_did_you_mean(monkeypatch):
     with monkeypatch.context() as patched:
         _before_the_index(patched, _relabel_unseen("change", set()))
         assert run_cli(*args) != plain
+
+
+def test_a_cached_result_from_before_selector_keys_gets_its_digests_again(tmp_path):
+    # Before results kept their selector keys, the facts hashed env values whole: the digests
+    # of such a cache entry are of other facts, and are computed again (else a warm run would
+    # take an unchanged env value for a changed fact, or the other way round)
+    from k8slint.file_result import FileResult
+
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    env = "          env:\n            - {name: LOG_LEVEL, value: debug}\n"
+    (tree / "a.yaml").write_text(_WORKLOAD.replace("          ports:\n", env + "          ports:\n"))
+    cache = tmp_path / "cache"
+    _check(tree, cache)
+    (entry,) = [p for p in cache.rglob("*.pickle")]
+    from k8slint.cache import _SafeUnpickler
+
+    result = _SafeUnpickler(entry.open("rb")).load()
+    assert isinstance(result, FileResult) and result.selector_keys is not None
+    right = (result.digest, result.label_free)
+    result.selector_keys, result.digest, result.label_free = None, b"stale", b"stale"
+    assert run_snapshot.digests(result) == right and result.selector_keys is not None
