@@ -30,13 +30,11 @@ def _lazy_package() -> None:
     loader = spec.loader
 
     def __getattr__(name: str) -> Any:
-        # (not called for the submodules once imported: they are attributes of the package)
-        if module.__dict__.pop("__getattr__", None) is not None:
-            loader.exec_module(module)
-        return getattr(module, name) if name in module.__dict__ else _missing(name)
-
-    def _missing(name: str) -> Any:
-        raise AttributeError(f"module 'ruamel.yaml' has no attribute {name!r}")
+        # Called once (not for the submodules once imported: they are attributes of the package).
+        # Removed first, so that the module's own lookups, then and after, are the usual ones.
+        del module.__dict__["__getattr__"]
+        loader.exec_module(module)
+        return getattr(module, name)
 
     module.__getattr__ = __getattr__  # type: ignore[attr-defined]
     sys.modules["ruamel.yaml"] = module
