@@ -5,7 +5,7 @@ values, and reads them only through ``addresses``."""
 from __future__ import annotations
 
 import re
-from typing import Optional
+from typing import Any, Optional
 
 from k8slint.named_tuple import NamedTuple
 from k8slint.naming import dns1035_label, dns1123_label
@@ -75,9 +75,13 @@ def _address(token: str) -> Optional[Address]:
     return None
 
 
-def address_facts(value: object) -> Optional[tuple]:
+def may_address(value: Any) -> bool:
+    """Whether an env var's value may hold an address: KL708 passes over the others (not a
+    string, or without "." and ":") without parsing them."""
+    return isinstance(value, str) and ("." in value or ":" in value)
+
+
+def address_facts(value: Any) -> Optional[tuple]:
     """What KL708 reads of an env var's value: its addresses (as tuples); None for a value it
-    passes over (not a string, or without "." and ":"), whatever the value."""
-    if not isinstance(value, str) or "." not in value and ":" not in value:
-        return None
-    return tuple(map(tuple, addresses(value)))
+    passes over, whatever the value."""
+    return tuple(map(tuple, addresses(value))) if may_address(value) else None

@@ -7,7 +7,7 @@ from typing import Any, Iterator, Optional
 
 from k8slint.findings import Severity
 from k8slint.rule import Report, Rule
-from k8slint.service_addresses import SCHEME, Address, addresses, authority_end
+from k8slint.service_addresses import SCHEME, Address, addresses, authority_end, may_address
 from k8slint.suggest import closest, did_you_mean
 from k8slint.workloads import POD_KINDS, as_dict, as_list, containers
 
@@ -60,7 +60,7 @@ def check_index(index: Any, ctx: Any) -> Iterator[Report]:
                 continue
             for i, item in enumerate(env):
                 value = item.get("value") if isinstance(item, dict) else None
-                if not isinstance(value, str) or "." not in value and ":" not in value:
+                if not may_address(value):
                     continue
                 found = parsed.get(value)
                 if found is None:
