@@ -281,13 +281,13 @@ def check_and_store(
 ) -> Any:
     """Check a file that ``lookup`` did not find, and store its result under ``key``."""
     from k8slint.file_result import check_file
-    from k8slint.run_snapshot import facts_digests, selector_keys
+    from k8slint.run_snapshot import facts_digests, selector_pairs
 
     result = check_file(checker, source, raw, options)
     if key is not None and result.outcome.input_error is None:
         # for the run's snapshot (k8slint.run_snapshot)
         result.digest, result.label_free = facts_digests(result)
-        result.selector_keys = selector_keys(result.objects)
+        result.selector_pairs = selector_pairs(result.objects)
         cache.store(key, result)
     return result
 
@@ -329,7 +329,7 @@ def _without_text(result: Any) -> Any:
     return FileResult(
         FileOutcome(outcome.display, outcome.findings, None, outcome.input_error), result.objects,
         result.deferred, result.comments, result.annotations, result.summary, result.lost, result.broken,
-        result.digest, result.label_free, getattr(result, "selector_keys", None),
+        result.digest, result.label_free, getattr(result, "selector_pairs", None),
     )
 
 

@@ -97,7 +97,7 @@ class Engine:
                 continue
             for report in impl.check_index(index, self.ctx):  # type: ignore[misc]
                 obj = report.obj
-                if obj is not None and obj.checked:
+                if obj is not None and index.reported(obj):
                     reports.append((impl, obj, report, (obj.file_index, position, len(reports))))
         reports.sort(key=lambda r: r[1].file_index)
         findings: list[Finding] = []

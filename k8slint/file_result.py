@@ -14,13 +14,13 @@ from typing import Any, Optional
 class FileResult:
     __slots__ = (
         "outcome", "objects", "deferred", "comments", "annotations", "summary", "lost", "broken", "digest", "label_free",
-        "selector_keys",
+        "selector_pairs",
     )
 
     def __init__(self, outcome: Any, objects: list, deferred: list[int], comments: Any,
                  annotations: list, summary: dict[str, int], lost: set[str], broken: set[str],
                  digest: Optional[bytes] = None, label_free: Optional[bytes] = None,
-                 selector_keys: Optional[frozenset] = None):
+                 selector_pairs: Optional[frozenset] = None):
         self.outcome = outcome  # run.FileOutcome: findings, text, input error
         self.objects = objects  # the file's K8sObjects, without nodes
         self.deferred = deferred  # indexes into objects: custom resources checked at the end
@@ -31,7 +31,7 @@ class FileResult:
         self.broken = broken  # files with syntax errors (never fixed)
         self.digest = digest  # what index rules can read of it (run_snapshot.facts_digests), when cached
         self.label_free = label_free  # the same without labels
-        self.selector_keys = selector_keys  # the label keys its selectors name (run_snapshot.selector_keys)
+        self.selector_pairs = selector_pairs  # the label pairs its selectors ask for (run_snapshot.selector_pairs)
 
     def renumber(self, file_index: int) -> None:
         """The same file at another position in a run (a cached result)."""
@@ -109,7 +109,7 @@ def merge(checker: Any, result: FileResult) -> None:
             digest, label_free = digests(result)
             facts[outcome.display] = (
                 digest, label_free, has_crds(result), result.summary, result.lost, result.deferred,
-                result.selector_keys,
+                result.selector_pairs,
             )
 
 

@@ -20,6 +20,7 @@ class Index:
         self, objects: Iterable[K8sObject], default_namespace: str = "default",
         lost_folders: Iterable[str] = (),
         generated: Optional[dict[str, frozenset[tuple[str, str]]]] = None,
+        reach: Optional[frozenset[str]] = None,
     ):
         self.default_namespace = default_namespace
         # Folders with documents that could not be read (syntax errors, Helm templates): the
@@ -28,6 +29,11 @@ class Index:
         # Folder (real path) → (kind, name) of the ConfigMaps and Secrets that kustomize
         # generators make for the objects of that folder (see generated_objects).
         self.generated = generated or {}
+        # The files whose objects are reported on, when not all (a warm run's rerun of the rules
+        # that read labels through selectors: see run_snapshot.reached): checked() and
+        # checked_templates() give only theirs, and Engine.index_findings keeps only reports on
+        # them. Every object is still looked up.
+        self.reach = reach
         self.objects: list[K8sObject] = []
         self._by_kind: dict[str, list[K8sObject]] = defaultdict(list)
         self._by_key: dict[tuple, list[K8sObject]] = defaultdict(list)
@@ -117,7 +123,14 @@ class Index:
 
     def checked(self, *kinds: str) -> list[K8sObject]:
         """Objects of these kinds from the checked files (the ones findings may be reported on)."""
+        reach = self.reach
+        if reach is not None:
+            return [obj for obj in self.of_kind(*kinds) if obj.checked and obj.file in reach]
         return [obj for obj in self.of_kind(*kinds) if obj.checked]
+
+    def reported(self, obj: K8sObject) -> bool:
+        """Whether findings are reported on the object: it is checked (and in ``reach``)."""
+        return obj.checked and (self.reach is None or obj.file in self.reach)
 
     def get(self, kind: str, namespace: Optional[str], name: str) -> list[K8sObject]:
         return self._by_key.get((kind, namespace, name), [])
@@ -154,7 +167,7 @@ class Index:
         if self._checked_templates is None:
             self._checked_templates = [
                 (obj, self.namespace(obj), template) for obj in self.objects
-                if obj.checked for template in (self._template_of[id(obj)],) if template is not None
+                if self.reported(obj) for template in (self._template_of[id(obj)],) if template is not None
             ]
         return iter(self._checked_templates)
 

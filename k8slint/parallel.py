@@ -13,7 +13,7 @@ import multiprocessing
 from typing import Any, Iterator, Optional
 
 from k8slint.file_result import FileResult, merge
-from k8slint.selectors import COMPARED
+from k8slint.selectors import CHOSEN, COMPARED
 
 _STATE: Optional[tuple[Any, Any, Any]] = None  # (checker, options, cache), set just before forking
 _INDEX_STATE: Optional[tuple[Any, ...]] = None  # (engine, index, locate, spans, units, taken), likewise
@@ -113,11 +113,11 @@ def _take_units(engine: Any, index: Any, locate: Any, spans: Any, units: list[li
         findings.extend(engine.index_findings(index, locate, units[i], keys, spans))
 
 
-def _index_share() -> tuple[list[tuple[int, int, int]], list[Any], list[int], list[Any], set[str]]:
+def _index_share() -> tuple[list[tuple[int, int, int]], list[Any], list[int], list[Any], set[str], set[str]]:
     """Run in a forked child: the findings of the units of index rules it took, without their
     ``source`` objects (sent back as positions in the index: the parent has the same objects),
     the spans it located (for the parent's SpanMemo) and the files its did-you-means compared
-    (see selectors.COMPARED)."""
+    and chose (see selectors.COMPARED and CHOSEN)."""
     assert _INDEX_STATE is not None
     engine, index, locate, spans, units, taken = _INDEX_STATE
     keys, findings = _take_units(engine, index, locate, spans, units, taken)
@@ -126,7 +126,7 @@ def _index_share() -> tuple[list[tuple[int, int, int]], list[Any], list[int], li
     for finding in findings:
         sources.append(positions.get(id(finding.source), -1))
         finding.source = None
-    return keys, findings, sources, spans.learned() if spans is not None else [], COMPARED
+    return keys, findings, sources, spans.learned() if spans is not None else [], COMPARED, CHOSEN
 
 
 def index_findings(engine: Any, index: Any, locate: Any, jobs: int, spans: Any = None) -> list[Any]:
@@ -145,7 +145,7 @@ def index_findings(engine: Any, index: Any, locate: Any, jobs: int, spans: Any =
         with context.Pool(1) as pool:
             pending = pool.apply_async(_index_share)
             keys, findings = _take_units(engine, index, locate, spans, units, taken)
-            their_keys, their_findings, sources, learned, compared = pending.get()
+            their_keys, their_findings, sources, learned, compared, chosen = pending.get()
     finally:
         _INDEX_STATE = None
     for finding, position in zip(their_findings, sources):
@@ -155,5 +155,6 @@ def index_findings(engine: Any, index: Any, locate: Any, jobs: int, spans: Any =
     if spans is not None:
         spans.learn(learned)
     COMPARED.update(compared)
+    CHOSEN.update(chosen)
     ordered = sorted(zip(keys + their_keys, findings + their_findings), key=lambda pair: pair[0])
     return [finding for _, finding in ordered]

@@ -28,7 +28,7 @@ from k8slint.pathtext import clean, resolve
 from k8slint.registry import Registry, UnknownRule, load_registry
 from k8slint.schema_check import SchemaChecker
 from k8slint.schema_store import load_store
-from k8slint.selectors import COMPARED
+from k8slint.selectors import CHOSEN, COMPARED, clear_notes
 from k8slint.suppress import Suppressor
 
 
@@ -614,7 +614,7 @@ def _run_check(
             from k8slint.span_memo import SpanMemo
 
             spans = SpanMemo(cache)
-        COMPARED.clear()  # what the did-you-means compare, for the snapshot
+        clear_notes()  # what the did-you-means compare and choose, for the snapshot
         if jobs > 1:
             from k8slint.parallel import index_findings
 
@@ -647,7 +647,7 @@ def _run_check(
 
         files = record(
             sources, cache, checker.file_facts or {}, checker.objects, findings, index_found, index_fixes,
-            checker.schema._no_schema_reported, COMPARED,
+            checker.schema._no_schema_reported, COMPARED, CHOSEN,
         )
         if files is not None:
             save(cache, snapshot_key, files)

@@ -51,7 +51,7 @@ import hashlib
 import os
 import pickle
 from collections.abc import Mapping
-from typing import Any, Callable, Iterator, Optional
+from typing import Any, Callable, Iterable, Iterator, Optional
 
 from k8slint.snapshot_store import FIX, RULE, FileFacts, load, restored, save, stored
 
@@ -269,11 +269,12 @@ def only_labels_differ(entry: FileFacts, result: Any, rerun: frozenset[str]) -> 
 def digests(result: Any) -> tuple[bytes, bytes]:
     """The result's facts_digests, computed once (a cached result has them). A cache entry
     written before results kept their selector keys has digests of other facts (env values
-    whole): they are computed again, and the keys found."""
-    if getattr(result, "selector_keys", None) is None or getattr(result, "digest", None) is None \
+    whole): they are computed again, and the selector pairs found. (An entry that kept the keys
+    alone, as ``selector_keys``, is not read: the cache counts it a miss.)"""
+    if getattr(result, "selector_pairs", None) is None or getattr(result, "digest", None) is None \
             or getattr(result, "label_free", None) is None:
         result.digest, result.label_free = facts_digests(result)
-        keys_of(result)
+        pairs_of(result)
     return result.digest, result.label_free
 
 
@@ -284,13 +285,14 @@ def digests(result: Any) -> tuple[bytes, bytes]:
 SELECTOR_FIELDS = frozenset(("selector", "podSelector", "namespaceSelector", "labelSelector"))
 
 
-def selector_keys(objects: list[Any]) -> frozenset[Any]:
-    """The label keys that the selectors in these objects name: the keys of each mapping under a
-    field of SELECTOR_FIELDS (a Service's selector is a mapping of labels), those of its
-    matchLabels and those of its matchExpressions, wherever the field is. A ConfigMap's or
-    Secret's data holds no selector and is not walked. A few words more than needed
-    (matchLabels itself) do no harm: they only make a label edit count as seen."""
-    keys: set[Any] = set()
+def selector_pairs(objects: list[Any]) -> frozenset[tuple[Any, Any]]:
+    """(label key, value) for each pair that the selectors in these objects ask for: the pairs of
+    each mapping under a field of SELECTOR_FIELDS (a Service's selector is a mapping of labels)
+    and of its matchLabels, wherever the field is; (key, ANY) for each key of its
+    matchExpressions, and for a value that is not a plain scalar. A ConfigMap's or Secret's data
+    holds no selector and is not walked. A few pairs more than needed (matchLabels itself, with
+    ANY) do no harm: they only make a label edit count as seen, or reach a file more."""
+    pairs: set[tuple[Any, Any]] = set()
     stack: list[Any] = [o.data for o in objects if not (isinstance(o.kind, str) and o.kind in KEYS_ONLY_FIELDS)]
     while stack:
         value = stack.pop()
@@ -298,34 +300,53 @@ def selector_keys(objects: list[Any]) -> frozenset[Any]:
             for field, inner in value.items():
                 if isinstance(inner, dict):
                     if field in SELECTOR_FIELDS:
-                        _add_selector(inner, keys)
+                        _add_selector(inner, pairs)
                     stack.append(inner)
                 elif isinstance(inner, list):
                     stack.append(inner)
         elif isinstance(value, list):
             stack.extend(v for v in value if isinstance(v, (dict, list)))
-    return frozenset(keys)
+    return frozenset(pairs)
 
 
-def _add_selector(selector: dict[Any, Any], keys: set[Any]) -> None:
-    keys.update(selector)
+# The value of a selector pair that may match any value of its key (see selector_pairs): a tuple,
+# which YAML data never holds.
+ANY = ()
+
+
+def _add_selector(selector: dict[Any, Any], pairs: set[tuple[Any, Any]]) -> None:
+    _add_pairs(selector, pairs)
     match = selector.get("matchLabels")
     if isinstance(match, dict):
-        keys.update(match)
+        _add_pairs(match, pairs)
     expressions = selector.get("matchExpressions")
     if isinstance(expressions, list):
-        keys.update(e["key"] for e in expressions if isinstance(e, dict) and isinstance(e.get("key"), _SCALARS))
+        pairs.update((e["key"], ANY) for e in expressions if isinstance(e, dict) and isinstance(e.get("key"), _SCALARS))
+
+
+def _add_pairs(mapping: dict[Any, Any], pairs: set[tuple[Any, Any]]) -> None:
+    for key, value in mapping.items():
+        pairs.add((key, value if isinstance(value, _SCALARS) else ANY))
 
 
 _SCALARS = (str, int, float, bool)
 
 
-def keys_of(result: Any) -> frozenset[Any]:
-    """The result's selector_keys, found once (a cached result has them)."""
-    keys = getattr(result, "selector_keys", None)
-    if keys is None:
-        keys = result.selector_keys = selector_keys(result.objects)
-    return keys  # type: ignore[no-any-return]
+def selector_keys(objects: list[Any]) -> frozenset[Any]:
+    """The label keys that the selectors in these objects name (see selector_pairs)."""
+    return keys_in(selector_pairs(objects))
+
+
+def keys_in(pairs: Iterable[tuple[Any, Any]]) -> frozenset[Any]:
+    return frozenset(key for key, _ in pairs)
+
+
+def pairs_of(result: Any) -> frozenset[tuple[Any, Any]]:
+    """The result's selector_pairs, found once (a cached result has them)."""
+    pairs = getattr(result, "selector_pairs", None)
+    if pairs is None:
+        pairs = result.selector_pairs = selector_pairs(result.objects)
+    return pairs  # type: ignore[no-any-return]
 
 
 def labels_unseen(
@@ -352,6 +373,66 @@ def labels_unseen(
         return False
     seen = keys()
     return all(_seen(a, seen) == _seen(b, seen) for a, b in zip(before, after))
+
+
+def reached(
+    snapshot: list[FileFacts], changed: list[Changed], relabelled: list[Changed], seen: frozenset[Any], cache: Any,
+) -> Optional[frozenset[str]]:
+    """The files whose findings of the rules that read labels through selectors (RuleImpl.selected)
+    a label edit of ``relabelled`` (each ``only_labels_differ``) can change: the changed files,
+    and the files with a selector that asks for a pair the edit changed (see label_changes), on
+    the old labels or the new. Such a selector matched the objects before the edit or matches
+    them after it. Any other sees no difference: it matches them neither before nor after, and
+    its did-you-mean, if any, chooses what it chose: no label of a key it names was added or
+    removed, so its candidates are the same; their scores are too, as it asks for neither value;
+    and it did not choose the edited objects (see label_changes). None when an edit may reach
+    further (then every file's findings are made again)."""
+    pairs: set[tuple[Any, Any]] = set()
+    for c in relabelled:
+        found = label_changes(c.entry, c.result, seen, cache)
+        if found is None:
+            return None
+        pairs |= found
+    pairs |= {(key, ANY) for key in keys_in(pairs)}
+    files = {c.source.display for c in changed}
+    files.update(entry.display for entry in snapshot if not pairs.isdisjoint(entry.selector_pairs))
+    return frozenset(files)
+
+
+def label_changes(entry: FileFacts, result: Any, seen: frozenset[Any], cache: Any) -> Optional[set[tuple[Any, Any]]]:
+    """(key, old value) and (key, new value) of each label of the file, on its objects and pod
+    templates, whose key a selector of the run names (``seen``) and whose value the edit changed.
+    None when the edit may reach more than the selectors that ask for those pairs:
+    - a label of those keys was added or removed: did-you-means pick their candidates by keys;
+    - a did-you-mean chose the file's objects: it shows their labels (selectors.CHOSEN);
+    - a did-you-mean compared them and a label of any key was added or removed: a candidate's
+      number of labels breaks ties (selectors.COMPARED);
+    - a label map is not a mapping, or a value is not hashable (schema errors).
+    The old labels are those of the file's cache entry that the snapshot names."""
+    if entry.chosen:
+        return None
+    old = cache.load(entry.key)
+    if old is None:
+        return None
+    before, after = _label_maps(old.objects), _label_maps(result.objects)
+    if len(before) != len(after):
+        return None
+    pairs: set[tuple[Any, Any]] = set()
+    try:
+        for a, b in zip(before, after):
+            was, now = _seen(a, seen), _seen(b, seen)
+            if not (isinstance(was, dict) and isinstance(now, dict)) or was.keys() != now.keys():
+                return None
+            if entry.compared and (a[0] != b[0] or (a[0] and a[1].keys() != b[1].keys())):
+                return None
+            for key, value in was.items():
+                new = now[key]
+                if new != value or type(new) is not type(value):  # (true and 1 are equal, but shown apart)
+                    pairs.add((key, value))
+                    pairs.add((key, new))
+    except TypeError:  # an unhashable value (a schema error)
+        return None
+    return pairs
 
 
 def _label_maps(objects: list[Any]) -> list[tuple]:
@@ -430,7 +511,7 @@ def answer(
 
     def named() -> frozenset[Any]:  # the label keys the run's selectors name, found when first asked
         if not keys:
-            keys.append(frozenset().union(*(entry.selector_keys for entry in snapshot)))
+            keys.append(keys_in(frozenset().union(*(entry.selector_pairs for entry in snapshot))))
         return keys[0]
 
     engine, checker.schema.engine = checker.schema.engine, "python"  # a few files: see run.RUST_VALIDATION_BYTES
@@ -438,6 +519,7 @@ def answer(
     again = False  # some changed file's facts changed: the index rules run again (see rerun)
     labels_only = True  # those changed in labels only: only the rules of ``labelled`` run again
     copies = False  # those have findings of the rules that compare whole objects (see below)
+    relabelled: list[Changed] = []  # those whose facts changed (when only in labels: see reached)
     try:
         for source, entry, raw, new_key in found:
             result = cache.load(new_key)
@@ -446,19 +528,21 @@ def answer(
                 result.outcome.text = _text(source, raw)
             else:
                 result = check_and_store(checker, source, raw, new_key, options, cache)
+            this = Changed(source, entry, result, new_key)
             try:
                 if not same_facts(entry, result, whole):
                     if result.outcome.input_error is not None or entry.crds or has_crds(result):
                         return None
                     if selectable and labels_unseen(entry, result, whole, named, cache):
-                        changed.append(Changed(source, entry, result, new_key))
+                        changed.append(this)
                         continue  # as if its facts had not changed
                     again = True
                     labels_only = labels_only and only_labels_differ(entry, result, labelled)
                     copies = copies or any(fields[RULE] in whole for fields, _, _, _ in entry.index)
+                    relabelled.append(this)
             except Exception:  # a damaged block that the checksum did not tell: a full run
                 return None
-            changed.append(Changed(source, entry, result, new_key))
+            changed.append(this)
     finally:
         checker.schema.engine = engine
     index = None
@@ -469,7 +553,16 @@ def answer(
         # when no changed file has their findings: labels rename nothing, so no object gains or
         # loses a copy, and the groups of copies they compare are those of the snapshot.
         only = (labelled if copies else labelled - whole) if labels_only else None
-        index = rerun(checker, settings, sources, raws, snapshot, changed, cache, kustomizations, only=only)
+        # When every rule that runs again reads labels only through selectors, only the files that
+        # the edit can reach need their findings made again (see reached)
+        reach = None
+        if only is not None and selectable and not copies:
+            try:
+                reach = reached(snapshot, changed, relabelled, named(), cache)
+            except Exception:  # a damaged block that the checksum did not tell: a full run
+                return None
+        index = rerun(checker, settings, sources, raws, snapshot, changed, cache, kustomizations, only=only,
+                      reach=reach)
         if index is None:
             return None
     crds: list[Any] = []
@@ -601,7 +694,7 @@ def _assemble(
             entry.key = c.key
             if c.result.digest is not None:  # (an affected file's is its entry's)
                 entry.facts, entry.label_free = c.result.digest, c.result.label_free
-                entry.selector_keys = keys_of(c.result)
+                entry.selector_pairs = pairs_of(c.result)
             entry.summary = c.result.summary
             entry.no_schema = [k for k, file in checker.schema._no_schema_reported.items() if file == entry.display]
             entry.replace(

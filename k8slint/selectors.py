@@ -16,6 +16,18 @@ from typing import Any, Optional
 # index rule sees (see k8slint.run_snapshot.labels_unseen). Candidates are anything with
 # ``labels`` and ``obj`` (the object they come from; None for one that is in no file).
 COMPARED: set[str] = set()
+# The files of the candidates that closest_match chose (a subset of COMPARED): the did-you-mean
+# shows their labels. An edit that changes only values of labels leaves every candidate's score
+# as it was for a selector that asks for neither value, so such a selector's did-you-mean chooses
+# the same candidate, and reads the edited labels only if it chose them (see
+# k8slint.run_snapshot.label_changes).
+CHOSEN: set[str] = set()
+
+
+def clear_notes() -> None:
+    """Before the index rules run: COMPARED and CHOSEN empty."""
+    COMPARED.clear()
+    CHOSEN.clear()
 
 
 def _as_dict(value: Any) -> dict[str, Any]:
@@ -171,7 +183,10 @@ def closest_match(selector: dict[str, Any], candidates: list[Any]) -> Optional[A
         passed = sum(1 for e in exprs if label_selector_matches({"matchExpressions": [e]}, t.labels))
         return pairs + passed, keys, -len(t.labels)
 
-    return max(candidates, key=score)
+    best = max(candidates, key=score)
+    if best.obj is not None:
+        CHOSEN.add(best.obj.file)
+    return best
 
 
 def mismatch_path(selector: dict[str, Any], labels: dict[str, str]) -> tuple[tuple, bool]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Optional
 
-from k8slint.selectors import COMPARED
+from k8slint.selectors import CHOSEN, COMPARED, clear_notes
 from k8slint.snapshot_store import FIX, RULE, FileFacts, restored, stored
 
 if TYPE_CHECKING:
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 def rerun(
     checker: Any, settings: Any, sources: list[Any], raws: dict[int, bytes], snapshot: list[FileFacts],
     changed: list[Changed], cache: Any, kustomizations: list[Any], only: Optional[frozenset[str]] = None,
+    reach: Optional[frozenset[str]] = None,
 ) -> Optional[dict[str, tuple[list[Any], list[tuple]]]]:
     """The index rules run again over every object, when a changed file's facts changed: the
     unchanged files' objects are those the snapshot keeps. Returns, for each file whose index
@@ -34,7 +35,11 @@ def rerun(
     ``only``: the codes of the rules to run again (the changed files changed only what the
     others do not read, see run_snapshot.only_labels_differ); the others' findings are those of
     the snapshot, located again on the changed files, and each file's come in the order of a
-    run of every rule (by the rule's place among the active index rules)."""
+    run of every rule (by the rule's place among the active index rules).
+
+    ``reach`` (with ``only``): the files whose findings of those rules a label edit can change
+    (see run_snapshot.reached); the rules report on them alone, and every other file keeps the
+    snapshot's findings, as if no rule had run again."""
     from k8slint.index import Index
     from k8slint.kustomize import collect_generated
     from k8slint.run import _jobs, _Relocator
@@ -67,11 +72,11 @@ def rerun(
     moved = {file for kind_key, reporter in reported.items() if first.get(kind_key) != reporter
              for file in (reporter, first.get(kind_key)) if file is not None}
     options = settings.options
-    index = Index(objects, settings.config.default_namespace, lost, collect_generated(kustomizations))
+    index = Index(objects, settings.config.default_namespace, lost, collect_generated(kustomizations), reach)
     texts = _Texts({s.display: s for s in sources}, raws, {})  # decoded once, for locating and reports
     locate = _Relocator(texts, options.limits.max_documents)
     spans = SpanMemo(cache)
-    COMPARED.clear()
+    clear_notes()
     place: dict[str, int] = {}  # rule code → its place among the active index rules
     if only is not None:
         # A few rules, in this process: on 10,000 documents the label rules take about 70 ms, 55 of
@@ -91,11 +96,14 @@ def rerun(
             found = checker.engine.index_findings(index, locate, spans=spans)
     spans.save()
     # The rules that compare labels in did-you-means ran again (they all read labels): the files
-    # they compared now are the snapshot's (see selectors.COMPARED)
+    # they compared and chose now are the snapshot's (see selectors.COMPARED). Those of the
+    # findings kept from the snapshot (``reach``) stay flagged: no file is flagged less than it
+    # should be.
     for entry in snapshot:
-        compared = entry.display in COMPARED
-        if entry.compared != compared:
-            entry.compared = compared
+        compared = entry.display in COMPARED or (reach is not None and entry.compared)
+        chosen = entry.display in CHOSEN or (reach is not None and entry.chosen)
+        if (entry.compared, entry.chosen) != (compared, chosen):
+            entry.compared, entry.chosen = compared, chosen
             entry.changed = True
     by_file: dict[str, list[Any]] = {}
     for finding in found:
@@ -103,17 +111,18 @@ def rerun(
     again: dict[str, tuple[list[Any], list[tuple]]] = {}
     for source, entry in zip(sources, snapshot):
         display = source.display
+        ran = only if reach is None or display in reach else frozenset()  # the rules run again for this file
         mine = by_file.get(display, [])
         if not mine and display not in new and display not in moved and (
-                entry.index_rules.isdisjoint(only) if only is not None else not entry.index_rules):
+                entry.index_rules.isdisjoint(ran) if ran is not None else not entry.index_rules):
             continue  # no finding of the rules that ran, then or now: as the snapshot has it
         kept = [(stored(f), positions[id(f.source)], tuple(f.locus[0]), f.locus[1]) for f in mine]
         old: list[tuple] = entry.index
         others: list[tuple] = []  # the snapshot's findings of the rules that did not run again
-        if only is not None:
-            others = [item for item in old if item[0][RULE] not in only]
+        if ran is not None:
+            others = [item for item in old if item[0][RULE] not in ran]
             if others:
-                old = [item for item in old if item[0][RULE] in only]
+                old = [item for item in old if item[0][RULE] in ran]
         c = new.get(display)
         if c is not None:
             if others:  # located again on the file's new objects

@@ -17,8 +17,9 @@ from typing import Any, Callable, Iterable, Optional, Union
 from k8slint.findings import Severity
 
 # 2: each file's objects kept (FileFacts.hold); 3: in a file of their own; 4: findings inline; 5: label_free;
-# 6: the rules of each file's index findings (FileFacts.index_rules); 7: selector_keys and compared
-FORMAT = 7
+# 6: the rules of each file's index findings (FileFacts.index_rules); 7: selector_keys and compared;
+# 8: selector_pairs (for selector_keys) and chosen
+FORMAT = 8
 SUFFIX = "snapshot"
 DELTA_SUFFIX = "delta.snapshot"  # the files changed since the snapshot was written whole (see save)
 # The objects each file holds (FileFacts.hold), in a file of their own: only a rerun of the index
@@ -35,13 +36,13 @@ class FileFacts:
     files' blocks as bytes."""
 
     __slots__ = ("display", "key", "facts", "label_free", "crds", "no_schema", "summary", "findings", "_details",
-                 "_details_blob", "_held_blob", "_index_rules", "selector_keys", "compared", "changed")
+                 "_details_blob", "_held_blob", "_index_rules", "selector_pairs", "compared", "chosen", "changed")
 
     def __init__(self, display: str, key: str, facts: bytes, label_free: bytes, crds: bool,
                  no_schema: list[tuple[str, str]], summary: dict[str, int], findings: Optional[list[tuple]] = None,
                  details_blob: Optional[bytes] = None, held_blob: Optional[bytes] = None,
-                 index_rules: Optional[tuple[str, ...]] = None, selector_keys: Iterable[Any] = (),
-                 compared: bool = False):
+                 index_rules: Optional[tuple[str, ...]] = None, selector_pairs: Iterable[tuple[Any, Any]] = (),
+                 compared: bool = False, chosen: bool = False):
         self.display = display
         self.key = key  # its cache key (its bytes, name and the settings)
         self.facts = facts  # the facts digest of its FileResult (run_snapshot.facts_digests)
@@ -59,10 +60,11 @@ class FileFacts:
         self._details: Optional[tuple[list, list]] = None if details_blob is not None else ([], [])
         # see index_rules (stored as a sorted tuple: the same bytes for the same rules)
         self._index_rules = frozenset(index_rules) if index_rules is not None and details_blob is not None else None
-        # the label keys its selectors name (run_snapshot.selector_keys)
-        self.selector_keys = frozenset(selector_keys)
+        # the label pairs its selectors ask for (run_snapshot.selector_pairs)
+        self.selector_pairs = frozenset(selector_pairs)
         # whether a did-you-mean of the index rules compared its objects' labels (selectors.COMPARED)
         self.compared = compared
+        self.chosen = chosen  # whether one chose its objects (selectors.CHOSEN)
         self.changed = False  # since the whole snapshot was written
 
     @property
@@ -103,7 +105,7 @@ class FileFacts:
         return (self.display, self.key, self.facts, self.label_free, self.crds, self.no_schema, self.summary,
                 self.findings or None, self._details_blob,
                 self._held_blob if held and isinstance(self._held_blob, bytes) else None,
-                tuple(sorted(self.index_rules)), tuple(sorted(self.selector_keys, key=repr)), self.compared)
+                tuple(sorted(self.index_rules)), tuple(sorted(self.selector_pairs, key=repr)), self.compared, self.chosen)
 
     def hold(self, objects: list[Any], lost: Any, deferred: list[int]) -> None:
         """Keep the file's objects (as checked, without nodes), its folders with unreadable
@@ -238,12 +240,13 @@ def record(
     sources: list[Any], cache: Any,
     facts: dict[str, tuple[bytes, bytes, bool, dict[str, int], set[str], list[int], frozenset[Any]]],
     objects: list[Any], final: list[Any], index_findings: list[Any], index_fixes: list[Any],
-    no_schema: dict[tuple[str, str], str], compared: Iterable[str] = (),
+    no_schema: dict[tuple[str, str], str], compared: Iterable[str] = (), chosen: Iterable[str] = (),
 ) -> Optional[list[FileFacts]]:
     """The snapshot of a full run, or None when it cannot be one (a file without a cache key or
-    facts, a finding on something that is not one of the files). ``compared``: the files whose
-    objects a did-you-mean of the index rules compared (selectors.COMPARED)."""
-    compared = set(compared)
+    facts, a finding on something that is not one of the files). ``compared``, ``chosen``: the
+    files whose objects a did-you-mean of the index rules compared, chose (selectors.COMPARED,
+    CHOSEN)."""
+    compared, chosen = set(compared), set(chosen)
     by_file: dict[str, FileFacts] = {}
     files: list[FileFacts] = []
     for source in sources:
@@ -251,9 +254,9 @@ def record(
         known = facts.get(source.display)
         if key is None or known is None or source.display in by_file:
             return None
-        digest, label_free, crds, summary, _, _, keys = known
-        entry = FileFacts(source.display, key, digest, label_free, crds, [], summary, selector_keys=keys,
-                          compared=source.display in compared)
+        digest, label_free, crds, summary, _, _, pairs = known
+        entry = FileFacts(source.display, key, digest, label_free, crds, [], summary, selector_pairs=pairs,
+                          compared=source.display in compared, chosen=source.display in chosen)
         by_file[source.display] = entry
         files.append(entry)
     positions: dict[int, int] = {}

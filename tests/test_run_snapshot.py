@@ -83,7 +83,17 @@ def _edit(rng, tree, hows=("keep", "keep", "keep", "comment", "comment", "change
     how = rng.choice(hows)
     keeping, changing = list(_KEEPING.finditer(text)), list(_CHANGING.finditer(text))
     labelled = [*_LABELS.finditer(text), *_FLOW_LABELS.finditer(text)]
-    if how == "label" and labelled:
+    if how == "relabel" and labelled:
+        # a label's value changed (its key kept): the first label of a block mapping of labels
+        blocks = [m for m in labelled if m.re is _LABELS]
+        m = rng.choice(blocks) if blocks else None
+        first = re.compile(r"([^\s:#]+):[ ]*(\S[^\n]*)\n").match(text, m.end() + len(m.group(2))) if m else None
+        if first is None:
+            return "nothing"
+        value = first.group(2)
+        new = rng.choice([value.strip('"') + "-b", "web", "db", "nginx", "frontend", value])
+        text = text[:first.start(2)] + new + text[first.end(2):]
+    elif how == "label" and labelled:
         # a label added to a mapping of labels: most keys are ones no selector names
         m = rng.choice(labelled)
         label = rng.choice(["version: v2", "team: a", "zone: b", "app: web", "tier: db", "release: x"])
@@ -198,6 +208,55 @@ def unseen(monkeypatch):
 
     monkeypatch.setattr(run_snapshot, "labels_unseen", counting)
     return calls
+
+
+@pytest.fixture()
+def reaches(monkeypatch):
+    """The answers of run_snapshot.reached: the files a label edit reaches, or None."""
+    calls = []
+    real = run_snapshot.reached
+
+    def recording(*args, **kwargs):
+        calls.append(real(*args, **kwargs))
+        return calls[-1]
+
+    monkeypatch.setattr(run_snapshot, "reached", recording)
+    return calls
+
+
+def _some_reached_few(reaches, tree):
+    """Some label edit reached fewer files than the tree has (and none reached none)."""
+    files = sum(1 for p in tree.rglob("*") if p.is_file())
+    assert any(r is not None and len(r) < files for r in reaches), reaches
+    assert all(r is None or r for r in reaches)
+
+
+def test_selected_label_edits_of_the_examples_and_selector_fixtures(tmp_path, reaches):
+    # The fixtures that pass: their selectors select something, so that a did-you-mean does not
+    # flag every pod template from the start (the failing fixtures are edited below)
+    source = tmp_path / "source"
+    shutil.copytree(ROOT / "examples", source / "examples")
+    for name in ("KL301-service-selector-mismatch", "KL303-service-target-port", "KL306-pdb-selects-nothing",
+                 "KL307-networkpolicy-selects-nothing", "KL308-statefulset-service-missing",
+                 "KL310-pdb-blocks-eviction", "KL311-networkpolicy-peer-selects-nothing",
+                 "KL312-servicemonitor-selects-nothing"):
+        for path in (FIXTURES / name).glob("pass*"):
+            (source / name).mkdir(exist_ok=True)
+            shutil.copyfile(path, source / name / path.name)
+    _edits_agree(tmp_path, source, 30, 8, hows=("relabel", "relabel", "relabel", "label"))
+    _some_reached_few(reaches, source)
+
+
+def test_selected_label_edits_of_the_fixtures(tmp_path, reaches):
+    tree = _one_file_per_folder(tmp_path, FIXTURES)
+    _edits_agree(tmp_path, tree, 30, 9, hows=("relabel",))
+    assert reaches  # (did-you-means chose most of their pod templates: few edits reach few files)
+
+
+@needs_shared
+def test_selected_label_edits_of_the_real_corpus(tmp_path, reaches):
+    _edits_agree(tmp_path, CORPUS / "real", 20, 10, hows=("relabel",))
+    _some_reached_few(reaches, CORPUS / "real")
 
 
 def test_label_edits_of_the_examples(tmp_path, unseen):
@@ -436,7 +495,7 @@ def _rules_of(report):
     return [(f["file"], f["rule"], f["line"]) for f in json.loads(report[1])["findings"]]
 
 
-def test_a_label_edit_runs_again_only_the_rules_that_read_labels(tmp_path, answered, reran, rules_run):
+def test_a_label_edit_runs_again_only_the_rules_that_read_labels(tmp_path, answered, reran, rules_run, reaches):
     tree, cache = _labelled_tree(tmp_path)
     assert "KL403" not in _label_rules() and "KL301" in _label_rules()
     workload = tree / "a-workload.yaml"
@@ -451,6 +510,9 @@ def test_a_label_edit_runs_again_only_the_rules_that_read_labels(tmp_path, answe
         assert ran and ran <= _label_rules() and "KL403" not in ran and {"KL301", "KL307"} <= ran, ran
         assert "KL501" not in ran  # (no copy in the changed file: the groups of copies are the snapshot's)
     assert len(reran) == 2
+    # a tier added (the NetworkPolicy names that key) may add a did-you-mean candidate: every
+    # file's findings are made again; a tier changed reaches the files of the selectors naming it
+    assert reaches == [None, frozenset({"tree/a-workload.yaml"})]
     after = _rules_of(_check(tree, None))
     moved = [line for file, rule, line in after if rule == "KL403"]
     assert moved == [line + 1 for file, rule, line in before if rule == "KL403"]
@@ -483,6 +545,38 @@ def test_a_label_edit_reaches_the_service_that_selects_the_pods(tmp_path, answer
     after, ran = _warm(tree, cache, rules_run)
     assert after == _check(tree, None)
     assert len(reran) == 3 and ran <= _label_rules()
+
+
+def test_a_renamed_selected_label_reaches_only_the_files_whose_selectors_ask_for_it(
+        tmp_path, answered, reran, reaches):
+    # The pods' app: web becomes webb. The Service selecting app: web now selects nothing. The
+    # Service of namespace other selects app: db (its targetPort is not declared: KL303) and
+    # sees no difference: its file keeps the snapshot's findings.
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    workload = tree / "a-workload.yaml"
+    text = _WORKLOAD.replace("labels: {app: web}", "labels:\n        app: web", 1)
+    workload.write_text(text)
+    (tree / "b-service.yaml").write_text(_SERVICE)
+    other = _WORKLOAD.replace("web", "db").replace("  name: db\n", "  name: db\n  namespace: other\n")
+    other += "---\n" + _SERVICE.replace("web", "db").replace("  name: db\n", "  name: db\n  namespace: other\n")
+    (tree / "c-other.yaml").write_text(other.replace("targetPort: 8080", "targetPort: 9999"))
+    cache = tmp_path / "cache"
+    before = _check(tree, cache)
+    assert before == _check(tree, None)
+    assert {(file, rule) for file, rule, _ in _rules_of(before)} == {("tree/c-other.yaml", "KL303")}
+    workload.write_text(text.replace("        app: web", "        app: webb", 1))
+    after = _check(tree, cache)
+    assert after == _check(tree, None)
+    assert {(file, rule) for file, rule, _ in _rules_of(after)} >= {("tree/b-service.yaml", "KL301"),
+                                                                    ("tree/c-other.yaml", "KL303")}
+    assert reaches == [frozenset({"tree/a-workload.yaml", "tree/b-service.yaml"})] and len(reran) == 1
+    assert [c.source.display for c in answered[0]] == ["tree/a-workload.yaml", "tree/b-service.yaml"]
+    # KL301's did-you-mean for the Service chose the pods (it shows their labels): their file is
+    # flagged now, and the next label edit there makes every file's findings again
+    workload.write_text(text)
+    assert _check(tree, cache) == before
+    assert reaches[1:] == [None] and len(reran) == 2
 
 
 def test_a_rerun_reads_the_index_findings_only_of_files_with_findings_of_the_rules_that_ran(
@@ -675,6 +769,10 @@ def test_selector_keys():
     keys = run_snapshot.selector_keys(objects)
     assert {"app", "tier", "role", "team", "zone", "spread"} <= keys
     assert "never" not in keys and "not a mapping" not in keys and "odd" not in keys
+    pairs = run_snapshot.selector_pairs(objects)
+    assert {("app", "web"), ("tier", "front"), ("role", "db"), ("team", run_snapshot.ANY), ("zone", "a"),
+            ("spread", "x")} <= pairs
+    assert run_snapshot.keys_in(pairs) == keys and ("team", "Exists") not in pairs
 
 
 def _snapshots(cache, kind=""):
@@ -1320,7 +1418,7 @@ def test_a_cached_result_from_before_selector_keys_gets_its_digests_again(tmp_pa
     from k8slint.cache import _SafeUnpickler
 
     result = _SafeUnpickler(entry.open("rb")).load()
-    assert isinstance(result, FileResult) and result.selector_keys is not None
+    assert isinstance(result, FileResult) and result.selector_pairs is not None
     right = (result.digest, result.label_free)
-    result.selector_keys, result.digest, result.label_free = None, b"stale", b"stale"
-    assert run_snapshot.digests(result) == right and result.selector_keys is not None
+    result.selector_pairs, result.digest, result.label_free = None, b"stale", b"stale"
+    assert run_snapshot.digests(result) == right and result.selector_pairs is not None
