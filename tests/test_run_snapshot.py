@@ -1338,6 +1338,70 @@ def _selector_rules():
     return codes
 
 
+def _reports_outside_what_the_rule_took(monkeypatch, path, code):
+    """(reports checked, reports on an object that the rule ``code`` did not take from
+    Index.checked() or checked_templates()) in a run of that rule alone on ``path``."""
+    import k8slint.run as run
+
+    taken: set[int] = set()
+    seen, outside = [], []
+
+    class TakingIndex(run.Index):
+        def checked(self, *kinds):
+            found = super().checked(*kinds)
+            taken.update(id(obj) for obj in found)
+            return found
+
+        def checked_templates(self):
+            found = list(super().checked_templates())
+            taken.update(id(obj) for obj, _, _ in found)
+            return iter(found)
+
+        def reported(self, obj):
+            seen.append(obj)
+            if id(obj) not in taken:
+                outside.append((obj.file, obj.kind, obj.name))
+            return super().reported(obj)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(run, "Index", TakingIndex)
+        run_cli("check", "-f", "json", "--no-cache", "--jobs", "1", "--select", code, str(path))
+    return len(seen), outside
+
+
+def test_the_selector_rules_report_only_on_the_objects_they_take(monkeypatch):
+    # A label edit that selectors see lets the rules report only on the files it reaches
+    # (Index.reach): the objects they take from Index.checked() and checked_templates() are
+    # those files' objects, and a report on any other object is dropped (its file keeps the
+    # snapshot's findings). So a rule that reads labels through selectors must report on
+    # what it takes, never on an object it looked up.
+    paths = [FIXTURES, ROOT / "examples", *([CORPUS / "real"] if CORPUS.is_dir() else [])]
+    checked = 0
+    for code in _selector_rules():
+        for path in paths:
+            seen, outside = _reports_outside_what_the_rule_took(monkeypatch, path, code)
+            assert not outside, (code, path.name, outside[:3])
+            checked += seen
+    assert checked >= 40, checked
+
+
+def test_the_taking_check_sees_a_report_on_a_looked_up_object(monkeypatch):
+    # KL301 changed to report on the pod template closest to a Service that selects nothing
+    import k8slint.checks.service_selector_mismatch as kl301
+    from k8slint.rule import Report
+
+    real = kl301.check_index
+
+    def reporting_on_pods(index, ctx):
+        for report in real(index, ctx):
+            templates = index.templates(index.namespace(report.obj))
+            yield Report(report.path, report.message, report.help, obj=templates[0].obj if templates else report.obj)
+
+    monkeypatch.setattr(kl301, "check_index", reporting_on_pods)
+    seen, outside = _reports_outside_what_the_rule_took(monkeypatch, FIXTURES / "KL301-service-selector-mismatch", "KL301")
+    assert seen and outside
+
+
 def _relabel_unseen(how, compared):
     """A ``prepare`` for _before_the_index that changes, on every object and pod template outside
     the files in ``compared``, only the labels whose keys no selector of the run names: "change"
