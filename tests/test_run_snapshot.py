@@ -1402,6 +1402,94 @@ def test_the_taking_check_sees_a_report_on_a_looked_up_object(monkeypatch):
     assert seen and outside
 
 
+def _findings_by_file(report):
+    out: dict = {}
+    for f in json.loads(report[1])["findings"]:
+        out.setdefault(f["file"], []).append((f["rule"], f["line"], f["column"], f["message"], f.get("help")))
+    return out
+
+
+def _label_value_edits_keep_the_findings_outside_their_reach(monkeypatch, path, sites=None, seed=11, reach=True):
+    """For labels of ``path`` whose key a selector names, on objects that no did-you-mean chose
+    (all of them, or ``sites`` chosen at random), run the selector rules with the label's value
+    changed, and return (edits run, edits whose findings changed, findings changed outside the
+    files the edit reaches). The reach is run_snapshot.reached's: the edited object's file and
+    the files with a selector that asks for the old or the new pair, or tests the key in a
+    matchExpressions; ``reach=False``: the edited object's file alone."""
+    from k8slint import selectors
+
+    captured: list = []
+    args = ("check", "-f", "json", "--no-cache", "--jobs", "1", "--select", ",".join(_selector_rules()), str(path))
+    with monkeypatch.context() as patched:
+        _before_the_index(patched, captured.extend)
+        plain = run_cli(*args)
+    chosen = set(selectors.CHOSEN)
+    before = _findings_by_file(plain)
+    pairs_of_file: dict = {}
+    for obj in captured:
+        pairs_of_file.setdefault(obj.file, set()).update(run_snapshot.selector_pairs([obj]))
+    seen = run_snapshot.keys_in(set().union(*pairs_of_file.values()))
+    places = [(i, j, key) for i, obj in enumerate(captured) if obj.file not in chosen
+              for j, holder in enumerate(_label_maps(obj)) if isinstance(holder.get("labels"), dict)
+              for key, value in holder["labels"].items() if key in seen and isinstance(value, str)]
+    if sites is not None:
+        places = random.Random(seed).sample(places, min(sites, len(places)))
+    runs, changed, outside = 0, 0, []
+    for i, j, key in places:
+        old = _label_maps(captured[i])[j]["labels"][key]
+        new = old + "-b"
+
+        def prepare(objects, i=i, j=j, key=key, new=new):
+            _label_maps(objects[i])[j]["labels"][key] = new
+
+        with monkeypatch.context() as patched:
+            _before_the_index(patched, prepare)
+            after = _findings_by_file(run_cli(*args))
+        runs += 1
+        changed += after != before
+        asked = {(key, old), (key, new), (key, run_snapshot.ANY)}
+        reached = {captured[i].file}
+        if reach:
+            reached |= {file for file, pairs in pairs_of_file.items() if not asked.isdisjoint(pairs)}
+        for file in set(before) | set(after):
+            if file not in reached and before.get(file) != after.get(file):
+                outside.append((captured[i].file, key, old, file))
+    return runs, changed, outside
+
+
+def test_a_label_value_edit_changes_no_finding_outside_its_reach(monkeypatch, tmp_path):
+    # What run_snapshot.reached claims, rule by rule: every label value that selectors can see,
+    # on the fixtures of the selector rules and the examples, changed one at a time
+    source = tmp_path / "source"
+    shutil.copytree(ROOT / "examples", source / "examples")
+    for code in _selector_rules():
+        (folder,) = FIXTURES.glob(f"{code}-*")
+        shutil.copytree(folder, source / folder.name)
+    runs, changed, outside = _label_value_edits_keep_the_findings_outside_their_reach(monkeypatch, source)
+    assert not outside, outside[:5]
+    assert runs >= 20 and changed >= 5, (runs, changed)
+
+
+@needs_shared
+def test_a_label_value_edit_changes_no_finding_outside_its_reach_in_the_corpus(monkeypatch):
+    runs, changed, outside = _label_value_edits_keep_the_findings_outside_their_reach(
+        monkeypatch, CORPUS / "real", sites=80)
+    assert not outside, outside[:5]
+    assert runs == 80 and changed >= 5, (runs, changed)
+
+
+def test_the_reach_check_sees_a_finding_outside_the_edited_file(monkeypatch, tmp_path):
+    # The same edits with the edited file as their only reach: a Service in another file
+    # selects a changed pair
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    (tree / "a-workload.yaml").write_text(_WORKLOAD)
+    (tree / "b-service.yaml").write_text(_SERVICE)
+    _, changed, outside = _label_value_edits_keep_the_findings_outside_their_reach(monkeypatch, tree, reach=False)
+    assert changed and any(edited.endswith("a-workload.yaml") and key == "app" and elsewhere.endswith("b-service.yaml")
+                           for edited, key, _, elsewhere in outside), outside
+
+
 def _relabel_unseen(how, compared):
     """A ``prepare`` for _before_the_index that changes, on every object and pod template outside
     the files in ``compared``, only the labels whose keys no selector of the run names: "change"
