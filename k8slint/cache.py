@@ -286,7 +286,7 @@ def check_and_store(
     result = check_file(checker, source, raw, options)
     if key is not None and result.outcome.input_error is None:
         # for the run's snapshot (k8slint.run_snapshot)
-        result.digest, result.label_free = facts_digests(result)
+        result.facts = facts_digests(result)
         result.selector_pairs = selector_pairs(result.objects)
         cache.store(key, result)
     return result
@@ -329,7 +329,7 @@ def _without_text(result: Any) -> Any:
     return FileResult(
         FileOutcome(outcome.display, outcome.findings, None, outcome.input_error), result.objects,
         result.deferred, result.comments, result.annotations, result.summary, result.lost, result.broken,
-        result.digest, result.label_free, getattr(result, "selector_pairs", None),
+        getattr(result, "facts", None), getattr(result, "selector_pairs", None),
     )
 
 

@@ -13,13 +13,13 @@ from typing import Any, Optional
 
 class FileResult:
     __slots__ = (
-        "outcome", "objects", "deferred", "comments", "annotations", "summary", "lost", "broken", "digest", "label_free",
+        "outcome", "objects", "deferred", "comments", "annotations", "summary", "lost", "broken", "facts",
         "selector_pairs",
     )
 
     def __init__(self, outcome: Any, objects: list, deferred: list[int], comments: Any,
                  annotations: list, summary: dict[str, int], lost: set[str], broken: set[str],
-                 digest: Optional[bytes] = None, label_free: Optional[bytes] = None,
+                 facts: Optional[tuple[bytes, ...]] = None,
                  selector_pairs: Optional[frozenset] = None):
         self.outcome = outcome  # run.FileOutcome: findings, text, input error
         self.objects = objects  # the file's K8sObjects, without nodes
@@ -29,8 +29,8 @@ class FileResult:
         self.summary = summary  # what the file adds to the run's summary counts
         self.lost = lost  # folders with documents that could not be read
         self.broken = broken  # files with syntax errors (never fixed)
-        self.digest = digest  # what index rules can read of it (run_snapshot.facts_digests), when cached
-        self.label_free = label_free  # the same without labels
+        # digests of what index rules can read of it (run_snapshot.facts_digests), when cached
+        self.facts = facts
         self.selector_pairs = selector_pairs  # the label pairs its selectors ask for (run_snapshot.selector_pairs)
 
     def renumber(self, file_index: int) -> None:
@@ -105,11 +105,9 @@ def merge(checker: Any, result: FileResult) -> None:
     if facts is not None:  # a cached run: what its snapshot keeps of the file (k8slint.run_snapshot)
         from k8slint.run_snapshot import digests, has_crds
 
-        if getattr(result, "digest", None) is not None:  # (a result that was cached)
-            digest, label_free = digests(result)
+        if getattr(result, "facts", None) is not None:  # (a result that was cached)
             facts[outcome.display] = (
-                digest, label_free, has_crds(result), result.summary, result.lost, result.deferred,
-                result.selector_pairs,
+                digests(result), has_crds(result), result.summary, result.lost, result.deferred, result.selector_pairs,
             )
 
 

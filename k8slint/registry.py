@@ -27,6 +27,11 @@ class UnknownRule(ValueError):
     pass
 
 
+# The parts of an object's facts that an index rule may declare it does not read (READS_FACTS in
+# its module): each container's ports and a Service's spec.ports; spec.replicas.
+READABLE = frozenset(("ports", "replicas"))
+
+
 class RuleImpl:
     """A rule and its logic: ``check(obj, ctx)`` for object rules, ``check_index(index, ctx)``
     for index rules, neither for the KL0xx rules the loader and schema check report.
@@ -37,14 +42,14 @@ class RuleImpl:
 
     __slots__ = (
         "rule", "kinds", "origin", "has_check", "has_check_index", "_check", "_check_index", "_loader", "whole",
-        "labels", "selected",
+        "labels", "selected", "reads",
     )
 
     def __init__(
         self, rule: Rule, kinds: Optional[frozenset[str]] = None, check: Optional[Callable] = None,
         check_index: Optional[Callable] = None, origin: str = "k8slint",
         loader: Optional[Callable[[], "RuleImpl"]] = None, has_check: bool = False, has_check_index: bool = False,
-        whole: bool = False, labels: bool = True, selected: bool = False,
+        whole: bool = False, labels: bool = True, selected: bool = False, reads: frozenset[str] = READABLE,
     ):
         self.rule = rule
         # Object rules run only on these kinds; index rules report only on them and are skipped
@@ -69,6 +74,18 @@ class RuleImpl:
         # A warm run whose edits changed only labels that no selector names, on objects no
         # did-you-mean compared, keeps its findings (see run_snapshot.labels_unseen).
         self.selected = selected
+        # Which of the facts kept apart from the rest (READABLE) an index rule's findings may
+        # depend on: all unless its module says READS_FACTS = {...}. A warm run whose edits
+        # changed only some of them runs again only the rules that read those.
+        self.reads = reads
+
+    def reads_part(self, part: str) -> bool:
+        """Whether the rule must run again when a part of the facts changed (see
+        k8slint.run_snapshot.PARTS): labels, ports or replicas. Rules that compare whole objects
+        are left to the caller."""
+        if self.whole:
+            return False
+        return self.labels if part == "labels" else part in self.reads
 
     def _load(self) -> None:
         loader, self._loader = self._loader, None
@@ -125,10 +142,12 @@ def _module_impl(name: str) -> RuleImpl:
     rule = getattr(module, "RULE", None)
     reads = getattr(module, "READS_LABELS", True)
     kinds = getattr(module, "KINDS", None)
+    facts = getattr(module, "READS_FACTS", None)
     return RuleImpl(
         rule, frozenset(kinds) if kinds else None, getattr(module, "check", None),
         getattr(module, "check_index", None), origin=f"k8slint.checks.{name}",
         whole=bool(getattr(module, "READS_WHOLE_OBJECTS", False)), labels=bool(reads), selected=reads == "selectors",
+        reads=READABLE if facts is None else READABLE & frozenset(facts),
     )
 
 
@@ -187,6 +206,7 @@ def _indexed_rules(entries: list[dict[str, Any]]) -> list[RuleImpl]:
             rule, kinds, origin=origin, loader=loader,
             has_check=entry["check"], has_check_index=entry["check_index"], whole=entry.get("whole", False),
             labels=bool(entry.get("labels", True)), selected=entry.get("labels") == "selectors",
+            reads=READABLE & frozenset(entry.get("reads", READABLE)),
         ))
     return impls
 

@@ -24,7 +24,7 @@ from k8slint.rule import Rule
 
 # Text, not a Path: every run reads the index, and importing pathlib costs it about 6 ms.
 INDEX_PATH = os.path.join(os.path.dirname(os.path.realpath(__file__)), "rule_index.json")
-FORMAT = 2  # 2: pack rules carry their logic
+FORMAT = 3  # 2: pack rules carry their logic; 3: index rules say which facts they read ("reads")
 
 
 def _sources() -> list[tuple[str, str]]:
@@ -72,6 +72,8 @@ def rule_from_json(fields: list[Any]) -> Rule:
 
 def build(impls: list[Any]) -> dict[str, Any]:
     """The index of the given (eagerly loaded) shipped rule implementations."""
+    from k8slint.registry import READABLE
+
     entries = []
     for impl in impls:
         if impl.origin == "k8slint":  # the core rules are defined in Python, always loaded
@@ -92,6 +94,8 @@ def build(impls: list[Any]) -> dict[str, Any]:
             entry["labels"] = False
         elif impl.selected:
             entry["labels"] = "selectors"
+        if impl.reads != READABLE:
+            entry["reads"] = sorted(impl.reads)
         spec = logic_spec(impl)
         if spec is not None:  # a pack rule: its logic, so that a run need not read the pack
             entry["logic"] = spec

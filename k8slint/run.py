@@ -255,7 +255,7 @@ class Checker:
         self.lost_folders: set[str] = set()  # folders with documents that could not be read
         self.broken_files: set[str] = set()  # files with syntax errors: never fixed
         # A cached run: file → (facts digest, holds CRDs, summary share), for its snapshot (run_snapshot)
-        self.file_facts: Optional[dict[str, tuple[bytes, bytes, bool, dict[str, int], set[str], list[int]]]] = None
+        self.file_facts: Optional[dict[str, tuple[tuple[bytes, ...], bool, dict[str, int], set[str], list[int], Any]]] = None
 
     def check_text(self, text: str, file: str, file_index: int, partial: bool = False) -> list[Finding]:
         findings: list[Finding] = []

@@ -6,9 +6,9 @@ the cross-object (index) rules still ran over every object of the lint set: on 1
 documents, loading all cached objects and rerunning those rules was most of a warm run. Yet
 an index rule reads only some fields of an object, and most edits (an image bump, new
 resource requests) change none of them. So a cached run leaves a snapshot
-(k8slint.snapshot_store): for each file in order, its cache key, a digest of everything index
-rules can read of its objects (its *facts*) and one of the same without labels, its final
-findings, its index findings with where each points inside its object, and its share of the
+(k8slint.snapshot_store): for each file in order, its cache key, digests of everything index
+rules can read of its objects (its *facts*, in the parts of PARTS: labels, ports and replicas
+apart from the rest), its final findings, its index findings with where each points inside its object, and its share of the
 summary. The next run with the same inputs and settings:
 
 1. reads and hashes every file, as the cache does anyway;
@@ -23,12 +23,14 @@ summary. The next run with the same inputs and settings:
    index findings differ from the snapshot's are the ones a full run would report differently,
    and only theirs and the changed files' final findings are made again as in 3. That spares a
    full run's merging, folding, suppressing and snapshot-writing of every file. When only
-   labels changed (the objects' and their pod templates': every changed file has the same
-   *label-free* facts as before), only the index rules that read labels run again (those that
-   do not declare READS_LABELS = False in their module, and those of READS_WHOLE_OBJECTS when a
-   changed file has findings of theirs); the others' findings are the snapshot's, located again
-   on the changed files. And when the labels that changed are ones no selector of the run
-   names, no index rule runs again at all: the edit is answered as in 3 (see ``labels_unseen``).
+   labels, ports or replicas changed (every changed file has the same rest of its facts as
+   before), only the index rules that read what changed run again (labels: those that do not
+   declare READS_LABELS = False in their module; ports and replicas: those whose READS_FACTS
+   names them, or that declare none; and those of READS_WHOLE_OBJECTS when a changed file has
+   findings of theirs); the others' findings are the snapshot's, located again on the changed
+   files. When the labels that changed are ones no selector of the run names, no index rule
+   runs again at all: the edit is answered as in 3 (see ``labels_unseen``); when only their
+   values changed, the rules report again only on the files the edit reaches (``reached``).
 
 A changed file with a CustomResourceDefinition (then or now) or that cannot be read makes the
 run a full one, which leaves a new snapshot.
@@ -42,7 +44,8 @@ unreadable documents; and the broken files. A file with a finding of an index ru
 READS_WHOLE_OBJECTS (KL501 says whether copies are identical) never keeps its facts: when it
 changes, the index rules run again. tests/test_run_snapshot.py checks that no other
 index rule reads or depends on the left-out fields, that the findings of the rules that declare
-READS_LABELS = False do not change with labels, and that a warm run gives the report of a
+READS_LABELS = False do not change with labels (nor those that leave ports or replicas out of
+READS_FACTS with those), and that a warm run gives the report of a
 cold one after random edits, both those that keep the facts and those that change them.
 """
 from __future__ import annotations
@@ -71,18 +74,25 @@ KEYS_ONLY_FIELDS = {"ConfigMap": ("data", "binaryData"), "Secret": ("data", "str
 ANNOTATIONS_READ_ON = frozenset(("PersistentVolumeClaim", "PersistentVolume"))
 
 
-def facts_digests(result: Any) -> tuple[bytes, bytes]:
-    """(a digest of what index rules can read of a file's checked result (see the module's doc),
-    the digest of the same facts without labels). The label maps of the objects and of their pod
-    templates (see ``_projected``) are hashed last, so the second digest is the first one's hash
-    before them. When only the second matches, only the index rules that read labels need to run
-    again (see ``only_labels_differ``)."""
+# The facts kept apart from the rest (see facts_digests), after it: a warm run whose changed files
+# differ from the snapshot only in some of them runs again only the index rules that read those
+# (RuleImpl.labels and RuleImpl.reads).
+PARTS = ("rest", "labels", "ports", "replicas")
+REST, LABELS = 0, 1
+
+
+def facts_digests(result: Any) -> tuple[bytes, ...]:
+    """Digests of what index rules can read of a file's checked result (see the module's doc), in
+    the parts of PARTS: the rest; the labels of its objects and of their pod templates (see
+    ``_projected``); the ports (each container's ``ports`` and a Service's ``spec.ports``); and
+    the replicas (``spec.replicas``)."""
     from k8slint.service_addresses import address_facts
     from k8slint.workloads import CONTAINER_LISTS, TEMPLATE_PATHS, _pod_template
 
     swapped: list[tuple[list, int, dict]] = []
+    ports: list[Any] = []
     try:
-        for obj in result.objects:
+        for n, obj in enumerate(result.objects):
             template = _pod_template(obj, "")
             if template is None:
                 continue
@@ -95,26 +105,30 @@ def facts_digests(result: Any) -> tuple[bytes, bytes]:
                         continue
                     env = container.get("env")
                     seen = _env_facts(env, address_facts) if isinstance(env, list) else None
-                    if seen is not None or not IGNORED_CONTAINER_FIELDS.isdisjoint(container):
-                        items[i] = {k: v for k, v in container.items() if k not in IGNORED_CONTAINER_FIELDS}
+                    if seen is not None or "ports" in container or not IGNORED_CONTAINER_FIELDS.isdisjoint(container):
+                        items[i] = {k: v for k, v in container.items() if k not in IGNORED_CONTAINER_FIELDS and k != "ports"}
                         if seen is not None:
                             items[i]["env"] = seen
+                        if "ports" in container:
+                            ports.append((n, field, i, container["ports"]))
                         swapped.append((items, i, container))
         labels: list[tuple] = []
+        replicas: list[tuple] = []
         facts = (
             [(o.kind, o.name, o.namespace, o.doc_index, tuple(o.prefix), o.partial, o.checked,
-              _projected(o, TEMPLATE_PATHS, labels)) for o in result.objects],
+              _projected(o, TEMPLATE_PATHS, labels, ports, replicas)) for o in result.objects],
             sorted(result.lost), sorted(result.broken), list(result.deferred),
         )
-        blob = pickle.dumps(facts, protocol=pickle.HIGHEST_PROTOCOL)
-        labelled = pickle.dumps(labels, protocol=pickle.HIGHEST_PROTOCOL)
+        blobs = [pickle.dumps(part, protocol=pickle.HIGHEST_PROTOCOL) for part in (facts, labels, ports, replicas)]
     finally:
         for items, i, container in reversed(swapped):
             items[i] = container
-    digest = hashlib.sha256(blob)
-    label_free = digest.digest()
-    digest.update(labelled)  # (a pickle ends with its STOP opcode: the two cannot run into each other)
-    return digest.digest(), label_free
+    return tuple(hashlib.sha256(blob).digest() for blob in blobs)
+
+
+def changed_parts(entry: FileFacts, result: Any) -> frozenset[str]:
+    """The parts of PARTS in which the facts of a file's new result differ from the snapshot's."""
+    return frozenset(name for name, old, new in zip(PARTS, entry.facts, digests(result)) if old != new)
 
 
 def _env_facts(env: list[Any], address_facts: Callable[[Any], Any]) -> Optional[list[Any]]:
@@ -126,12 +140,16 @@ def _env_facts(env: list[Any], address_facts: Callable[[Any], Any]) -> Optional[
             for item in env]
 
 
-def _projected(obj: Any, template_paths: dict[str, tuple[str, ...]], labels: list[tuple]) -> Any:
+def _projected(
+    obj: Any, template_paths: dict[str, tuple[str, ...]], labels: list[tuple], ports: Optional[list[Any]] = None,
+    replicas: Optional[list[tuple]] = None,
+) -> Any:
     """The object's data as index rules see it: without the values of its KEYS_ONLY_FIELDS (their
     keys kept, in order), without annotations (its own and its pod template's) unless its kind
     is in ANNOTATIONS_READ_ON, and without labels (its own and its pod template's, a CronJob's
-    under its jobTemplate), which are added to ``labels``. Copies along the changed paths; the
-    object is not touched."""
+    under its jobTemplate), which are added to ``labels``; when asked, without a Service's
+    ``spec.ports`` (added to ``ports``) and ``spec.replicas`` (added to ``replicas``). Copies
+    along the changed paths; the object is not touched."""
     kind = obj.kind if isinstance(obj.kind, str) else None
     data = obj.data
     fields = KEYS_ONLY_FIELDS.get(kind) if kind is not None else None
@@ -146,24 +164,30 @@ def _projected(obj: Any, template_paths: dict[str, tuple[str, ...]], labels: lis
     template = template_paths.get(kind) if kind is not None else None
     if template is not None:
         data = _without(data, (*template, "metadata"), keys, labels)
+    if ports is not None and kind == "Service":
+        data = _without(data, ("spec",), _PORTS, ports, "ports")
+    if replicas is not None:
+        data = _without(data, ("spec",), _REPLICAS, replicas, "replicas")
     return data
 
 
 _LABELS = ("labels",)
 _LABELS_AND_ANNOTATIONS = ("labels", "annotations")
+_PORTS = ("ports",)
+_REPLICAS = ("replicas",)
 
 
-def _without(data: Any, path: tuple, keys: tuple[str, ...], labels: list[tuple]) -> Any:
+def _without(data: Any, path: tuple, keys: tuple[str, ...], kept: list[tuple], key: str = "labels") -> Any:
     """``data`` with ``keys`` left out of the mapping at ``path`` (the mappings on the way copied),
-    or ``data`` itself when it has none of them; its labels (whether it has them, and them)
-    added to ``labels``."""
+    or ``data`` itself when it has none of them; its ``key`` (whether it has it, and its value)
+    added to ``kept``."""
     if not isinstance(data, dict):
         return data
     if not path:
-        labels.append((True, data["labels"]) if "labels" in data else (False, None))
+        kept.append((True, data[key]) if key in data else (False, None))
         return {k: v for k, v in data.items() if k not in keys} if not data.keys().isdisjoint(keys) else data
     inner = data.get(path[0])
-    changed = _without(inner, path[1:], keys, labels)
+    changed = _without(inner, path[1:], keys, kept, key)
     if changed is inner:
         return data
     copy = dict(data)
@@ -250,33 +274,27 @@ def same_facts(entry: FileFacts, result: Any, whole: frozenset[str]) -> bool:
     is never reused around."""
     if result.outcome.input_error is not None or entry.crds or has_crds(result):
         return False
-    return digests(result)[0] == entry.facts and all(
+    return digests(result) == entry.facts and all(
         fields[FIX] is None and fields[RULE] not in whole for fields, _, _, _ in entry.index
     )
 
 
-def only_labels_differ(entry: FileFacts, result: Any, rerun: frozenset[str]) -> bool:
-    """Whether the index rules see the new result of a file (not ``same_facts``, readable,
-    without CustomResourceDefinitions) as they saw its old one except for labels, so that only
-    the rules of ``rerun`` (those that read labels or whole objects) need to run again: its
-    label-free digest is the snapshot's, and its index findings of the other rules, which are
-    located again, have no fix (a fix could not be)."""
-    return digests(result)[1] == entry.label_free and all(
-        fields[FIX] is None for fields, _, _, _ in entry.index if fields[RULE] not in rerun
-    )
+def relocatable(entry: FileFacts, rerun: frozenset[str]) -> bool:
+    """Whether the file's index findings of the rules not in ``rerun``, which keep the snapshot's
+    and are located again on its new objects, have no fix (a fix could not be)."""
+    return all(fields[FIX] is None for fields, _, _, _ in entry.index if fields[RULE] not in rerun)
 
 
-def digests(result: Any) -> tuple[bytes, bytes]:
+def digests(result: Any) -> tuple[bytes, ...]:
     """The result's facts_digests, computed once (a cached result has them). A cache entry
     written before results kept their selector keys has digests of other facts (env values
     whole): they are computed again, and the selector pairs found. (An entry that kept the keys
-    alone, as ``selector_keys``, is not read: the cache counts it a miss.)"""
-    if getattr(result, "selector_pairs", None) is None or getattr(result, "digest", None) is None \
-            or getattr(result, "label_free", None) is None:
-        result.digest, result.label_free = facts_digests(result)
+    alone, as ``selector_keys``, or its facts in two digests, is not read: the cache counts it
+    a miss.)"""
+    if getattr(result, "selector_pairs", None) is None or getattr(result, "facts", None) is None:
+        result.facts = facts_digests(result)
         pairs_of(result)
-    return result.digest, result.label_free
-
+    return result.facts  # type: ignore[no-any-return]
 
 
 # The fields under which index rules find the selectors they match labels with (see
@@ -361,7 +379,7 @@ def labels_unseen(
     k8slint.selectors.COMPARED), no index finding of the file compares whole objects (KL501:
     the file has no copy that the edit could set apart) and none has a fix (as ``same_facts``).
     The old labels are those of the file's cache entry that the snapshot names."""
-    if entry.compared or digests(result)[1] != entry.label_free:
+    if entry.compared or changed_parts(entry, result) != {"labels"}:
         return False
     if not all(fields[FIX] is None and fields[RULE] not in whole for fields, _, _, _ in entry.index):
         return False
@@ -376,10 +394,10 @@ def labels_unseen(
 
 
 def reached(
-    snapshot: list[FileFacts], changed: list[Changed], relabelled: list[Changed], seen: frozenset[Any], cache: Any,
+    snapshot: list[FileFacts], changed: list[Changed], differing: list[Changed], seen: frozenset[Any], cache: Any,
 ) -> Optional[frozenset[str]]:
     """The files whose findings of the rules that read labels through selectors (RuleImpl.selected)
-    a label edit of ``relabelled`` (each ``only_labels_differ``) can change: the changed files,
+    a label edit of ``differing`` (each changed only in labels) can change: the changed files,
     and the files with a selector that asks for a pair the edit changed (see label_changes), on
     the old labels or the new. Such a selector matched the objects before the edit or matches
     them after it. Any other sees no difference: it matches them neither before nor after, and
@@ -388,7 +406,7 @@ def reached(
     and it did not choose the edited objects (see label_changes). None when an edit may reach
     further (then every file's findings are made again)."""
     pairs: set[tuple[Any, Any]] = set()
-    for c in relabelled:
+    for c in differing:
         found = label_changes(c.entry, c.result, seen, cache)
         if found is None:
             return None
@@ -503,8 +521,9 @@ def answer(
     if found is None or (options.jobs is not None and options.jobs > 1 and len(found) > 1):
         return None  # (--jobs N: the changed files are checked by workers, in a full run)
     whole = frozenset(impl.rule.code for impl in checker.engine.index_rules if impl.whole)
-    # what runs again when only labels changed: the index rules that read them (or whole objects)
-    labelled = frozenset(impl.rule.code for impl in checker.engine.index_rules if impl.labels or impl.whole)
+    # what runs again when only some parts of the facts changed: the index rules that read them
+    reading = {part: frozenset(impl.rule.code for impl in checker.engine.index_rules if impl.reads_part(part))
+               for part in PARTS[LABELS:]}
     # whether a label edit can be one no index rule sees (see labels_unseen)
     selectable = all(impl.selected or impl.whole or not impl.labels for impl in checker.engine.index_rules)
     keys: list[frozenset[Any]] = []
@@ -517,9 +536,9 @@ def answer(
     engine, checker.schema.engine = checker.schema.engine, "python"  # a few files: see run.RUST_VALIDATION_BYTES
     changed: list[Changed] = []
     again = False  # some changed file's facts changed: the index rules run again (see rerun)
-    labels_only = True  # those changed in labels only: only the rules of ``labelled`` run again
+    parts: Optional[set[str]] = set()  # the parts of PARTS they changed; None: the rest too
     copies = False  # those have findings of the rules that compare whole objects (see below)
-    relabelled: list[Changed] = []  # those whose facts changed (when only in labels: see reached)
+    differing: list[Changed] = []  # those whose facts changed (when only in labels: see reached)
     try:
         for source, entry, raw, new_key in found:
             result = cache.load(new_key)
@@ -537,9 +556,10 @@ def answer(
                         changed.append(this)
                         continue  # as if its facts had not changed
                     again = True
-                    labels_only = labels_only and only_labels_differ(entry, result, labelled)
+                    differ = changed_parts(entry, result)
+                    parts = None if parts is None or "rest" in differ else parts | differ
                     copies = copies or any(fields[RULE] in whole for fields, _, _, _ in entry.index)
-                    relabelled.append(this)
+                    differing.append(this)
             except Exception:  # a damaged block that the checksum did not tell: a full run
                 return None
             changed.append(this)
@@ -549,16 +569,21 @@ def answer(
     if again:
         from k8slint.snapshot_rerun import rerun
 
-        # The rules that compare whole objects (KL501, copies of one object) need not run again
-        # when no changed file has their findings: labels rename nothing, so no object gains or
-        # loses a copy, and the groups of copies they compare are those of the snapshot.
-        only = (labelled if copies else labelled - whole) if labels_only else None
-        # When every rule that runs again reads labels only through selectors, only the files that
+        # Only the rules that read the changed parts run again. The rules that compare whole
+        # objects (KL501, copies of one object) need not when no changed file has their
+        # findings: labels, ports and replicas rename nothing, so no object gains or loses a
+        # copy, and the groups of copies they compare are those of the snapshot.
+        only: Optional[frozenset[str]] = None
+        if parts is not None:
+            only = frozenset().union(*(reading[part] for part in parts), whole if copies else ())
+            if not all(relocatable(c.entry, only) for c in differing):
+                only = None
+        # When the rules that run again read labels only through selectors, only the files that
         # the edit can reach need their findings made again (see reached)
         reach = None
-        if only is not None and selectable and not copies:
+        if only is not None and parts == {"labels"} and selectable and not copies:
             try:
-                reach = reached(snapshot, changed, relabelled, named(), cache)
+                reach = reached(snapshot, changed, differing, named(), cache)
             except Exception:  # a damaged block that the checksum did not tell: a full run
                 return None
         index = rerun(checker, settings, sources, raws, snapshot, changed, cache, kustomizations, only=only,
@@ -692,8 +717,8 @@ def _assemble(
             if c.key != entry.key:  # (an affected file's objects are those kept)
                 entry.hold(c.result.objects, c.result.lost, c.result.deferred)
             entry.key = c.key
-            if c.result.digest is not None:  # (an affected file's is its entry's)
-                entry.facts, entry.label_free = c.result.digest, c.result.label_free
+            if c.result.facts is not None:  # (an affected file's is its entry's)
+                entry.facts = c.result.facts
                 entry.selector_pairs = pairs_of(c.result)
             entry.summary = c.result.summary
             entry.no_schema = [k for k, file in checker.schema._no_schema_reported.items() if file == entry.display]

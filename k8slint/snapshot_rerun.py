@@ -33,7 +33,7 @@ def rerun(
     follows).
 
     ``only``: the codes of the rules to run again (the changed files changed only what the
-    others do not read, see run_snapshot.only_labels_differ); the others' findings are those of
+    others do not read, see run_snapshot.changed_parts); the others' findings are those of
     the snapshot, located again on the changed files, and each file's come in the order of a
     run of every rule (by the rule's place among the active index rules).
 

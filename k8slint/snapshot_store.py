@@ -18,8 +18,8 @@ from k8slint.findings import Severity
 
 # 2: each file's objects kept (FileFacts.hold); 3: in a file of their own; 4: findings inline; 5: label_free;
 # 6: the rules of each file's index findings (FileFacts.index_rules); 7: selector_keys and compared;
-# 8: selector_pairs (for selector_keys) and chosen
-FORMAT = 8
+# 8: selector_pairs (for selector_keys) and chosen; 9: the facts in parts (run_snapshot.PARTS)
+FORMAT = 9
 SUFFIX = "snapshot"
 DELTA_SUFFIX = "delta.snapshot"  # the files changed since the snapshot was written whole (see save)
 # The objects each file holds (FileFacts.hold), in a file of their own: only a rerun of the index
@@ -35,18 +35,17 @@ class FileFacts:
     the file changed: saving the snapshot of a run with one changed file then copies the other
     files' blocks as bytes."""
 
-    __slots__ = ("display", "key", "facts", "label_free", "crds", "no_schema", "summary", "findings", "_details",
+    __slots__ = ("display", "key", "facts", "crds", "no_schema", "summary", "findings", "_details",
                  "_details_blob", "_held_blob", "_index_rules", "selector_pairs", "compared", "chosen", "changed")
 
-    def __init__(self, display: str, key: str, facts: bytes, label_free: bytes, crds: bool,
+    def __init__(self, display: str, key: str, facts: tuple[bytes, ...], crds: bool,
                  no_schema: list[tuple[str, str]], summary: dict[str, int], findings: Optional[list[tuple]] = None,
                  details_blob: Optional[bytes] = None, held_blob: Optional[bytes] = None,
                  index_rules: Optional[tuple[str, ...]] = None, selector_pairs: Iterable[tuple[Any, Any]] = (),
                  compared: bool = False, chosen: bool = False):
         self.display = display
         self.key = key  # its cache key (its bytes, name and the settings)
-        self.facts = facts  # the facts digest of its FileResult (run_snapshot.facts_digests)
-        self.label_free = label_free  # the same without labels
+        self.facts = facts  # the facts digests of its FileResult (run_snapshot.facts_digests)
         self.crds = crds  # it holds CustomResourceDefinitions (never reused when it changes)
         # (apiVersion, kind) of custom resources reported "no schema" on an object of this file
         # (once per kind in a run, on the first object of the kind)
@@ -102,7 +101,7 @@ class FileFacts:
         held file (a delta's files whose bytes changed keep theirs in the delta)."""
         if self._details_blob is None:
             self._details_blob = _pickle(self._read_details())
-        return (self.display, self.key, self.facts, self.label_free, self.crds, self.no_schema, self.summary,
+        return (self.display, self.key, self.facts, self.crds, self.no_schema, self.summary,
                 self.findings or None, self._details_blob,
                 self._held_blob if held and isinstance(self._held_blob, bytes) else None,
                 tuple(sorted(self.index_rules)), tuple(sorted(self.selector_pairs, key=repr)), self.compared, self.chosen)
@@ -238,7 +237,7 @@ def save(cache: Any, key: str, files: list[FileFacts]) -> None:
 
 def record(
     sources: list[Any], cache: Any,
-    facts: dict[str, tuple[bytes, bytes, bool, dict[str, int], set[str], list[int], frozenset[Any]]],
+    facts: dict[str, tuple[tuple[bytes, ...], bool, dict[str, int], set[str], list[int], frozenset[Any]]],
     objects: list[Any], final: list[Any], index_findings: list[Any], index_fixes: list[Any],
     no_schema: dict[tuple[str, str], str], compared: Iterable[str] = (), chosen: Iterable[str] = (),
 ) -> Optional[list[FileFacts]]:
@@ -254,8 +253,8 @@ def record(
         known = facts.get(source.display)
         if key is None or known is None or source.display in by_file:
             return None
-        digest, label_free, crds, summary, _, _, pairs = known
-        entry = FileFacts(source.display, key, digest, label_free, crds, [], summary, selector_pairs=pairs,
+        digests, crds, summary, _, _, pairs = known
+        entry = FileFacts(source.display, key, digests, crds, [], summary, selector_pairs=pairs,
                           compared=source.display in compared, chosen=source.display in chosen)
         by_file[source.display] = entry
         files.append(entry)
@@ -273,7 +272,7 @@ def record(
         if obj.checked:
             entry.objects.append(tuple(obj.ref()))
     for entry in files:
-        _, _, _, _, lost, deferred, _ = facts[entry.display]
+        _, _, _, lost, deferred, _ = facts[entry.display]
         entry.hold(of_file.get(entry.display, []), lost, deferred)
     for kind_key, file in no_schema.items():
         entry = by_file.get(file)

@@ -368,7 +368,7 @@ def test_a_rerun_moves_the_no_schema_report_to_the_first_object_of_its_kind(tmp_
     assert len(reran) == 1 and [c.source.display for c in answered[0]] == ["tree/a.yaml", "tree/b.yaml"]
 
 
-def test_the_label_free_digest_leaves_out_the_labels_of_objects_and_pod_templates():
+def test_the_facts_digests_keep_labels_ports_and_replicas_apart():
     import copy
     from types import SimpleNamespace
 
@@ -381,34 +381,66 @@ def test_the_label_free_digest_leaves_out_the_labels_of_objects_and_pod_template
     claim = {"apiVersion": "v1", "kind": "PersistentVolumeClaim",
              "metadata": {"name": "c", "labels": {"a": "1"}, "annotations": {"b": "1"}}}
     service = {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "s", "labels": {"a": "1"}},
-               "spec": {"selector": {"a": "1"}}}
+               "spec": {"selector": {"a": "1"}, "ports": [{"port": 80, "targetPort": "http"}]}}
+    deploy = {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "d"},
+              "spec": {"replicas": 2, "selector": {"matchLabels": {"a": "1"}}, "template": {
+                  "metadata": {"labels": {"a": "1"}},
+                  "spec": {"containers": [{"name": "one", "ports": [{"name": "http", "containerPort": 8080}]},
+                                          {"name": "two"}]}}}}
 
-    def digests(edit=None):
-        datas = copy.deepcopy([cron, claim, service])
+    def parts(edit=None):
+        datas = copy.deepcopy([cron, claim, service, deploy])
         if edit is not None:
             edit(*datas)
         objects = [K8sObject.restored("f.yaml", 0, d, (), False, True, i, 0) for i, d in enumerate(datas)]
         return run_snapshot.facts_digests(SimpleNamespace(objects=objects, lost=set(), broken=set(), deferred=[]))
 
-    full, free = digests()
+    def changed(edit):
+        return {name for name, a, b in zip(run_snapshot.PARTS, parts(), parts(edit)) if a != b}
+
+    assert len(parts()) == len(run_snapshot.PARTS) and parts() == parts()
     labels_only = [
-        lambda c, p, s: c["metadata"]["labels"].update(a="2"),
-        lambda c, p, s: c["spec"]["jobTemplate"]["spec"]["template"]["metadata"]["labels"].update(other="1"),
-        lambda c, p, s: c["spec"]["jobTemplate"]["spec"]["template"]["metadata"].pop("labels"),
-        lambda c, p, s: c["metadata"].update(labels={}),  # (an empty map, no map: the same to rules)
-        lambda c, p, s: p["metadata"]["labels"].clear(),
-        lambda c, p, s: s["metadata"].pop("labels"),
+        lambda c, p, s, d: c["metadata"]["labels"].update(a="2"),
+        lambda c, p, s, d: c["spec"]["jobTemplate"]["spec"]["template"]["metadata"]["labels"].update(other="1"),
+        lambda c, p, s, d: c["spec"]["jobTemplate"]["spec"]["template"]["metadata"].pop("labels"),
+        lambda c, p, s, d: c["metadata"].update(labels={}),  # (an empty map, no map: the same to rules)
+        lambda c, p, s, d: p["metadata"]["labels"].clear(),
+        lambda c, p, s, d: s["metadata"].pop("labels"),
+        lambda c, p, s, d: d["spec"]["template"]["metadata"]["labels"].update(a="2"),
     ]
     for n, edit in enumerate(labels_only):
-        assert digests(edit) == (digests(edit)[0], free) and digests(edit)[0] != full, n
+        assert changed(edit) == {"labels"}, n
+    ports_only = [
+        lambda c, p, s, d: s["spec"]["ports"][0].update(targetPort=8080),
+        lambda c, p, s, d: s["spec"].pop("ports"),
+        lambda c, p, s, d: d["spec"]["template"]["spec"]["containers"][0]["ports"][0].update(containerPort=9090),
+        lambda c, p, s, d: d["spec"]["template"]["spec"]["containers"][1].update(ports=[{"containerPort": 1}]),
+        # the same ports on the other container
+        lambda c, p, s, d: d["spec"]["template"]["spec"]["containers"][1].update(
+            ports=d["spec"]["template"]["spec"]["containers"][0].pop("ports")),
+    ]
+    for n, edit in enumerate(ports_only):
+        assert changed(edit) == {"ports"}, n
+    assert changed(lambda c, p, s, d: d["spec"].update(replicas=3)) == {"replicas"}
+    assert changed(lambda c, p, s, d: d["spec"].pop("replicas")) == {"replicas"}
+    assert changed(lambda c, p, s, d: (d["spec"].update(replicas=3), s["spec"].pop("ports"))) == {"replicas", "ports"}
     facts = [
-        lambda c, p, s: c["spec"]["jobTemplate"]["metadata"]["labels"].update(job="2"),  # not a pod template's
-        lambda c, p, s: p["metadata"]["annotations"].update(b="2"),  # a claim's annotations are facts
-        lambda c, p, s: s["spec"]["selector"].update(a="2"),
+        lambda c, p, s, d: c["spec"]["jobTemplate"]["metadata"]["labels"].update(job="2"),  # not a pod template's
+        lambda c, p, s, d: p["metadata"]["annotations"].update(b="2"),  # a claim's annotations are facts
+        lambda c, p, s, d: s["spec"]["selector"].update(a="2"),
+        lambda c, p, s, d: d["spec"]["template"]["spec"]["containers"][1].update(name="three"),
+        lambda c, p, s, d: c["spec"]["jobTemplate"]["spec"].update(parallelism=2),  # not spec.replicas
     ]
     for n, edit in enumerate(facts):
-        assert digests(edit)[1] != free, n
-    assert digests(lambda c, p, s: c["metadata"].update(annotations={"x": "1"})) == (full, free)
+        assert "rest" in changed(edit), n
+    assert changed(lambda c, p, s, d: c["metadata"].update(annotations={"x": "1"})) == set()
+    assert changed(lambda c, p, s, d: d["spec"]["template"]["spec"]["containers"][0].update(image="x:1")) == set()
+    # the objects are left as they were
+    datas = copy.deepcopy([cron, claim, service, deploy])
+    run_snapshot.facts_digests(SimpleNamespace(
+        objects=[K8sObject.restored("f.yaml", 0, d, (), False, True, i, 0) for i, d in enumerate(datas)],
+        lost=set(), broken=set(), deferred=[]))
+    assert datas == [cron, claim, service, deploy]
 
 
 @pytest.fixture()
@@ -577,6 +609,45 @@ def test_a_renamed_selected_label_reaches_only_the_files_whose_selectors_ask_for
     workload.write_text(text)
     assert _check(tree, cache) == before
     assert reaches[1:] == [None] and len(reran) == 2
+
+
+def test_a_port_or_replicas_edit_runs_again_only_the_rules_that_read_it(tmp_path, answered, reran, rules_run):
+    # The Service's targetPort names a port the pods do not declare (KL303) until the pods name
+    # it; the claim is missing (KL403, which reads neither ports nor replicas) all along
+    tree, cache = _labelled_tree(tmp_path)
+    service = tree / "b-service.yaml"
+    service.write_text(service.read_text().replace("targetPort: 8080", "targetPort: http"))
+    _check(tree, cache)
+    workload = tree / "a-workload.yaml"
+    text = workload.read_text()
+    edits = [  # each on the text the one before left
+        (workload, lambda t: t.replace("- containerPort: 8080", "- {containerPort: 8080, name: http}"), "ports"),
+        (workload, lambda t: t.replace("spec:\n  selector:", "spec:\n  replicas: 3\n  selector:", 1), "replicas"),
+        (service, lambda t: t.replace("targetPort: http", "targetPort: 8081"), "ports"),
+    ]
+    for n, (path, edit, part) in enumerate(edits):
+        new = edit(path.read_text())
+        assert new != path.read_text(), n
+        path.write_text(new)
+        warm, ran = _warm(tree, cache, rules_run)
+        assert warm == _check(tree, None), n
+        expected = {impl.rule.code for impl in _index_impls() if impl.reads_part(part)}
+        assert ran and ran <= expected and "KL403" not in ran and "KL301" not in ran, (n, ran)
+        assert ("KL303" in ran) == (part == "ports"), (n, ran)
+        codes = {rule for _, rule, _ in _rules_of(warm)}
+        assert "KL403" in codes and ("KL303" in codes) == (n == 2), (n, codes)  # (8081 is declared by none)
+    assert len(reran) == 4  # (the first a port edit too: the Service's named target)
+    # both at once: the rules that read either
+    workload.write_text(workload.read_text().replace("replicas: 3", "replicas: 4").replace(
+        "{containerPort: 8080, name: http}", "{containerPort: 8082, name: http}"))
+    warm, ran = _warm(tree, cache, rules_run)
+    assert warm == _check(tree, None) and {"KL303", "KL310"} & ran and "KL403" not in ran, ran
+
+
+def _index_impls():
+    from k8slint.registry import shipped_impls
+
+    return [impl for impl in shipped_impls() if impl.has_check_index]
 
 
 def test_a_rerun_reads_the_index_findings_only_of_files_with_findings_of_the_rules_that_ran(
@@ -1329,6 +1400,117 @@ def test_the_relabelling_would_show_a_rule_that_reads_labels(monkeypatch):
     assert all(report != plain for report in mutated.values())
 
 
+def _rules_not_reading(part):
+    """--select for the shipped index rules that declare they do not read ``part`` of the facts
+    (READS_FACTS), and not whole objects."""
+    from k8slint.registry import shipped_impls
+
+    return sorted(impl.rule.code for impl in shipped_impls()
+                  if impl.has_check_index and not impl.whole and not impl.reads_part(part))
+
+
+def _port_lists(obj):
+    """The ``ports`` lists of the object's containers and of a Service's spec, as mappings that
+    hold them (``holder["ports"]``)."""
+    from k8slint.workloads import containers, pod_template
+
+    holders = []
+    template = pod_template(obj, "")
+    if template is not None:
+        holders += [container for _, container in containers(template.spec) if "ports" in container]
+    spec = obj.data.get("spec")
+    if obj.kind == "Service" and isinstance(spec, dict) and "ports" in spec:
+        holders.append(spec)
+    return holders
+
+
+def _reported(how):
+    """A ``prepare`` for _before_the_index that changes every port: "change" (each number one
+    more, each name and named target another) or "remove" (no ports lists at all)."""
+
+    def changed(value):
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value + 1
+        return f"{value}x" if isinstance(value, str) else value
+
+    def prepare(objects):
+        for obj in objects:
+            for holder in _port_lists(obj):
+                if how == "remove":
+                    del holder["ports"]
+                elif isinstance(holder["ports"], list):
+                    holder["ports"] = [{k: changed(v) if k in ("containerPort", "port", "targetPort", "name") else v
+                                        for k, v in item.items()} if isinstance(item, dict) else item
+                                       for item in holder["ports"]]
+            obj.templates = {}
+
+    return prepare
+
+
+def _rescaled(how):
+    """A ``prepare`` for _before_the_index that changes every spec.replicas: "change" (each one
+    more), "zero", "many" (each 5) or "remove"."""
+
+    def prepare(objects):
+        for obj in objects:
+            spec = obj.data.get("spec")
+            if not isinstance(spec, dict) or "replicas" not in spec:
+                continue
+            if how == "remove":
+                del spec["replicas"]
+            elif how == "change":
+                value = spec["replicas"]
+                spec["replicas"] = value + 1 if isinstance(value, int) and not isinstance(value, bool) else 2
+            else:
+                spec["replicas"] = 0 if how == "zero" else 5
+
+    return prepare
+
+
+_MUTATIONS = {
+    "ports": {how: functools.partial(_reported, how) for how in ("change", "remove")},
+    "replicas": {how: functools.partial(_rescaled, how) for how in ("change", "zero", "many", "remove")},
+}
+
+
+def _assert_part_unread(monkeypatch, part, path, *extra):
+    codes = _rules_not_reading(part)
+    plain, mutated = _reports_with_prepared_objects(monkeypatch, path, codes, _MUTATIONS[part], *extra)
+    for how, report in mutated.items():
+        assert report == plain, f"{part}: {how}"
+    return {f["rule"] for f in json.loads(plain[1])["findings"]}
+
+
+@pytest.mark.parametrize("part", ["ports", "replicas"])
+def test_the_rules_that_do_not_read_a_part_of_the_facts_do_not_change_with_it(monkeypatch, part):
+    codes = _rules_not_reading(part)
+    assert len(codes) >= 15 and "KL701" in codes and "KL501" not in codes, codes
+    found = _assert_part_unread(monkeypatch, part, FIXTURES)
+    assert len(found & set(codes)) >= 10, found  # (most have findings there to lose)
+    _assert_part_unread(monkeypatch, part, FIXTURES, "--complete")
+    _assert_part_unread(monkeypatch, part, ROOT / "examples")
+
+
+@needs_shared
+@pytest.mark.parametrize("part", ["ports", "replicas"])
+def test_the_rules_that_do_not_read_a_part_of_the_facts_do_not_change_with_it_in_the_corpus(monkeypatch, part):
+    _assert_part_unread(monkeypatch, part, CORPUS / "real")
+
+
+@pytest.mark.parametrize("part, readers", [("ports", ["KL303", "KL304", "KL312", "KL708"]),
+                                           ("replicas", ["KL308", "KL310", "KL404"])])
+def test_the_mutations_would_show_a_rule_that_reads_a_part_of_the_facts(monkeypatch, part, readers):
+    # The tests above can fail: each rule that reads the part reports otherwise after some mutation
+    from k8slint.registry import shipped_impls
+
+    assert readers == sorted(impl.rule.code for impl in shipped_impls()
+                             if impl.has_check_index and not impl.whole and impl.reads_part(part) and
+                             part in impl.reads and impl.reads != {"ports", "replicas"})
+    for code in readers:
+        plain, mutated = _reports_with_prepared_objects(monkeypatch, FIXTURES, [code], _MUTATIONS[part])
+        assert any(report != plain for report in mutated.values()), code
+
+
 def _selector_rules():
     """The shipped index rules that declare READS_LABELS = "selectors"."""
     from k8slint.registry import shipped_impls
@@ -1571,6 +1753,6 @@ def test_a_cached_result_from_before_selector_keys_gets_its_digests_again(tmp_pa
 
     result = _SafeUnpickler(entry.open("rb")).load()
     assert isinstance(result, FileResult) and result.selector_pairs is not None
-    right = (result.digest, result.label_free)
-    result.selector_pairs, result.digest, result.label_free = None, b"stale", b"stale"
+    right = result.facts
+    result.selector_pairs, result.facts = None, (b"stale",) * 4
     assert run_snapshot.digests(result) == right and result.selector_pairs is not None

@@ -25,6 +25,9 @@ KINDS = ("HorizontalPodAutoscaler",)
 # It reads no label, only scaleTargetRef and the kinds, names and namespaces of objects: a warm run
 # whose edits changed only labels keeps its findings (see k8slint.run_snapshot).
 READS_LABELS = False
+# It reads neither ports nor replicas (facts a warm run keeps apart, see
+# k8slint.run_snapshot.PARTS): an edit of only those does not run it again.
+READS_FACTS: frozenset[str] = frozenset()
 # Kinds with a scale subresource that a wrong kind in scaleTargetRef may have meant.
 SCALABLE = frozenset({
     "Deployment", "StatefulSet", "ReplicaSet", "ReplicationController", "DeploymentConfig", "Rollout",

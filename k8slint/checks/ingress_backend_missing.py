@@ -26,6 +26,9 @@ KINDS = ("Ingress",)
 # It reads no label, only Ingress backends and the names and ports of Services: a warm run whose
 # edits changed only labels keeps its findings (see k8slint.run_snapshot).
 READS_LABELS = False
+# Of the facts a warm run keeps apart (see k8slint.run_snapshot.PARTS), it reads ports, not
+# replicas: an edit of only replicas does not run it again.
+READS_FACTS = frozenset({"ports"})
 
 
 def check_index(index: Any, ctx: Any) -> Iterator[Report]:

@@ -37,6 +37,9 @@ KINDS = POD_KINDS
 # It reads no label, only the references of pod templates and the keys of ConfigMaps and Secrets: a
 # warm run whose edits changed only labels keeps its findings (see k8slint.run_snapshot).
 READS_LABELS = False
+# It reads neither ports nor replicas (facts a warm run keeps apart, see
+# k8slint.run_snapshot.PARTS): an edit of only those does not run it again.
+READS_FACTS: frozenset[str] = frozenset()
 
 _LISTED = 6  # list the object's keys in the help when it has at most this many
 

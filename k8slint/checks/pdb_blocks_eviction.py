@@ -39,6 +39,9 @@ KINDS = ("PodDisruptionBudget",)
 # (with their workload's selector pairs): a warm run whose edits changed only labels that no
 # selector names keeps its findings (see k8slint.run_snapshot.labels_unseen).
 READS_LABELS = "selectors"
+# Of the facts a warm run keeps apart (see k8slint.run_snapshot.PARTS), it reads replicas, not
+# ports: an edit of only ports does not run it again.
+READS_FACTS = frozenset({"replicas"})
 
 # Workloads that run a fixed number of pods (spec.replicas, 1 when unset).
 REPLICATED = frozenset({"Deployment", "StatefulSet", "ReplicaSet", "ReplicationController", "DeploymentConfig"})

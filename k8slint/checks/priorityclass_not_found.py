@@ -28,6 +28,9 @@ KINDS = POD_KINDS
 # It reads no label, only pod specs' priorityClassName and the names of PriorityClasses: a warm run
 # whose edits changed only labels keeps its findings (see k8slint.run_snapshot).
 READS_LABELS = False
+# It reads neither ports nor replicas (facts a warm run keeps apart, see
+# k8slint.run_snapshot.PARTS): an edit of only those does not run it again.
+READS_FACTS: frozenset[str] = frozenset()
 BUILT_IN = ("system-cluster-critical", "system-node-critical")
 
 

@@ -30,6 +30,9 @@ KINDS = ("PersistentVolumeClaim",)
 # It reads no label, only the specs (and storage class annotation) of a claim and of its volume: a
 # warm run whose edits changed only labels keeps its findings (see k8slint.run_snapshot).
 READS_LABELS = False
+# It reads neither ports nor replicas (facts a warm run keeps apart, see
+# k8slint.run_snapshot.PARTS): an edit of only those does not run it again.
+READS_FACTS: frozenset[str] = frozenset()
 CLASS_ANNOTATION = "volume.beta.kubernetes.io/storage-class"  # the field's predecessor, still honoured
 
 

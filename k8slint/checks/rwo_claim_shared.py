@@ -33,6 +33,9 @@ KINDS = POD_KINDS
 # templates by namespace, not by label): a warm run whose edits changed only labels keeps its
 # findings (see k8slint.run_snapshot).
 READS_LABELS = False
+# Of the facts a warm run keeps apart (see k8slint.run_snapshot.PARTS), it reads replicas, not
+# ports: an edit of only ports does not run it again.
+READS_FACTS = frozenset({"replicas"})
 SINGLE_MODES = frozenset({"ReadWriteOnce", "ReadWriteOncePod"})
 SHARED_MODES = frozenset({"ReadWriteMany", "ReadOnlyMany"})
 

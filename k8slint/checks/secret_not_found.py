@@ -39,6 +39,9 @@ KINDS = POD_KINDS
 # them (see _references): a warm run whose edits changed only labels keeps its findings (see
 # k8slint.run_snapshot).
 READS_LABELS = False
+# It reads neither ports nor replicas (facts a warm run keeps apart, see
+# k8slint.run_snapshot.PARTS): an edit of only those does not run it again.
+READS_FACTS: frozenset[str] = frozenset()
 
 
 def check_index(index: Any, ctx: Any) -> Iterator[Report]:

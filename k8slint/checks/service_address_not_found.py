@@ -44,6 +44,9 @@ KINDS = POD_KINDS
 # It reads no label, only env values and the names and ports of Services: a warm run whose edits
 # changed only labels keeps its findings (see k8slint.run_snapshot).
 READS_LABELS = False
+# Of the facts a warm run keeps apart (see k8slint.run_snapshot.PARTS), it reads ports, not
+# replicas: an edit of only replicas does not run it again.
+READS_FACTS = frozenset({"ports"})
 
 # Services every cluster has, with their ports.
 BUILT_IN: dict[tuple[str, str], tuple[int, ...]] = {

@@ -24,6 +24,9 @@ KINDS = ("Service",)
 # did-you-mean of k8slint.selectors: a warm run whose edits changed only labels that no selector
 # names keeps its findings (see k8slint.run_snapshot.labels_unseen).
 READS_LABELS = "selectors"
+# It reads neither ports nor replicas (facts a warm run keeps apart, see
+# k8slint.run_snapshot.PARTS): an edit of only those does not run it again.
+READS_FACTS: frozenset[str] = frozenset()
 
 
 def check_index(index: Any, ctx: Any) -> Iterator[Report]:

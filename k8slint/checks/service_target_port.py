@@ -29,6 +29,9 @@ KINDS = ("Service",)
 # whose edits changed only labels that no selector names keeps its findings (see
 # k8slint.run_snapshot.labels_unseen).
 READS_LABELS = "selectors"
+# Of the facts a warm run keeps apart (see k8slint.run_snapshot.PARTS), it reads ports, not
+# replicas: an edit of only replicas does not run it again.
+READS_FACTS = frozenset({"ports"})
 
 
 class Declared(NamedTuple):

@@ -84,6 +84,9 @@ KINDS = {
 # labels, and the did-you-mean of k8slint.selectors: a warm run whose edits changed only labels that
 # no selector names keeps its findings (see k8slint.run_snapshot.labels_unseen).
 READS_LABELS = "selectors"
+# Of the facts a warm run keeps apart (see k8slint.run_snapshot.PARTS), it reads ports, not
+# replicas: an edit of only replicas does not run it again.
+READS_FACTS = frozenset({"ports"})
 
 
 def check_index(index: Any, ctx: Any) -> Iterator[Report]:

@@ -31,6 +31,9 @@ KINDS = ("StatefulSet",)
 # pod labels: a warm run whose edits changed only labels that no selector names keeps its findings
 # (see k8slint.run_snapshot.labels_unseen).
 READS_LABELS = "selectors"
+# Of the facts a warm run keeps apart (see k8slint.run_snapshot.PARTS), it reads replicas, not
+# ports: an edit of only ports does not run it again.
+READS_FACTS = frozenset({"replicas"})
 
 
 def check_index(index: Any, ctx: Any) -> Iterator[Report]:
