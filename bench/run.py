@@ -90,6 +90,9 @@ EDIT_LABEL = "bench-edit"  # the pod-template label the label edit adds (a key n
 # The pod-template labels whose value the selected-label edit changes: keys selectors name
 SELECTED_KEYS = ("app", "app.kubernetes.io/name", "component", "tier", "role")
 LABEL_LINE = re.compile(r"(?P<key>[A-Za-z0-9./_-]+):[ \t]+(?P<value>[A-Za-z0-9._-]+|\"[A-Za-z0-9._-]*\")[ \t]*(?:#.*)?")
+# A top-level spec's replicas (the replicas edit): `spec:` at column 0, `replicas: N` below it
+SPEC_LINE = re.compile(r"spec:[ \t]*(?:#.*)?")
+REPLICAS_LINE = re.compile(r"(?P<indent>[ ]+)replicas:[ \t]+(?P<value>[0-9]+)[ \t]*(?:#.*)?")
 
 
 def bumped_image(value: str, n: int) -> Optional[str]:
@@ -179,6 +182,38 @@ def edit_labels(text: str, n: int) -> Optional[tuple[str, int, str]]:
     return None
 
 
+def edit_replicas(text: str, n: int) -> Optional[tuple[str, int, str]]:
+    """text with the first `replicas: R` of a top-level spec changed to R+N (scaling a workload);
+    the line number and what changed. None if text has none. Only the rules that read replicas
+    see it (k8slint.run_snapshot.PARTS)."""
+    lines = text.splitlines(keepends=True)
+    in_spec = None  # the indentation of the spec's keys, once known
+    for j, line in enumerate(lines):
+        if not _content_line(line):
+            continue
+        if SPEC_LINE.fullmatch(line.rstrip("\r\n")):
+            in_spec = -1
+            continue
+        if in_spec is None:
+            continue
+        indent = len(line) - len(line.lstrip(" "))
+        if indent == 0:
+            in_spec = None
+            continue
+        if in_spec == -1:
+            in_spec = indent
+        if indent != in_spec:
+            continue
+        m = REPLICAS_LINE.fullmatch(line.rstrip("\r\n"))
+        if m is not None:
+            value = m["value"]
+            new = str(int(value) + n)
+            start = line.index(value, indent + len("replicas:"))
+            lines[j] = line[:start] + new + line[start + len(value):]
+            return "".join(lines), j + 1, f"replicas: {value} -> {new}"
+    return None
+
+
 def edit_selected_label(text: str, n: int) -> Optional[tuple[str, int, str]]:
     """text with the value of a pod-template label that selectors name (its first one with a key of
     SELECTED_KEYS, a plain or double-quoted value) changed to VALUE-bN, in the same quotes; the
@@ -221,7 +256,7 @@ class WarmCopy:
             raise BenchError(f"{tree} has no YAML file to change for the warm runs")
         random.Random(1).shuffle(self.order)
         self.changed = 0  # edits so far: the state of the copy
-        self.next = {"image": 0, "labels": 0, "selected": 0}  # where each kind of edit goes on in self.order
+        self.next = {"image": 0, "labels": 0, "selected": 0, "replicas": 0}  # where each kind of edit goes on
         self.edited: set[str] = set()
         self.edits: list[tuple[str, str, int]] = []  # (file in the copy, kind, N): checked by check_edits
 
@@ -254,6 +289,9 @@ class WarmCopy:
     def change_selected(self) -> str:
         return self._change("selected", edit_selected_label)
 
+    def change_replicas(self) -> str:
+        return self._change("replicas", edit_replicas)
+
 
 _MISSING = object()
 
@@ -274,7 +312,8 @@ def check_edits(copy: WarmCopy) -> None:
     """That each edit changed what it should and nothing else: each edited file of the copy,
     loaded as YAML, differs from the tree's in one place, the image of a container (image edits)
     or a new pod-template label bench-edit (label edits), or the value of a pod-template label of
-    SELECTED_KEYS (selected-label edits). Called after all timed runs: loading
+    SELECTED_KEYS (selected-label edits), or a top-level spec's replicas (replicas edits). Called
+    after all timed runs: loading
     YAML here would raise the benchmark's own RSS, which wait4 reports as a floor under each
     command's peak RSS."""
     from ruamel.yaml import YAML
@@ -296,6 +335,9 @@ def check_edits(copy: WarmCopy) -> None:
                 continue
             if kind == "selected" and path[-4:-1] == ("template", "metadata", "labels") \
                     and path[-1] in SELECTED_KEYS and new == f"{old}-b{n}":
+                continue
+            if kind == "replicas" and len(path) == 3 and path[1:] == ("spec", "replicas") \
+                    and isinstance(old, int) and new == old + n:
                 continue
         problems.append(f"{name} ({kind} edit {n}): " + ("; ".join(
             f"{'/'.join(map(str, p))}: {'-' if o is _MISSING else o!r} -> {'-' if x is _MISSING else x!r}"
@@ -721,7 +763,7 @@ def print_table(scenarios: list[Scenario], summaries: dict[str, dict]) -> None:
           "k8slint = cold (--no-cache), automatic --jobs (parallel above 2 MiB); k8slint-serial = --jobs 1; "
           "k8slint-warm = primed private cache (on (w) one file's image bumped before each run; "
           "k8slint-warm-labels: one file's pod-template label added; k8slint-warm-selected: the value of one "
-          "that selectors name changed)\n"
+          "that selectors name changed; k8slint-warm-replicas: a workload's replicas changed)\n"
           "RSS MiB = wait4's peak RSS of the largest single process; tree PSS MiB = the sampled peak of the "
           "summed PSS of the process and all its descendants (forked workers included)")
 
@@ -805,6 +847,7 @@ def targets(scenarios: list[Scenario], summaries: dict[str, dict], series: Optio
 
         labels, nochange = per_repetition("k8slint-warm-labels"), per_repetition("k8slint-warm-nochange")
         selected = per_repetition("k8slint-warm-selected")
+        replicas = per_repetition("k8slint-warm-replicas")
         result["warm"] = {
             "cold_s": w["k8slint"]["median_s"], "warm_s": w["k8slint-warm"]["median_s"],
             "speedup": speedup, "target": TARGET_WARM_SPEEDUP, "met": speedup >= TARGET_WARM_SPEEDUP,
@@ -815,6 +858,9 @@ def targets(scenarios: list[Scenario], summaries: dict[str, dict], series: Optio
             "selected_s": w.get("k8slint-warm-selected", {}).get("median_s"),
             "speedup_selected": ratio(w, "k8slint", "k8slint-warm-selected"),
             **{f"selected_{k}": v for k, v in selected.items()},
+            "replicas_s": w.get("k8slint-warm-replicas", {}).get("median_s"),
+            "speedup_replicas": ratio(w, "k8slint", "k8slint-warm-replicas"),
+            **{f"replicas_{k}": v for k, v in replicas.items()},
             "nochange_s": w.get("k8slint-warm-nochange", {}).get("median_s"),
             "speedup_nochange": ratio(w, "k8slint", "k8slint-warm-nochange"),
             **{f"nochange_{k}": v for k, v in nochange.items()},
@@ -914,6 +960,7 @@ def print_targets(result: dict[str, dict]) -> None:
               f"{r['paired_max']:.1f}x")
         for key, what in (("labels", "a pod-template label added (a key no selector names)"),
                           ("selected", "a pod-template label that selectors name changed (cross-object facts)"),
+                          ("replicas", "a workload's replicas changed (cross-object facts)"),
                           ("nochange", "nothing changed")):
             if r.get(f"{key}_s") is not None:
                 print(f"      {what}: {r[f'{key}_s']:.3f} s = {r[f'speedup_{key}']:.1f}x, per repetition: median "
@@ -1093,6 +1140,9 @@ def main() -> int:
                  # a label that selectors name: what the cross-object rules read changes
                  Tool("k8slint-warm-selected", warm, (0, 1), cache=cache_w, new_entries=1,
                       before=copy.change_selected, same_report=True),
+                 # scaling a workload: what three cross-object rules read changes
+                 Tool("k8slint-warm-replicas", warm, (0, 1), cache=cache_w, new_entries=1,
+                      before=copy.change_replicas, same_report=True),
                  Tool("k8slint-warm-nochange", warm, (0, 1), cache=cache_w, same_report=True), warm_floor])
         if "s" in args.scenarios:
             for docs in sizes:
@@ -1170,7 +1220,8 @@ def main() -> int:
                 kinds = [kind for _, kind, _ in warm_copy.edits]
                 print(f"\n(w) edits checked: {kinds.count('image')} files with one container image changed, "
                       f"{kinds.count('labels')} with one pod-template label added, {kinds.count('selected')} with "
-                      "the value of one pod-template label changed, and nothing else", flush=True)
+                      f"the value of one pod-template label changed, {kinds.count('replicas')} with a workload's "
+                      "replicas changed, and nothing else", flush=True)
         except BenchError as err:
             print(f"\nBENCHMARK FAILED: {err}", file=sys.stderr)
             return 3
