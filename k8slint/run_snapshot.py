@@ -8,8 +8,8 @@ an index rule reads only some fields of an object, and most edits (an image bump
 resource requests) change none of them. So a cached run leaves a snapshot
 (k8slint.snapshot_store): for each file in order, its cache key, digests of everything index
 rules can read of its objects (its *facts*, in the parts of PARTS: labels, ports and replicas
-apart from the rest), its final findings, its index findings with where each points inside its object, and its share of the
-summary. The next run with the same inputs and settings:
+apart from the rest), its final findings, its index findings with where each points inside its
+object, and its share of the summary. The next run with the same inputs and settings:
 
 1. reads and hashes every file, as the cache does anyway;
 2. checks the files whose bytes changed (or takes them from the cache);
@@ -78,14 +78,17 @@ ANNOTATIONS_READ_ON = frozenset(("PersistentVolumeClaim", "PersistentVolume"))
 # differ from the snapshot only in some of them runs again only the index rules that read those
 # (RuleImpl.labels and RuleImpl.reads).
 PARTS = ("rest", "labels", "ports", "replicas")
-REST, LABELS = 0, 1
+LABELS = 1  # (the first part kept apart)
+# What a container keeps in the rest of the facts: not the fields no index rule reads, nor its
+# ports (a part of their own)
+_APART = IGNORED_CONTAINER_FIELDS | {"ports"}
 
 
 def facts_digests(result: Any) -> tuple[bytes, ...]:
     """Digests of what index rules can read of a file's checked result (see the module's doc), in
     the parts of PARTS: the rest; the labels of its objects and of their pod templates (see
     ``_projected``); the ports (each container's ``ports`` and a Service's ``spec.ports``); and
-    the replicas (``spec.replicas``)."""
+    the replicas (``spec.replicas``). Each part is pickled and hashed on its own."""
     from k8slint.service_addresses import address_facts
     from k8slint.workloads import CONTAINER_LISTS, TEMPLATE_PATHS, _pod_template
 
@@ -105,8 +108,8 @@ def facts_digests(result: Any) -> tuple[bytes, ...]:
                         continue
                     env = container.get("env")
                     seen = _env_facts(env, address_facts) if isinstance(env, list) else None
-                    if seen is not None or "ports" in container or not IGNORED_CONTAINER_FIELDS.isdisjoint(container):
-                        items[i] = {k: v for k, v in container.items() if k not in IGNORED_CONTAINER_FIELDS and k != "ports"}
+                    if seen is not None or not _APART.isdisjoint(container):
+                        items[i] = {k: v for k, v in container.items() if k not in _APART}
                         if seen is not None:
                             items[i]["env"] = seen
                         if "ports" in container:
