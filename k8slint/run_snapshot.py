@@ -386,14 +386,11 @@ def labels_unseen(
         return False
     if not all(fields[FIX] is None and fields[RULE] not in whole for fields, _, _, _ in entry.index):
         return False
-    old = cache.load(entry.key)
-    if old is None:
-        return False
-    before, after = _label_maps(old.objects), _label_maps(result.objects)
-    if len(before) != len(after):
+    maps = _label_maps_then_and_now(entry, result, cache)
+    if maps is None:
         return False
     seen = keys()
-    return all(_seen(a, seen) == _seen(b, seen) for a, b in zip(before, after))
+    return all(_seen(a, seen) == _seen(b, seen) for a, b in maps)
 
 
 def reached(
@@ -430,17 +427,12 @@ def label_changes(entry: FileFacts, result: Any, seen: frozenset[Any], cache: An
       number of labels breaks ties (selectors.COMPARED);
     - a label map is not a mapping, or a value is not hashable (schema errors).
     The old labels are those of the file's cache entry that the snapshot names."""
-    if entry.chosen:
-        return None
-    old = cache.load(entry.key)
-    if old is None:
-        return None
-    before, after = _label_maps(old.objects), _label_maps(result.objects)
-    if len(before) != len(after):
+    maps = None if entry.chosen else _label_maps_then_and_now(entry, result, cache)
+    if maps is None:
         return None
     pairs: set[tuple[Any, Any]] = set()
     try:
-        for a, b in zip(before, after):
+        for a, b in maps:
             was, now = _seen(a, seen), _seen(b, seen)
             if not (isinstance(was, dict) and isinstance(now, dict)) or was.keys() != now.keys():
                 return None
@@ -454,6 +446,16 @@ def label_changes(entry: FileFacts, result: Any, seen: frozenset[Any], cache: An
     except TypeError:  # an unhashable value (a schema error)
         return None
     return pairs
+
+
+def _label_maps_then_and_now(entry: FileFacts, result: Any, cache: Any) -> Optional[list[tuple[tuple, tuple]]]:
+    """The label maps (see _label_maps) of the file's cache entry that the snapshot names, each
+    with the new result's; None when the entry is gone or the maps do not pair up."""
+    old = cache.load(entry.key)
+    if old is None:
+        return None
+    before, after = _label_maps(old.objects), _label_maps(result.objects)
+    return list(zip(before, after)) if len(before) == len(after) else None
 
 
 def _label_maps(objects: list[Any]) -> list[tuple]:

@@ -196,32 +196,29 @@ def test_edits_of_the_real_corpus(tmp_path, answered):
     assert any(answered)
 
 
-@pytest.fixture()
-def unseen(monkeypatch):
-    """The answers of run_snapshot.labels_unseen."""
+def _answers_of(monkeypatch, name):
+    """What run_snapshot's function ``name`` answers, call after call (a list that fills)."""
     calls = []
-    real = run_snapshot.labels_unseen
-
-    def counting(*args, **kwargs):
-        calls.append(real(*args, **kwargs))
-        return calls[-1]
-
-    monkeypatch.setattr(run_snapshot, "labels_unseen", counting)
-    return calls
-
-
-@pytest.fixture()
-def reaches(monkeypatch):
-    """The answers of run_snapshot.reached: the files a label edit reaches, or None."""
-    calls = []
-    real = run_snapshot.reached
+    real = getattr(run_snapshot, name)
 
     def recording(*args, **kwargs):
         calls.append(real(*args, **kwargs))
         return calls[-1]
 
-    monkeypatch.setattr(run_snapshot, "reached", recording)
+    monkeypatch.setattr(run_snapshot, name, recording)
     return calls
+
+
+@pytest.fixture()
+def unseen(monkeypatch):
+    """The answers of run_snapshot.labels_unseen."""
+    return _answers_of(monkeypatch, "labels_unseen")
+
+
+@pytest.fixture()
+def reaches(monkeypatch):
+    """The answers of run_snapshot.reached: the files a label edit reaches, or None."""
+    return _answers_of(monkeypatch, "reached")
 
 
 def _some_reached_few(reaches, tree):
