@@ -56,7 +56,7 @@ import pickle
 from collections.abc import Mapping
 from typing import Any, Callable, Iterable, Iterator, Optional
 
-from k8slint.snapshot_store import FIX, RULE, FileFacts, load, restored, save, stored
+from k8slint.snapshot_store import FIX, RULE, FileFacts, Snapshot, load, restored, save, stored
 
 # Fields of a container that no index rule reads (tests/test_run_snapshot.py checks it): an
 # edit of only these leaves the cross-object findings as they were. (Read ones: name, env,
@@ -206,12 +206,13 @@ def has_crds(result: Any) -> bool:
 
 def run_key(cache: Any, settings: Any, sources: list[Any], kustomizations: list[Any]) -> str:
     """What the snapshot of a run depends on besides the files' bytes: the settings (the cache's
-    key), the files and their order, the working folder, the kustomizations around them and
-    what suppresses findings by path."""
+    key), the paths given and what excludes files (not the files found: a run after a file was
+    added or removed takes the snapshot up, see changed_files), the working folder, the
+    kustomizations around them and what suppresses findings by path."""
     config = settings.config
     options = settings.options
     parts = [
-        cache.key_prefix.hex(), os.getcwd(), repr([(s.display, s.path) for s in sources]),
+        cache.key_prefix.hex(), os.getcwd(), repr(list(options.paths)), repr(list(settings.excludes)),
         repr(sorted(options.only_files) if options.only_files is not None else None),
         repr(sorted(config.per_path_ignores.items())), repr(config.root),
         repr(kustomizations),
@@ -241,21 +242,23 @@ class Changed:
 
 
 def changed_files(
-    snapshot: list[FileFacts], sources: list[Any], raws: dict[int, bytes], read: Callable[[Any], bytes],
+    snapshot: Snapshot, sources: list[Any], raws: dict[int, bytes], read: Callable[[Any], bytes],
     key_of: Callable[[Any, bytes], str],
-) -> Optional[list[tuple[Any, FileFacts, bytes, str]]]:
-    """(source, its snapshot entry, bytes, new key) of each file whose key changed; None when the
-    files are not the snapshot's or too many bytes changed (as many as a full run checks in
-    parallel). The bytes read are kept in ``raws``."""
+) -> Optional[tuple[Snapshot, list[tuple[Any, FileFacts, bytes, str]], list[FileFacts]]]:
+    """(the snapshot's entries for this run's files, in their order; (source, its entry, bytes,
+    new key) of each file whose key changed; the entries of the files that are gone). A file
+    added since has a new entry (see FileFacts.added), whose key no file has. None when too many
+    bytes changed (as many as a full run checks in parallel). The bytes read are kept in
+    ``raws``."""
     from k8slint.run import PARALLEL_BYTES
 
-    if len(snapshot) != len(sources):
-        return None
+    by_display = {entry.display: entry for entry in snapshot}
+    aligned = Snapshot(by_display.pop(source.display, None) or FileFacts.added(source.display) for source in sources)
+    if [entry.display for entry in aligned] == [entry.display for entry in snapshot]:
+        aligned.base = snapshot.base  # the same files: a delta of the whole snapshot can be saved
     changed = []
     size = 0
-    for source, entry in zip(sources, snapshot):
-        if source.display != entry.display:
-            return None
+    for source, entry in zip(sources, aligned):
         raw = raws.get(source.order)
         if raw is None:
             try:
@@ -268,7 +271,7 @@ def changed_files(
             if size > PARALLEL_BYTES:
                 return None
             changed.append((source, entry, raw, key))
-    return changed
+    return aligned, changed, list(by_display.values())
 
 
 def same_facts(entry: FileFacts, result: Any, whole: frozenset[str]) -> bool:
@@ -501,6 +504,7 @@ def relocated(
         finding = restored(fields)
         finding.span = node_span(target)
         finding.source = objects[position]
+        finding.file_index = finding.source.file_index  # (the file's place may have moved)
         findings.append(finding)
     return findings
 
@@ -519,12 +523,17 @@ def answer(
     if snapshot is None:
         return None
     max_size = options.limits.max_file_size
-    found = changed_files(
+    files = changed_files(
         snapshot, sources, raws, lambda s: _read(s, None, None, max_size),
         lambda s, raw: source_key(checker, s, raw, cache),
     )
-    if found is None or (options.jobs is not None and options.jobs > 1 and len(found) > 1):
+    if files is None:
+        return None
+    snapshot, found, gone = files
+    if options.jobs is not None and options.jobs > 1 and len(found) > 1:
         return None  # (--jobs N: the changed files are checked by workers, in a full run)
+    if any(entry.crds or entry.no_schema for entry in gone):
+        return None  # (the report "no schema for this kind" would move to a file that may not say it)
     whole = frozenset(impl.rule.code for impl in checker.engine.index_rules if impl.whole)
     # what runs again when only some parts of the facts changed: the index rules that read them
     reading = {part: frozenset(impl.rule.code for impl in checker.engine.index_rules if impl.reads_part(part))
@@ -540,8 +549,9 @@ def answer(
 
     engine, checker.schema.engine = checker.schema.engine, "python"  # a few files: see run.RUST_VALIDATION_BYTES
     changed: list[Changed] = []
-    again = False  # some changed file's facts changed: the index rules run again (see rerun)
-    parts: Optional[set[str]] = set()  # the parts of PARTS they changed; None: the rest too
+    # some changed file's facts changed, or a file is gone: the index rules run again (see rerun)
+    again = bool(gone)
+    parts: Optional[set[str]] = set() if not gone else None  # the parts of PARTS they changed; None: the rest too
     copies = False  # those have findings of the rules that compare whole objects (see below)
     differing: list[Changed] = []  # those whose facts changed (when only in labels: see reached)
     try:
@@ -684,7 +694,11 @@ def _assemble(
             progress(done, len(sources))
         c = new.get(source.display)
         if c is None:
-            findings.extend(map(restored, entry.findings))
+            kept = list(map(restored, entry.findings))
+            if kept and kept[0].file_index != source.order:  # (a file added or removed before it)
+                for finding in kept:
+                    finding.file_index = source.order
+            findings.extend(kept)
             shares = entry.summary
         else:
             findings.extend(by_file.get(source.display, ()))

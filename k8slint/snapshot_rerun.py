@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Optional
 
 from k8slint.selectors import CHOSEN, COMPARED, clear_notes
-from k8slint.snapshot_store import FIX, RULE, FileFacts, restored, stored
+from k8slint.snapshot_store import FILE_INDEX, FIX, RULE, FileFacts, restored, stored
 
 if TYPE_CHECKING:
     from k8slint.run_snapshot import Changed
@@ -128,7 +128,7 @@ def rerun(
             if others:  # located again on the file's new objects
                 mine, kept = _merged(mine, kept, relocated(entry, c.result, locate, others), others, place)
             again[display] = (mine, kept)
-        elif kept != old or display in moved:
+        elif (kept != old and not _placed_alike(kept, old)) or display in moved:
             # made again from its cache entry, whose objects stand in for the kept ones
             result = cache.load(entry.key)
             if result is None:
@@ -143,6 +143,16 @@ def rerun(
             changed.append(Changed(source, entry, result, entry.key))
     changed.sort(key=lambda c: c.source.order)
     return again
+
+
+def _placed_alike(kept: list[tuple], old: list[tuple]) -> bool:
+    """Whether a file's index findings (as the snapshot keeps them) differ from the snapshot's
+    only in the file's place in the run (a file added or removed before it): the final findings
+    kept for it are then the ones to report, once placed (see run_snapshot._assemble)."""
+    return len(kept) == len(old) and all(
+        a[1:] == b[1:] and a[0][:FILE_INDEX] == b[0][:FILE_INDEX] and a[0][FILE_INDEX + 1:] == b[0][FILE_INDEX + 1:]
+        for a, b in zip(kept, old)
+    )
 
 
 def _merged(
@@ -165,5 +175,6 @@ def _restored(items: list[tuple], result: Any) -> list[Any]:
     for fields, position, _, _ in items:
         finding = restored(fields)
         finding.source = result.objects[position]
+        finding.file_index = finding.source.file_index  # (the file's place may have moved)
         findings.append(finding)
     return findings

@@ -66,6 +66,12 @@ class FileFacts:
         self.chosen = chosen  # whether one chose its objects (selectors.CHOSEN)
         self.changed = False  # since the whole snapshot was written
 
+    @classmethod
+    def added(cls, display: str) -> FileFacts:
+        """The entry of a file that the snapshot does not have: no key, facts or findings, so that
+        a warm run takes it for a changed file whose facts all changed."""
+        return cls(display, "", (b"",) * 4, False, [], {}, details_blob=None)
+
     @property
     def objects(self) -> list[tuple]:
         """Its checked objects' ObjectRefs, as tuples, in order."""
@@ -305,7 +311,7 @@ def stored(finding: Any, fix: Any = False) -> tuple:
     )
 
 
-RULE, FIX = 5, 14  # where a stored finding keeps its rule code and its fix
+RULE, FILE_INDEX, FIX = 5, 12, 14  # where a stored finding keeps its rule code, its file's place and its fix
 _SEVERITIES = {int(s): s for s in Severity}
 _new = tuple.__new__
 

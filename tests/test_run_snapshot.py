@@ -365,6 +365,50 @@ def test_a_rerun_moves_the_no_schema_report_to_the_first_object_of_its_kind(tmp_
     assert len(reran) == 1 and [c.source.display for c in answered[0]] == ["tree/a.yaml", "tree/b.yaml"]
 
 
+def test_a_file_added_removed_or_renamed_is_answered_from_the_snapshot(tmp_path, answered, reran):
+    # The index rules run again over the snapshot's objects and the new file's; the files after
+    # an added or removed one move, and their kept findings with them
+    tree, cache = _workload_service_and_other(tmp_path)
+    late = tree / "d-late.yaml"
+    late.write_text(_SERVICE.replace("name: web", "name: late").replace("{app: web}", "{app: late}"))
+    assert _check(tree, cache) == _check(tree, None)  # (an added file too)
+    first = tree / "0-first.yaml"
+    edits = [
+        ("added first", lambda: first.write_text(_SERVICE.replace("name: web", "name: first").replace("{app: web}", "{app: x}"))),
+        ("removed", lambda: (tree / "b-service.yaml").unlink()),
+        ("renamed", lambda: late.rename(tree / "e-later.yaml")),
+        ("added, and another edited", lambda: ((tree / "b-service.yaml").write_text(_SERVICE),
+                                              (tree / "c-other.yaml").write_text("apiVersion: v1\nkind: ConfigMap\n"
+                                                                                 "metadata:\n  name: other2\n"))),
+    ]
+    for n, (what, edit) in enumerate(edits):
+        edit()
+        answered.clear()
+        for fmt in ("json", "text", "sarif", "junit"):
+            assert _check(tree, cache, fmt=fmt) == _check(tree, None, fmt=fmt), (what, fmt)
+        assert len(answered) == 4, what  # (every run answered from a snapshot, none a full run)
+        findings = {(f["file"], f["rule"]) for f in json.loads(_check(tree, None)[1])["findings"]}
+        assert ("tree/0-first.yaml", "KL301") in findings, findings
+    # an image bump after that is answered without the index rules, from the snapshot saved whole
+    count = len(reran)
+    workload = tree / "a-workload.yaml"
+    workload.write_text(workload.read_text().replace("nginx:1.27.3", "nginx:1.27.4"))
+    assert _check(tree, cache) == _check(tree, None) and len(reran) == count
+
+
+def test_a_removed_file_that_reported_no_schema_makes_a_full_run(tmp_path, answered):
+    monitor = "apiVersion: monitoring.coreos.com/v1\nkind: PodMonitor\nmetadata:\n  name: {}\n"
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    for name in ("a", "b"):
+        (tree / f"{name}.yaml").write_text(monitor.format(name))
+    cache = tmp_path / "cache"
+    _check(tree, cache)
+    (tree / "a.yaml").unlink()
+    after = _check(tree, cache)
+    assert after == _check(tree, None) and '"tree/b.yaml"' in after[1] and not answered
+
+
 def test_the_facts_digests_keep_labels_ports_and_replicas_apart():
     import copy
     from types import SimpleNamespace
@@ -656,7 +700,8 @@ def test_a_rerun_reads_the_index_findings_only_of_files_with_findings_of_the_rul
 
     tree, cache = _labelled_tree(tmp_path)
     (tree / "c-config.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata: {a: b}\n")
-    _check(tree, cache)
+    _check(tree, cache)  # (a file added: the index rules ran again)
+    reran.clear()
     read = []
     real = FileFacts._read_details
 
