@@ -92,6 +92,8 @@ SELECTED_KEYS = ("app", "app.kubernetes.io/name", "component", "tier", "role")
 LABEL_LINE = re.compile(r"(?P<key>[A-Za-z0-9./_-]+):[ \t]+(?P<value>[A-Za-z0-9._-]+|\"[A-Za-z0-9._-]*\")[ \t]*(?:#.*)?")
 # A top-level spec's replicas (the replicas edit): `spec:` at column 0, `replicas: N` below it
 SPEC_LINE = re.compile(r"spec:[ \t]*(?:#.*)?")
+# The file the added-file edit writes (a new manifest)
+ADDED_FILE = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bench-added-{n}\ndata:\n  key: value\n"
 REPLICAS_LINE = re.compile(r"(?P<indent>[ ]+)replicas:[ \t]+(?P<value>[0-9]+)[ \t]*(?:#.*)?")
 
 
@@ -292,6 +294,16 @@ class WarmCopy:
     def change_replicas(self) -> str:
         return self._change("replicas", edit_replicas)
 
+    def add_file(self) -> str:
+        """A new file beside the first one of the order: one ConfigMap (a new manifest)."""
+        n = self.changed + 1
+        path = (ROOT / self.order[0]).parent / f"bench-added-{n}.yaml"
+        path.write_bytes(ADDED_FILE.format(n=n).encode("utf-8"))
+        self.changed = n
+        name = str(path.relative_to(self.root))
+        self.edits.append((name, "added", n))
+        return f"{name} added"
+
 
 _MISSING = object()
 
@@ -312,8 +324,8 @@ def check_edits(copy: WarmCopy) -> None:
     """That each edit changed what it should and nothing else: each edited file of the copy,
     loaded as YAML, differs from the tree's in one place, the image of a container (image edits)
     or a new pod-template label bench-edit (label edits), or the value of a pod-template label of
-    SELECTED_KEYS (selected-label edits), or a top-level spec's replicas (replicas edits). Called
-    after all timed runs: loading
+    SELECTED_KEYS (selected-label edits), or a top-level spec's replicas (replicas edits); each
+    added file is new and holds what the edit writes. Called after all timed runs: loading
     YAML here would raise the benchmark's own RSS, which wait4 reports as a floor under each
     command's peak RSS."""
     from ruamel.yaml import YAML
@@ -321,6 +333,12 @@ def check_edits(copy: WarmCopy) -> None:
     yaml = YAML(typ="safe")
     problems = []
     for name, kind, n in copy.edits:
+        if kind == "added":
+            text = (copy.root / name).read_text(encoding="utf-8")
+            if not (copy.tree / name).exists() and text == ADDED_FILE.format(n=n):
+                continue
+            problems.append(f"{name} (added file {n}): not the file the edit writes")
+            continue
         before = list(yaml.load_all((copy.tree / name).read_text(encoding="utf-8")))
         after = list(yaml.load_all((copy.root / name).read_text(encoding="utf-8")))
         found = differences(before, after)
@@ -763,7 +781,8 @@ def print_table(scenarios: list[Scenario], summaries: dict[str, dict]) -> None:
           "k8slint = cold (--no-cache), automatic --jobs (parallel above 2 MiB); k8slint-serial = --jobs 1; "
           "k8slint-warm = primed private cache (on (w) one file's image bumped before each run; "
           "k8slint-warm-labels: one file's pod-template label added; k8slint-warm-selected: the value of one "
-          "that selectors name changed; k8slint-warm-replicas: a workload's replicas changed)\n"
+          "that selectors name changed; k8slint-warm-replicas: a workload's replicas changed; "
+          "k8slint-warm-added: a file added)\n"
           "RSS MiB = wait4's peak RSS of the largest single process; tree PSS MiB = the sampled peak of the "
           "summed PSS of the process and all its descendants (forked workers included)")
 
@@ -848,6 +867,7 @@ def targets(scenarios: list[Scenario], summaries: dict[str, dict], series: Optio
         labels, nochange = per_repetition("k8slint-warm-labels"), per_repetition("k8slint-warm-nochange")
         selected = per_repetition("k8slint-warm-selected")
         replicas = per_repetition("k8slint-warm-replicas")
+        added = per_repetition("k8slint-warm-added")
         result["warm"] = {
             "cold_s": w["k8slint"]["median_s"], "warm_s": w["k8slint-warm"]["median_s"],
             "speedup": speedup, "target": TARGET_WARM_SPEEDUP, "met": speedup >= TARGET_WARM_SPEEDUP,
@@ -861,6 +881,9 @@ def targets(scenarios: list[Scenario], summaries: dict[str, dict], series: Optio
             "replicas_s": w.get("k8slint-warm-replicas", {}).get("median_s"),
             "speedup_replicas": ratio(w, "k8slint", "k8slint-warm-replicas"),
             **{f"replicas_{k}": v for k, v in replicas.items()},
+            "added_s": w.get("k8slint-warm-added", {}).get("median_s"),
+            "speedup_added": ratio(w, "k8slint", "k8slint-warm-added"),
+            **{f"added_{k}": v for k, v in added.items()},
             "nochange_s": w.get("k8slint-warm-nochange", {}).get("median_s"),
             "speedup_nochange": ratio(w, "k8slint", "k8slint-warm-nochange"),
             **{f"nochange_{k}": v for k, v in nochange.items()},
@@ -961,6 +984,7 @@ def print_targets(result: dict[str, dict]) -> None:
         for key, what in (("labels", "a pod-template label added (a key no selector names)"),
                           ("selected", "a pod-template label that selectors name changed (cross-object facts)"),
                           ("replicas", "a workload's replicas changed (cross-object facts)"),
+                          ("added", "a file added (a new ConfigMap)"),
                           ("nochange", "nothing changed")):
             if r.get(f"{key}_s") is not None:
                 print(f"      {what}: {r[f'{key}_s']:.3f} s = {r[f'speedup_{key}']:.1f}x, per repetition: median "
@@ -1143,6 +1167,9 @@ def main() -> int:
                  # scaling a workload: what three cross-object rules read changes
                  Tool("k8slint-warm-replicas", warm, (0, 1), cache=cache_w, new_entries=1,
                       before=copy.change_replicas, same_report=True),
+                 # a new manifest: a file the snapshot does not have
+                 Tool("k8slint-warm-added", warm, (0, 1), cache=cache_w, new_entries=1,
+                      before=copy.add_file, same_report=True),
                  Tool("k8slint-warm-nochange", warm, (0, 1), cache=cache_w, same_report=True), warm_floor])
         if "s" in args.scenarios:
             for docs in sizes:
@@ -1221,7 +1248,7 @@ def main() -> int:
                 print(f"\n(w) edits checked: {kinds.count('image')} files with one container image changed, "
                       f"{kinds.count('labels')} with one pod-template label added, {kinds.count('selected')} with "
                       f"the value of one pod-template label changed, {kinds.count('replicas')} with a workload's "
-                      "replicas changed, and nothing else", flush=True)
+                      f"replicas changed, and nothing else; {kinds.count('added')} files added", flush=True)
         except BenchError as err:
             print(f"\nBENCHMARK FAILED: {err}", file=sys.stderr)
             return 3
