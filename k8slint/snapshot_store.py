@@ -1,8 +1,9 @@
 """A run's snapshot on disk: what k8slint.run_snapshot keeps of a cached run, per file.
 
-Written by a cached run beside the cache entries, one file per set of inputs and settings
+Written by a cached run beside the cache entries, one file per set of paths given and settings
 (``<run key>.snapshot``), atomically; a run that changed few files adds them in a small
-``<run key>.delta.snapshot`` instead of writing the whole again. Read with the cache's
+``<run key>.delta.snapshot`` instead of writing the whole again (after a file was added or
+removed, the whole is written). Read with the cache's
 restricted unpickler (only plain values: findings are kept as tuples), behind a checksum; a
 corrupt, foreign or stale one is ignored and the run is a full one.
 """
