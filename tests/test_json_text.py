@@ -11,10 +11,10 @@ from hypothesis import strategies as st
 from k8slint.discover import InputError
 from k8slint.findings import Finding, ObjectRef, Severity, Span
 from k8slint.fixes import Fix
-from k8slint.report import ReportOptions, json_report
+from k8slint.report import ReportOptions, json_report, sarif
 from k8slint.report.json_text import dumps
 from k8slint.run import CheckOptions, RunResult, Summary, run_check
-from tests.conftest import FIXTURES
+from tests.conftest import CORPUS, FIXTURES, ROOT
 
 scalars = st.none() | st.booleans() | st.integers() | st.floats() | st.text()
 data = st.recursive(
@@ -210,3 +210,72 @@ def test_json_report_findings_with_unusual_attributes():
         setattr(finding, name, value)
         result = _result([finding, usual()])
         assert json_report.render(result, ReportOptions()) == _expected(result), (name, value)
+
+
+# -- the SARIF report's own writer for its results (k8slint.report.sarif._results_text) ------
+
+def _sarif_expected(result):
+    return json.dumps(sarif.to_data(result, ReportOptions()), indent=2, ensure_ascii=False) + "\n"
+
+
+files = st.sampled_from(["a.yaml", "dir/b c.yaml", "é.yaml", "<stdin>", "/elsewhere/x.yaml", "a%23b.yaml"])
+# What fingerprints hash (rule, object, path, the text under the span) is encoded as UTF-8: no
+# lone surrogate, which no YAML or JSON input can give (the parser rejects such escapes)
+encodable = texts.filter(lambda t: not any(0xD800 <= ord(c) <= 0xDFFF for c in t))
+encodable_objects = st.builds(ObjectRef, st.none() | texts, st.none() | encodable, st.none() | encodable,
+                              st.none() | encodable)
+
+
+@st.composite
+def sarif_findings(draw):
+    finding = Finding(
+        draw(files), Span(draw(ints), draw(ints), draw(ints), draw(ints)), draw(encodable), draw(texts),
+        draw(st.sampled_from(list(Severity))), draw(texts), draw(st.none() | texts),
+        draw(st.none() | encodable_objects), draw(st.none() | encodable),
+    )
+    finding.fix = draw(st.none() | fixes)
+    return finding
+
+
+def _sarif_result(found, texts_by_file=None):
+    result = RunResult(list(found), Summary(), texts_by_file or {}, [], "1.37")
+    result.paths = {}
+    return result
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(sarif_findings(), max_size=6), st.dictionaries(files, encodable, max_size=3))
+def test_sarif_report_same_text_as_json_dumps(found, texts_by_file):
+    result = _sarif_result(found, texts_by_file)
+    assert sarif.render(result, ReportOptions()) == _sarif_expected(result)
+
+
+def test_sarif_report_findings_with_unusual_attributes():
+    # values of other types than usual are left to the generic walk, with the same text
+    def usual():
+        return Finding("a.yaml", Span(1, 2, 1, 5), "KL001", "rule", Severity.ERROR, "m", None,
+                       ObjectRef("v1", "Pod", None, "p"), "spec")
+
+    changes = (
+        ("span", Span(True, 2, 1, 5)), ("span", Span(_Number.ONE, 2, 1, 5)), ("span", Span(1, 2, 1, True)),
+        ("span", Span(1, 2, 10**40, -1)), ("object", ObjectRef(_Text("v1"), _Text("Pod"), None, None)),
+        ("message", _Text("sub\"class")), ("path", ""), ("path", _Text("p")), ("rule", _Text("KL001")),
+        ("file", "é\u2028\n"), ("help", "h\u2029"),
+    )
+    for name, value in changes:
+        finding = usual()
+        setattr(finding, name, value)
+        result = _sarif_result([finding, usual(), usual()], {"a.yaml": "x\ny: z\n"})
+        assert sarif.render(result, ReportOptions()) == _sarif_expected(result), (name, value)
+    assert sarif.render(_sarif_result([]), ReportOptions()) == _sarif_expected(_sarif_result([]))
+
+
+def test_sarif_report_of_real_runs():
+    # every fixture's fail.yaml, the examples and the corpus, as k8slint reports them
+    paths = [sorted(str(p) for p in FIXTURES.glob("*/fail.yaml")), [str(ROOT / "examples")]]
+    if CORPUS.is_dir():
+        paths.append([str(CORPUS / "real")])
+    for given_paths in paths:
+        result = run_check(CheckOptions(paths=given_paths))
+        assert result.findings
+        assert sarif.render(result, ReportOptions()) == _sarif_expected(result)

