@@ -191,13 +191,18 @@ def test_json_report_of_a_real_run():
     assert json_report.render(result, ReportOptions()) == _expected(result)
 
 
+def _usual_finding(changed=None, value=None):
+    """A usual Finding, with its attribute ``changed`` set to ``value``."""
+    finding = Finding("a.yaml", Span(1, 2, 1, 5), "KL001", "rule", Severity.ERROR, "m", None,
+                      ObjectRef("v1", "Pod", None, "p"), "spec")
+    if changed is not None:
+        setattr(finding, changed, value)
+    return finding
+
+
 def test_json_report_findings_with_unusual_attributes():
     # the report writes a Finding from its attributes; any value of another type than usual must
     # give the text json.dumps gives of its to_json()
-    def usual():
-        return Finding("a.yaml", Span(1, 2, 1, 5), "KL001", "rule", Severity.ERROR, "m", None,
-                       ObjectRef("v1", "Pod", None, "p"), "spec")
-
     changes = (
         ("span", Span(True, 2, 1, 5)), ("span", Span(1, 2.0, 1, 5)),
         ("span", Span(_Number.ONE, 2, 1, 5)), ("span", Span(1, 2, 10**40, -1)),
@@ -206,9 +211,7 @@ def test_json_report_findings_with_unusual_attributes():
         ("file", "é\u2028\n"), ("fix", Fix("safe", "t", 0, (), ())), ("fix", Fix(None, 3, 0, (), ())),
     )
     for name, value in changes:
-        finding = usual()
-        setattr(finding, name, value)
-        result = _result([finding, usual()])
+        result = _result([_usual_finding(name, value), _usual_finding()])
         assert json_report.render(result, ReportOptions()) == _expected(result), (name, value)
 
 
@@ -252,10 +255,6 @@ def test_sarif_report_same_text_as_json_dumps(found, texts_by_file):
 
 def test_sarif_report_findings_with_unusual_attributes():
     # values of other types than usual are left to the generic walk, with the same text
-    def usual():
-        return Finding("a.yaml", Span(1, 2, 1, 5), "KL001", "rule", Severity.ERROR, "m", None,
-                       ObjectRef("v1", "Pod", None, "p"), "spec")
-
     changes = (
         ("span", Span(True, 2, 1, 5)), ("span", Span(_Number.ONE, 2, 1, 5)), ("span", Span(1, 2, 1, True)),
         ("span", Span(1, 2, 10**40, -1)), ("object", ObjectRef(_Text("v1"), _Text("Pod"), None, None)),
@@ -263,9 +262,8 @@ def test_sarif_report_findings_with_unusual_attributes():
         ("file", "é\u2028\n"), ("help", "h\u2029"),
     )
     for name, value in changes:
-        finding = usual()
-        setattr(finding, name, value)
-        result = _sarif_result([finding, usual(), usual()], {"a.yaml": "x\ny: z\n"})
+        found = [_usual_finding(name, value), _usual_finding(), _usual_finding()]
+        result = _sarif_result(found, {"a.yaml": "x\ny: z\n"})
         assert sarif.render(result, ReportOptions()) == _sarif_expected(result), (name, value)
     assert sarif.render(_sarif_result([]), ReportOptions()) == _sarif_expected(_sarif_result([]))
 
