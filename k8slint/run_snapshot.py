@@ -356,12 +356,8 @@ def _add_pairs(mapping: dict[Any, Any], pairs: set[tuple[Any, Any]]) -> None:
 _SCALARS = (str, int, float, bool)
 
 
-def selector_keys(objects: list[Any]) -> frozenset[Any]:
-    """The label keys that the selectors in these objects name (see selector_pairs)."""
-    return keys_in(selector_pairs(objects))
-
-
 def keys_in(pairs: Iterable[tuple[Any, Any]]) -> frozenset[Any]:
+    """The label keys of selector pairs (see selector_pairs): the keys the selectors name."""
     return frozenset(key for key, _ in pairs)
 
 

@@ -19,7 +19,7 @@ from k8slint.findings import Severity
 
 # 2: each file's objects kept (FileFacts.hold); 3: in a file of their own; 4: findings inline; 5: label_free;
 # 6: the rules of each file's index findings (FileFacts.index_rules); 7: selector_keys and compared;
-# 8: selector_pairs (for selector_keys) and chosen; 9: the facts in parts (run_snapshot.PARTS)
+# 8: selector_pairs (instead of the keys) and chosen; 9: the facts in parts (run_snapshot.PARTS)
 FORMAT = 9
 SUFFIX = "snapshot"
 DELTA_SUFFIX = "delta.snapshot"  # the files changed since the snapshot was written whole (see save)

@@ -564,6 +564,15 @@ def _warm(tree, cache, rules_run, fmt="json"):
     return report, set().union(*rules_run)
 
 
+def _warm_with_a_label(tree, cache, rules_run, text, label, fmt):
+    """The codes of the index rules that a warm run ran after ``label`` was added below the pods'
+    app: web in the workload (whose text was ``text``); its report is a cold run's."""
+    (tree / "a-workload.yaml").write_text(text.replace("        app: web\n", f"        app: web\n        {label}\n", 1))
+    warm, ran = _warm(tree, cache, rules_run, fmt)
+    assert warm == _check(tree, None, fmt=fmt)
+    return ran
+
+
 def _rules_of(report):
     return [(f["file"], f["rule"], f["line"]) for f in json.loads(report[1])["findings"]]
 
@@ -577,9 +586,7 @@ def test_a_label_edit_runs_again_only_the_rules_that_read_labels(tmp_path, answe
     # a label added above the claim: KL403's finding, kept from the snapshot, moves down a line;
     # then the label's value changes
     for fmt, label in (("json", "tier: front"), ("text", "tier: back")):
-        workload.write_text(text.replace("        app: web\n", f"        app: web\n        {label}\n", 1))
-        warm, ran = _warm(tree, cache, rules_run, fmt)
-        assert warm == _check(tree, None, fmt=fmt)
+        ran = _warm_with_a_label(tree, cache, rules_run, text, label, fmt)
         assert ran and ran <= _label_rules() and "KL403" not in ran and {"KL301", "KL307"} <= ran, ran
         assert "KL501" not in ran  # (no copy in the changed file: the groups of copies are the snapshot's)
     assert len(reran) == 2
@@ -766,9 +773,7 @@ def test_a_label_no_selector_names_is_answered_without_the_index_rules(tmp_path,
     before = _rules_of(_check(tree, None))
     text = workload.read_text()
     for fmt, label in (("json", "version: v2"), ("text", "version: v3")):
-        workload.write_text(text.replace("        app: web\n", f"        app: web\n        {label}\n", 1))
-        warm, ran = _warm(tree, cache, rules_run, fmt)
-        assert warm == _check(tree, None, fmt=fmt)
+        ran = _warm_with_a_label(tree, cache, rules_run, text, label, fmt)
         assert not ran and not reran
     assert [[c.source.display for c in files] for files in answered] == [["tree/a-workload.yaml"]] * 2
     moved = [line for _, rule, line in _rules_of(_check(tree, None)) if rule == "KL403"]
@@ -861,6 +866,11 @@ def test_a_rule_that_reads_labels_otherwise_turns_the_unseen_labels_off(tmp_path
     assert warm == _check(tree, None) and "KL307" in ran and len(reran) == 1
 
 
+def _selector_keys(objects):
+    """The label keys that the selectors in these objects name."""
+    return run_snapshot.keys_in(run_snapshot.selector_pairs(objects))
+
+
 def test_selector_keys():
     from k8slint.objects import K8sObject
 
@@ -879,7 +889,7 @@ def test_selector_keys():
         obj("ConfigMap", {"data": {"selector": {"never": "walked"}}}),
         obj(["odd kind"], {"selector": "not a mapping"}),
     ]
-    keys = run_snapshot.selector_keys(objects)
+    keys = _selector_keys(objects)
     assert {"app", "tier", "role", "team", "zone", "spread"} <= keys
     assert "never" not in keys and "not a mapping" not in keys and "odd" not in keys
     pairs = run_snapshot.selector_pairs(objects)
@@ -1411,24 +1421,40 @@ def _reports_with_prepared_objects(monkeypatch, path, select, preparing, *extra)
     return plain, mutated
 
 
+def _relabellings():
+    return {how: functools.partial(_relabel, how) for how in ("change", "remove", "all")}
+
+
 def _reports_with_relabelled_objects(monkeypatch, path, select, *extra):
-    preparing = {how: functools.partial(_relabel, how) for how in ("change", "remove", "all")}
-    return _reports_with_prepared_objects(monkeypatch, path, select, preparing, *extra)
+    return _reports_with_prepared_objects(monkeypatch, path, select, _relabellings(), *extra)
 
 
-def _assert_labels_unread(monkeypatch, path, *extra):
-    codes = _label_free_rules()
-    plain, mutated = _reports_with_relabelled_objects(monkeypatch, path, codes, *extra)
+def _assert_mutations_change_nothing(monkeypatch, path, select, preparing, describe, *extra):
+    """That each ``prepare`` of ``preparing`` leaves the report of the rules of ``select`` on
+    ``path`` as it was (``describe(how)`` says which did not); the codes of the rules found."""
+    plain, mutated = _reports_with_prepared_objects(monkeypatch, path, select, preparing, *extra)
     for how, report in mutated.items():
-        assert report == plain, f"labels {how}d"
+        assert report == plain, describe(how)
     return {f["rule"] for f in json.loads(plain[1])["findings"]}
 
 
+def _assert_labels_unread(monkeypatch, path, *extra):
+    return _assert_mutations_change_nothing(
+        monkeypatch, path, _label_free_rules(), _relabellings(), lambda how: f"labels {how}d", *extra)
+
+
+def _on_the_fixtures_and_the_examples(check):
+    """``check(path, *extra)`` on the fixtures, on them with --complete and on the examples;
+    what it gave on the fixtures."""
+    found = check(FIXTURES)
+    check(FIXTURES, "--complete")
+    check(ROOT / "examples")
+    return found
+
+
 def test_the_rules_that_read_no_label_do_not_change_with_labels(monkeypatch):
-    found = _assert_labels_unread(monkeypatch, FIXTURES)
+    found = _on_the_fixtures_and_the_examples(functools.partial(_assert_labels_unread, monkeypatch))
     assert len(found & set(_label_free_rules())) >= 10, found  # (most have findings there to lose)
-    _assert_labels_unread(monkeypatch, FIXTURES, "--complete")
-    _assert_labels_unread(monkeypatch, ROOT / "examples")
 
 
 @needs_shared
@@ -1516,21 +1542,16 @@ _MUTATIONS = {
 
 
 def _assert_part_unread(monkeypatch, part, path, *extra):
-    codes = _rules_not_reading(part)
-    plain, mutated = _reports_with_prepared_objects(monkeypatch, path, codes, _MUTATIONS[part], *extra)
-    for how, report in mutated.items():
-        assert report == plain, f"{part}: {how}"
-    return {f["rule"] for f in json.loads(plain[1])["findings"]}
+    return _assert_mutations_change_nothing(
+        monkeypatch, path, _rules_not_reading(part), _MUTATIONS[part], lambda how: f"{part}: {how}", *extra)
 
 
 @pytest.mark.parametrize("part", ["ports", "replicas"])
 def test_the_rules_that_do_not_read_a_part_of_the_facts_do_not_change_with_it(monkeypatch, part):
     codes = _rules_not_reading(part)
     assert len(codes) >= 15 and "KL701" in codes and "KL501" not in codes, codes
-    found = _assert_part_unread(monkeypatch, part, FIXTURES)
+    found = _on_the_fixtures_and_the_examples(functools.partial(_assert_part_unread, monkeypatch, part))
     assert len(found & set(codes)) >= 10, found  # (most have findings there to lose)
-    _assert_part_unread(monkeypatch, part, FIXTURES, "--complete")
-    _assert_part_unread(monkeypatch, part, ROOT / "examples")
 
 
 @needs_shared
@@ -1720,7 +1741,7 @@ def _relabel_unseen(how, compared):
     (their values changed, and such a label added) or "remove" (those labels removed)."""
 
     def prepare(objects):
-        keys = run_snapshot.selector_keys(objects)
+        keys = _selector_keys(objects)
         assert keys
         for n, obj in enumerate(objects):
             if obj.file in compared:
@@ -1751,18 +1772,15 @@ def _assert_unseen_labels_unread(monkeypatch, path, *extra):
         return _relabel_unseen(how, compared[0])
 
     preparing = {how: functools.partial(relabel, how) for how in ("change", "remove")}
-    plain, mutated = _reports_with_prepared_objects(monkeypatch, path, _selector_rules(), preparing, *extra)
-    for how, report in mutated.items():
-        assert report == plain, f"unseen labels: {how}"
-    return {f["rule"] for f in json.loads(plain[1])["findings"]}, compared[0]
+    found = _assert_mutations_change_nothing(
+        monkeypatch, path, _selector_rules(), preparing, lambda how: f"unseen labels: {how}", *extra)
+    return found, compared[0]
 
 
 def test_the_selector_rules_do_not_change_with_labels_no_selector_names(monkeypatch):
     # what READS_LABELS = "selectors" promises (see run_snapshot.labels_unseen)
-    found, compared = _assert_unseen_labels_unread(monkeypatch, FIXTURES)
+    found, compared = _on_the_fixtures_and_the_examples(functools.partial(_assert_unseen_labels_unread, monkeypatch))
     assert len(found & set(_selector_rules())) >= 6 and compared, found
-    _assert_unseen_labels_unread(monkeypatch, FIXTURES, "--complete")
-    _assert_unseen_labels_unread(monkeypatch, ROOT / "examples")
 
 
 @needs_shared
