@@ -56,7 +56,7 @@ import pickle
 from collections.abc import Mapping
 from typing import Any, Callable, Iterable, Iterator, Optional
 
-from k8slint.snapshot_store import FIX, RULE, FileFacts, Snapshot, load, restored, save, stored
+from k8slint.snapshot_store import FIX, RULE, FileFacts, Snapshot, load, restored, restored_on, save, stored
 
 # Fields of a container that no index rule reads (tests/test_run_snapshot.py checks it): an
 # edit of only these leaves the cross-object findings as they were. (Read ones: name, env,
@@ -497,10 +497,8 @@ def relocated(
     findings = []
     for fields, position, path, key in items:
         target, _ = find_node(nodes[position], path, key)
-        finding = restored(fields)
+        finding = restored_on(fields, objects[position])
         finding.span = node_span(target)
-        finding.source = objects[position]
-        finding.file_index = finding.source.file_index  # (the file's place may have moved)
         findings.append(finding)
     return findings
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Optional
 
 from k8slint.selectors import CHOSEN, COMPARED, clear_notes
-from k8slint.snapshot_store import FILE_INDEX, FIX, RULE, FileFacts, restored, stored
+from k8slint.snapshot_store import FILE_INDEX, FIX, RULE, FileFacts, restored_on, stored
 
 if TYPE_CHECKING:
     from k8slint.run_snapshot import Changed
@@ -171,10 +171,4 @@ def _merged(
 def _restored(items: list[tuple], result: Any) -> list[Any]:
     """The findings of an unchanged file as the snapshot keeps them, on the objects of its cached
     result."""
-    findings = []
-    for fields, position, _, _ in items:
-        finding = restored(fields)
-        finding.source = result.objects[position]
-        finding.file_index = finding.source.file_index  # (the file's place may have moved)
-        findings.append(finding)
-    return findings
+    return [restored_on(fields, result.objects[position]) for fields, position, _, _ in items]

@@ -331,3 +331,12 @@ def restored(fields: tuple) -> Any:
     finding.fix = fix
     finding.locus = locus
     return finding
+
+
+def restored_on(fields: tuple, source: Any) -> Any:
+    """A finding as the snapshot keeps it (see ``restored``), on ``source``, one of the objects of
+    its file in this run: at that file's place, which a file added or removed before it moves."""
+    finding = restored(fields)
+    finding.source = source
+    finding.file_index = source.file_index
+    return finding
