@@ -92,9 +92,9 @@ SELECTED_KEYS = ("app", "app.kubernetes.io/name", "component", "tier", "role")
 LABEL_LINE = re.compile(r"(?P<key>[A-Za-z0-9./_-]+):[ \t]+(?P<value>[A-Za-z0-9._-]+|\"[A-Za-z0-9._-]*\")[ \t]*(?:#.*)?")
 # A top-level spec's replicas (the replicas edit): `spec:` at column 0, `replicas: N` below it
 SPEC_LINE = re.compile(r"spec:[ \t]*(?:#.*)?")
+REPLICAS_LINE = re.compile(r"(?P<indent>[ ]+)replicas:[ \t]+(?P<value>[0-9]+)[ \t]*(?:#.*)?")
 # The file the added-file edit writes (a new manifest)
 ADDED_FILE = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bench-added-{n}\ndata:\n  key: value\n"
-REPLICAS_LINE = re.compile(r"(?P<indent>[ ]+)replicas:[ \t]+(?P<value>[0-9]+)[ \t]*(?:#.*)?")
 
 
 def bumped_image(value: str, n: int) -> Optional[str]:
